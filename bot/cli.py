@@ -1,0 +1,115 @@
+"""The `instap` command: run the service, migrate, and read the queue without the inbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.app import serve
+from bot.partnerships_file import PartnershipsFileError, load_directory
+from bot.settings import Settings, SettingsError
+from storage import cases
+from storage.db import Database
+
+
+class RedactToken(logging.Filter):
+    """Keep the bot token out of every log line (it appears in Bot API URLs)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret:
+            message = record.getMessage()
+            if self.secret in message:
+                record.msg = message.replace(self.secret, "<token>")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactToken(settings.telegram_bot_token))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+async def migrate(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    await db.migrate()
+    await db.dispose()
+    print("database is up to date")
+
+
+async def show_queue(settings: Settings, partnership: str | None) -> None:
+    db = Database(settings.database_url)
+    await db.migrate()
+    async with db.transaction() as session:
+        waiting = await cases.queue(session, partnership)
+    await db.dispose()
+    if not waiting:
+        print("no cases waiting")
+    for case in waiting:
+        a = case.answers
+        print(
+            f"#{case.id} {case.partnership_id} {case.created_at:%Y-%m-%d %H:%M} UTC "
+            f"{a.get('name')} ({a.get('age')}), {a.get('municipality') or '?'}; "
+            f"needs: {', '.join(a.get('needs', []))}; via {case.channel}"
+        )
+
+
+async def show_blind_spots(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    await db.migrate()
+    async with db.transaction() as session:
+        places = await cases.uncovered_report(session)
+        signposts = await cases.signpost_report(session)
+    await db.dispose()
+    print("Places without a partnership (requests):")
+    for place, n in places:
+        print(f"  {place}: {n}")
+    print(
+        "Signposted elsewhere:",
+        ", ".join(f"{k} {v}" for k, v in sorted(signposts.items())) or "none",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="instap", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the service (web chat, Telegram when configured)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("check-config", help="validate the settings and the partnerships file")
+    queue = sub.add_parser("cases", help="list the cases waiting in the queue")
+    queue.add_argument("--partnership", help="only this partnership id, e.g. wam")
+    sub.add_parser("blind-spots", help="count requests from places no partnership covers")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load()
+        setup_logging(settings)
+        load_directory(settings.partnerships_file)
+    except (SettingsError, PartnershipsFileError) as exc:
+        print(f"instap: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "run":
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings))
+    elif args.command == "migrate":
+        asyncio.run(migrate(settings))
+    elif args.command == "check-config":
+        print(f"{settings.partnerships_file}: ok")
+    elif args.command == "cases":
+        asyncio.run(show_queue(settings, args.partnership))
+    elif args.command == "blind-spots":
+        asyncio.run(show_blind_spots(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

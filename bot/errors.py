@@ -1,0 +1,37 @@
+"""Delivery outcomes a channel reports to the sender.
+
+DeliveryError
+ ├── RetryLater    the channel asked us to wait (Telegram 429 retry_after)
+ ├── Unreachable   the youth blocked the bot or the chat is gone: never retried
+ ├── Rejected      the channel refused this request for good (bad request)
+ ├── Uncertain     timed out: it may have arrived; retried (at-least-once) and counted
+ └── Transient     network trouble or a 5xx: retried with backoff
+"""
+
+from __future__ import annotations
+
+
+class DeliveryError(Exception):
+    pass
+
+
+class RetryLater(DeliveryError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds:g}s")
+        self.seconds = seconds
+
+
+class Unreachable(DeliveryError):
+    pass
+
+
+class Rejected(DeliveryError):
+    pass
+
+
+class Uncertain(DeliveryError):
+    pass
+
+
+class Transient(DeliveryError):
+    pass

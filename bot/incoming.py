@@ -1,0 +1,147 @@
+"""Decode what a channel delivered (a Telegram update, a web chat frame) into a flow event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flows.model import (
+    BlockedIn,
+    ButtonIn,
+    CommandIn,
+    EditedIn,
+    Event,
+    GroupIn,
+    MediaIn,
+    MediaKind,
+    TextIn,
+)
+
+MEDIA_KINDS: tuple[MediaKind, ...] = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "document",
+    "location",
+    "contact",
+    "animation",
+    "audio",
+)
+MAX_TEXT = 10_000  # far above Telegram's 4,096; a web chat frame longer than this is cut
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str  # telegram | web
+    user_id: str  # Telegram chat id, or the web chat's hashed token
+    event: Event
+    lang_hint: str | None = None
+    callback_id: str | None = None  # Telegram callback query to answer
+    button_ref: str | None = None  # the message that carried the pressed button
+
+
+def telegram_key(update: dict[str, Any]) -> str | None:
+    """The ordering key of an update: its chat (one youth's updates run in order)."""
+    for name in ("message", "edited_message", "my_chat_member"):
+        chat = (update.get(name) or {}).get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return f"telegram:{chat['id']}"
+    query = update.get("callback_query") or {}
+    chat = (query.get("message") or {}).get("chat")
+    if isinstance(chat, dict) and "id" in chat:
+        return f"telegram:{chat['id']}"
+    sender = query.get("from")
+    if isinstance(sender, dict) and "id" in sender:
+        return f"telegram:{sender['id']}"
+    return None
+
+
+def command_of(text: str) -> CommandIn | None:
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    if not name.replace("_", "").isalnum():
+        return None
+    return CommandIn(name, args.strip())
+
+
+def telegram_event(message: dict[str, Any]) -> Event:
+    text = message.get("text")
+    if isinstance(text, str):
+        if message.get("forward_origin") or message.get("forward_date"):
+            return MediaIn("forward", text[:MAX_TEXT])
+        return command_of(text) or TextIn(text[:MAX_TEXT])
+    caption = str(message.get("caption") or "")[:MAX_TEXT]
+    for kind in MEDIA_KINDS:
+        if kind in message:
+            return MediaIn(kind, caption)
+    return MediaIn("other", caption)
+
+
+def decode_telegram(update: dict[str, Any]) -> Incoming | None:
+    """None for update types the service does not act on (they are stored and marked done)."""
+    if "message" in update:
+        message = update["message"]
+        chat = message["chat"]
+        sender = message.get("from") or {}
+        if chat.get("type") != "private":
+            return Incoming("telegram", str(chat["id"]), GroupIn())
+        return Incoming(
+            "telegram", str(chat["id"]), telegram_event(message), sender.get("language_code")
+        )
+    if "edited_message" in update:
+        message = update["edited_message"]
+        if message["chat"].get("type") != "private":
+            return None
+        text = str(message.get("text") or message.get("caption") or "")
+        return Incoming("telegram", str(message["chat"]["id"]), EditedIn(text[:MAX_TEXT]))
+    if "callback_query" in update:
+        query = update["callback_query"]
+        message = query.get("message") or {}
+        chat = message.get("chat") or {"id": query["from"]["id"], "type": "private"}
+        ref = str(message["message_id"]) if "message_id" in message else None
+        event: Event = ButtonIn(str(query.get("data") or ""))
+        if chat.get("type") != "private":
+            event = GroupIn()
+        return Incoming(
+            "telegram",
+            str(chat["id"]),
+            event,
+            (query.get("from") or {}).get("language_code"),
+            callback_id=str(query["id"]),
+            button_ref=ref,
+        )
+    if "my_chat_member" in update:
+        member = update["my_chat_member"]
+        if (
+            member["chat"].get("type") == "private"
+            and member["new_chat_member"]["status"] == "kicked"
+        ):
+            return Incoming("telegram", str(member["chat"]["id"]), BlockedIn())
+    return None
+
+
+def decode_web(user_id: str, frame: dict[str, Any]) -> Incoming | None:
+    """A web chat frame: {"type": "text", "text": …} or {"type": "button", "data", "message_id"}."""
+    kind = frame.get("type")
+    lang = frame.get("lang") if isinstance(frame.get("lang"), str) else None
+    if kind == "text" and isinstance(frame.get("text"), str):
+        text = frame["text"][:MAX_TEXT]
+        return Incoming("web", user_id, command_of(text.strip()) or TextIn(text), lang)
+    if kind == "button" and isinstance(frame.get("data"), str):
+        ref = frame.get("message_id")
+        return Incoming(
+            "web", user_id, ButtonIn(frame["data"][:64]), lang, button_ref=str(ref) if ref else None
+        )
+    return None
+
+
+def decode(source: str, payload: dict[str, Any]) -> Incoming | None:
+    if source == "telegram":
+        return decode_telegram(payload)
+    if source == "web":
+        return decode_web(str(payload["user_id"]), payload["frame"])
+    raise ValueError(f"unknown inbound source {source!r}")

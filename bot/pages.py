@@ -1,0 +1,30 @@
+"""Server-rendered pages (Jinja2) with their strings through the same gettext catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.i18n import catalog
+
+
+class Pages:
+    def __init__(self, *folders: Path) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader([str(f) for f in folders]),
+            autoescape=select_autoescape(("html",)),
+            extensions=["jinja2.ext.i18n"],
+        )
+
+    def render(self, name: str, lang: str, **context: Any) -> str:
+        translations = catalog(lang)
+        template = self.env.get_template(name)
+        return template.render(
+            lang=lang,
+            _=translations.gettext,
+            gettext=translations.gettext,
+            ngettext=translations.ngettext,
+            **context,
+        )

@@ -1,0 +1,128 @@
+"""Drain the outbox at the channels' real limits, with retries, backoff and honest counting."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from storage import outbox
+from storage.clock import utcnow
+from storage.db import Database
+from storage.outbox import Job
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 12
+
+
+class Channel(Protocol):
+    async def deliver(self, job: Job) -> str | None:
+        """Deliver one job; return the channel's message id; raise a DeliveryError."""
+
+
+class TokenBucket:
+    """At most `rate` per second on average, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = burst, time.monotonic()
+
+    def delay(self) -> float:
+        """Take a token; return how long to wait before using it."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        self.tokens -= 1
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+class Sender:
+    def __init__(
+        self,
+        db: Database,
+        channels: Mapping[str, Channel],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        overall_rate: float = 30.0,
+        chat_rate: float = 1.0,
+        chat_burst: float = 3.0,
+    ) -> None:
+        self.db = db
+        self.channels = channels
+        self.clock = clock
+        self.overall = TokenBucket(overall_rate, overall_rate)
+        self.chat_rate, self.chat_burst = chat_rate, chat_burst
+        self.per_chat: dict[int, TokenBucket] = {}
+        self.wake = asyncio.Event()
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    async def run(self) -> None:
+        if self.db.is_sqlite:
+            async with self.db.transaction() as session:
+                await outbox.release_all_claims(session)
+        while True:
+            try:
+                sent = await self.drain_once()
+            except Exception:
+                log.exception("outbox drain failed")
+                sent = 0
+            if not sent:
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+
+    async def drain_once(self) -> int:
+        async with self.db.transaction() as session:
+            jobs = await outbox.claim(session, self.clock(), set(self.channels))
+        await asyncio.gather(*(self.deliver(job) for job in jobs))
+        return len(jobs)
+
+    async def deliver(self, job: Job) -> None:
+        bucket = self.per_chat.setdefault(
+            job.youth_id, TokenBucket(self.chat_rate, self.chat_burst)
+        )
+        await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
+        try:
+            message_id = await self.channels[job.channel].deliver(job)
+        except RetryLater as exc:
+            await self.retry(job, timedelta(seconds=exc.seconds), str(exc))
+        except Unreachable as exc:
+            log.info("youth %s is unreachable: %s", job.youth_id, exc)
+            async with self.db.transaction() as session:
+                await outbox.mark_failed(session, job, str(exc), unreachable=True)
+        except Rejected as exc:
+            log.warning("outbox job %s (%s) rejected: %s", job.id, job.kind, exc)
+            async with self.db.transaction() as session:
+                await outbox.mark_failed(session, job, str(exc), unreachable=False)
+        except Uncertain as exc:
+            # The send may have arrived: a doubled message beats a lost one. Counted.
+            log.warning("outbox job %s timed out; sending again", job.id)
+            await self.retry(job, self.backoff(job), str(exc), timed_out=True)
+        except (Transient, Exception) as exc:
+            if not isinstance(exc, Transient):
+                log.exception("outbox job %s failed unexpectedly", job.id)
+            await self.retry(job, self.backoff(job), repr(exc))
+        else:
+            async with self.db.transaction() as session:
+                await outbox.mark_sent(session, job, message_id, self.clock())
+
+    def backoff(self, job: Job) -> timedelta:
+        return timedelta(seconds=min(300.0, 0.5 * 2 ** (job.attempts - 1)))
+
+    async def retry(
+        self, job: Job, wait: timedelta, error: str, *, timed_out: bool = False
+    ) -> None:
+        async with self.db.transaction() as session:
+            if job.attempts >= MAX_ATTEMPTS:
+                await outbox.mark_failed(session, job, error, unreachable=False)
+                log.error("outbox job %s given up after %s attempts", job.id, job.attempts)
+            else:
+                await outbox.retry_at(session, job, self.clock() + wait, error, timed_out=timed_out)
+        self.wake.set()

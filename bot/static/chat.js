@@ -1,0 +1,125 @@
+// Instap web chat: a pseudonymous token in localStorage, one websocket, the same flows as Telegram.
+"use strict";
+(function () {
+  const strings = document.getElementById("strings").dataset;
+  const log = document.getElementById("log");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("text");
+  const status = document.getElementById("status");
+  const seen = new Map(); // message id -> element
+  let ws = null, lastId = 0, retry = 500, counter = 0;
+
+  function token() {
+    let t = localStorage.getItem("instap.token");
+    if (!t) {
+      const bytes = new Uint8Array(24);
+      crypto.getRandomValues(bytes);
+      t = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      localStorage.setItem("instap.token", t);
+    }
+    return t;
+  }
+  function clientId() { counter += 1; return Date.now().toString(36) + "-" + counter + "-" + Math.random().toString(36).slice(2, 8); }
+  const pending = []; // frames not yet acknowledged: resent after a reconnect
+
+  function send(frame) {
+    frame.client_id = frame.client_id || clientId();
+    frame.lang = strings.lang;
+    pending.push(frame);
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    status.textContent = strings.sending;
+  }
+
+  function renderButtons(box, id, rows) {
+    box.replaceChildren();
+    if (!rows || !rows.length) return;
+    const wrap = document.createElement("div");
+    wrap.className = "buttons";
+    for (const row of rows) {
+      const r = document.createElement("div");
+      r.className = "row";
+      for (const b of row) {
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = b.text;
+        btn.dataset.data = b.data;
+        btn.addEventListener("click", () => send({ type: "button", data: b.data, message_id: id }));
+        r.appendChild(btn);
+      }
+      wrap.appendChild(r);
+    }
+    box.appendChild(wrap);
+  }
+
+  function onlyLatestButtons() {
+    // Buttons work on the newest bot message only; older ones are shown disabled.
+    const outs = [...log.querySelectorAll(".msg.out")];
+    outs.forEach((el, i) => el.querySelectorAll(".buttons button").forEach((b) => { b.disabled = i !== outs.length - 1; }));
+  }
+
+  function show(m) {
+    if (seen.has(m.id)) return;
+    const el = document.createElement("div");
+    el.className = "msg " + (m.direction === "in" ? "in" : "out");
+    el.dataset.id = m.id;
+    const text = document.createElement("div");
+    text.className = "text";
+    text.textContent = m.text;
+    const box = document.createElement("div");
+    el.append(text, box);
+    if (m.direction !== "in") renderButtons(box, m.id, m.buttons);
+    log.appendChild(el);
+    seen.set(m.id, el);
+    lastId = Math.max(lastId, m.id);
+    onlyLatestButtons();
+    el.scrollIntoView({ block: "end" });
+  }
+
+  function edit(m) {
+    const el = seen.get(m.id);
+    if (!el) return;
+    el.querySelector(".text").textContent = m.text;
+    renderButtons(el.lastElementChild, m.id, m.buttons);
+    onlyLatestButtons();
+  }
+
+  function connect() {
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    ws = new WebSocket(proto + "//" + location.host + "/chat/ws");
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: token(), since: lastId, lang: strings.lang }));
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      if (m.type === "ready") {
+        retry = 500;
+        status.textContent = strings.online;
+        for (const f of pending) ws.send(JSON.stringify(f));
+        if (lastId === 0 && !pending.length) setTimeout(() => { if (lastId === 0 && !pending.length) send({ type: "text", text: "/start" }); }, 400);
+      } else if (m.type === "message") show(m);
+      else if (m.type === "edit") edit(m);
+      else if (m.type === "ack") {
+        const i = pending.findIndex((f) => f.client_id === m.client_id);
+        if (i >= 0) pending.splice(i, 1);
+        if (!pending.length) status.textContent = strings.online;
+      }
+    };
+    ws.onclose = () => {
+      status.textContent = strings.offline;
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10000);
+    };
+  }
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    send({ type: "text", text });
+    input.value = "";
+    input.style.height = "";
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+  input.addEventListener("input", () => { input.style.height = ""; input.style.height = Math.min(input.scrollHeight, 128) + "px"; });
+  connect();
+})();

@@ -1,0 +1,211 @@
+"""The Telegram channel: receive updates (polling or webhook) durably, deliver outbox jobs.
+
+Updates are stored before Telegram hears they arrived: the webhook answers 200 only after
+the insert commits, and polling moves its offset only past stored updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ChatAction
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from bot.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from bot.i18n import LANGUAGES, Translator
+from bot.incoming import telegram_key
+from flows.model import N_
+from storage import inbound
+from storage.clock import utcnow
+from storage.db import Database
+from storage.outbox import Job
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_PATH = "/telegram/webhook"
+
+COMMANDS = (
+    ("start", N_("Begin of ga verder met je aanmelding")),
+    ("hulp", N_("Hulplijnen als het even niet gaat")),
+    ("taal", N_("Kies je taal")),
+    ("stop", N_("Geen berichten meer van Instap")),
+)
+DESCRIPTION = N_(
+    "Zoek je werk, een opleiding of wat hulp? Instap brengt je gratis bij een coach in je buurt."
+)
+SHORT_DESCRIPTION = N_("Gratis hulp bij werk, school en meer. Jij beslist.")
+
+
+def make_bot(token: str, base_url: str, file_url: str) -> Bot:
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=15, write_timeout=15)
+    polling = HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    return Bot(
+        token,
+        base_url=base_url,
+        base_file_url=file_url,
+        request=request,
+        get_updates_request=polling,
+    )
+
+
+def keyboard(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in rows]
+    )
+
+
+def seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramChannel:
+    """Delivers outbox jobs with python-telegram-bot, mapping its errors to ours."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, job: Job) -> str | None:
+        p = job.payload
+        try:
+            if job.kind == "message":
+                sent = await self.bot.send_message(
+                    p["chat_id"], p["text"], reply_markup=keyboard(p.get("buttons") or [])
+                )
+                return str(sent.message_id)
+            if job.kind == "edit":
+                try:
+                    await self.bot.edit_message_text(
+                        p["text"],
+                        chat_id=p["chat_id"],
+                        message_id=int(p["target"]),
+                        reply_markup=keyboard(p.get("buttons") or []),
+                    )
+                except BadRequest as exc:
+                    if "not modified" not in str(exc).lower():
+                        raise
+                return p["target"]  # type: ignore[no-any-return]
+            if job.kind == "callback_answer":
+                await self.bot.answer_callback_query(p["callback_query_id"])
+                return None
+            raise Rejected(f"unknown job kind {job.kind!r}")
+        except RetryAfter as exc:
+            raise RetryLater(seconds(exc.retry_after)) from exc
+        except Forbidden as exc:
+            raise Unreachable(str(exc)) from exc
+        except TimedOut as exc:  # before NetworkError: TimedOut subclasses it
+            raise Uncertain(str(exc)) from exc
+        except BadRequest as exc:  # also a NetworkError subclass
+            raise Rejected(str(exc)) from exc
+        except NetworkError as exc:
+            raise Transient(str(exc)) from exc
+        except TelegramError as exc:
+            raise Rejected(str(exc)) from exc
+
+
+class TelegramReceiver:
+    """Stores updates durably, then tells the dispatcher which youth has work."""
+
+    def __init__(self, bot: Bot, db: Database, notify: Any, secret: str) -> None:
+        self.bot = bot
+        self.db = db
+        self.notify = notify
+        self.secret = secret
+
+    async def store(self, updates: list[dict[str, Any]]) -> None:
+        rows = []
+        for update in updates:
+            key = telegram_key(update) or f"telegram:update:{update['update_id']}"
+            rows.append(("telegram", str(update["update_id"]), key, update))
+        async with self.db.transaction() as session:
+            await inbound.store(session, rows, utcnow())
+        for _, _, key, update in rows:
+            self.notify(key)
+            self.typing(update)
+
+    def typing(self, update: dict[str, Any]) -> None:
+        """Show "typing…" while the reply is prepared (best effort, never blocks)."""
+        message = update.get("message") or {}
+        chat = message.get("chat") or {}
+        if chat.get("type") == "private" and "text" in message:
+            task = asyncio.create_task(self.try_typing(chat["id"]))
+            task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+
+    async def try_typing(self, chat_id: int) -> None:
+        try:
+            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:
+            log.debug("typing indicator failed: %s", exc)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        try:
+            update = json.loads(await request.read())
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return web.json_response({"ok": False, "error": "body is not JSON"}, status=400)
+        if not isinstance(update, dict) or type(update.get("update_id")) is not int:
+            return web.json_response({"ok": False, "error": "no integer update_id"}, status=400)
+        await self.store([update])
+        return web.json_response({"ok": True})
+
+    async def poll(self) -> None:
+        """Long polling; the offset moves past an update only once it is stored."""
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=25, allowed_updates=ALLOWED_UPDATES
+                )
+            except RetryAfter as exc:
+                await asyncio.sleep(seconds(exc.retry_after))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log.warning("getUpdates failed (%s); retrying", exc)
+                await asyncio.sleep(2)
+                continue
+            if not updates:
+                continue
+            raw = [u.to_dict() for u in updates]
+            await self.store(raw)
+            offset = max(u["update_id"] for u in raw) + 1
+
+    async def set_webhook(self, public_url: str) -> None:
+        await self.bot.set_webhook(
+            public_url + WEBHOOK_PATH,
+            secret_token=self.secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=40,
+        )
+
+
+async def describe_bot(bot: Bot, translator: Translator) -> None:
+    """The command menu and descriptions, in Dutch by default and in every other language."""
+    for lang in LANGUAGES:
+        code = None if lang == "nl" else lang
+        commands = [BotCommand(name, translator.gettext(text, lang)) for name, text in COMMANDS]
+        await bot.set_my_commands(commands, language_code=code)
+        await bot.set_my_description(translator.gettext(DESCRIPTION, lang), language_code=code)
+        await bot.set_my_short_description(
+            translator.gettext(SHORT_DESCRIPTION, lang), language_code=code
+        )

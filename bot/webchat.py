@@ -1,0 +1,184 @@
+"""The web chat channel: a mobile page at /chat and a websocket that runs the same flows.
+
+The youth is pseudonymous: the browser keeps a random token; we store only its keyed hash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.feed import Feed
+from bot.i18n import language_of
+from bot.pages import Pages
+from storage import inbound, outbox, youths
+from storage.clock import utcnow
+from storage.db import Database
+from storage.models import Message
+from storage.outbox import Job
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_FRAME = 64 * 1024
+POLL_SECONDS = 2.0
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": message.id,
+        "direction": message.direction,
+        "author": message.author,
+        "text": message.text,
+        "buttons": (message.buttons or {}).get("rows", []),
+        "at": message.created_at.isoformat(),
+    }
+
+
+def first_language(request: web.Request) -> str | None:
+    header = request.headers.get("Accept-Language", "")
+    first = header.split(",", 1)[0].split(";", 1)[0].strip()
+    return first or None
+
+
+class WebChannel:
+    """Delivery to the web chat is the timeline itself; this wakes the open pages."""
+
+    def __init__(self, feed: Feed) -> None:
+        self.feed = feed
+
+    async def deliver(self, job: Job) -> str | None:
+        key = f"web:{job.payload['chat_id']}"
+        if job.kind == "edit":
+            self.feed.publish(
+                key,
+                {
+                    "type": "edit",
+                    "id": int(job.payload["target"]),
+                    "text": job.payload["text"],
+                    "buttons": job.payload["buttons"],
+                },
+            )
+            return str(job.payload["target"])
+        self.feed.publish(key, {"type": "wake"})
+        return str(job.message_id) if job.message_id else None
+
+
+class WebChat:
+    def __init__(
+        self,
+        db: Database,
+        feed: Feed,
+        notify: Callable[[str], None],
+        secret_key: str,
+        pages: Pages,
+    ) -> None:
+        self.db = db
+        self.pages = pages
+        self.feed = feed
+        self.notify = notify
+        self.secret = secret_key.encode()
+
+    def routes(self) -> list[web.AbstractRouteDef]:
+        return [
+            web.get("/", self.home),
+            web.get("/chat", self.page),
+            web.get("/chat/ws", self.socket),
+            web.static("/static", STATIC),
+        ]
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/chat")
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        lang = language_of(request.query.get("lang") or first_language(request))
+        html = self.pages.render("chat.html", lang)
+        return web.Response(
+            text=html, content_type="text/html", headers={"Cache-Control": "no-cache"}
+        )
+
+    def user_id(self, token: str) -> str:
+        return hmac.new(self.secret, token.encode(), hashlib.sha256).hexdigest()[:40]
+
+    async def socket(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME)
+        await ws.prepare(request)
+        try:
+            hello = await ws.receive_json(timeout=30)
+        except (TypeError, ValueError, TimeoutError):
+            await ws.close(message=b"expected hello")
+            return ws
+        token = str(hello.get("token", ""))
+        if hello.get("type") != "hello" or not TOKEN.match(token):
+            await ws.send_json({"type": "error", "error": "bad_token"})
+            await ws.close()
+            return ws
+        user = self.user_id(token)
+        key = f"web:{user}"
+        since = hello.get("since") if isinstance(hello.get("since"), int) else 0
+        queue = self.feed.subscribe(key)
+        pusher = asyncio.create_task(self.push(ws, user, key, since, queue))
+        try:
+            await ws.send_json({"type": "ready"})
+            async for frame in ws:
+                if frame.type != WSMsgType.TEXT:
+                    continue
+                await self.receive(ws, user, key, frame.data)
+        finally:
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pusher
+            self.feed.unsubscribe(key, queue)
+        return ws
+
+    async def receive(self, ws: web.WebSocketResponse, user: str, key: str, data: str) -> None:
+        try:
+            frame = json.loads(data)
+        except json.JSONDecodeError:
+            await ws.send_json({"type": "error", "error": "not_json"})
+            return
+        client_id = str(frame.get("client_id", "")) if isinstance(frame, dict) else ""
+        if not CLIENT_ID.match(client_id) or frame.get("type") not in ("text", "button"):
+            await ws.send_json({"type": "error", "error": "bad_frame", "client_id": client_id})
+            return
+        payload = {"user_id": user, "frame": frame}
+        async with self.db.transaction() as session:
+            await inbound.store(session, [("web", f"{user}:{client_id}", key, payload)], utcnow())
+        await ws.send_json({"type": "ack", "client_id": client_id})
+        self.notify(key)
+
+    async def push(
+        self,
+        ws: web.WebSocketResponse,
+        user: str,
+        key: str,
+        since: int,
+        queue: asyncio.Queue[dict[str, Any]],
+    ) -> None:
+        """Send the timeline after `since`, then every new message as it is written."""
+        last = since
+        while not ws.closed:
+            async with self.db.transaction() as session:
+                youth = await youths.find(session, "web", user)
+                messages = await outbox.messages_since(session, youth.id, last) if youth else []
+            for message in messages:
+                await ws.send_json(message_json(message))
+                last = message.id
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
+            except TimeoutError:
+                continue
+            if event["type"] == "edit":
+                await ws.send_json(event)

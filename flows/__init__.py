@@ -1,0 +1,1 @@
+"""Pure conversation logic: step(state, event, ctx) -> Transition, without any I/O."""

@@ -1,0 +1,267 @@
+"""The whole conversation with a youth: safety net, commands, then the step they are at.
+
+order  what                          handled by
+─────  ────────────────────────────  ─────────────────────────────────────────
+1      blocked bot / group chat      mark unreachable / decline politely
+2      crisis words in any text      help lines first, then carry on gently
+3      commands (/start, /stop, …)   here, in every step
+4      language buttons              here, in every step
+5      anything else                 the intake (flows.intake) or the after-intake reply
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows import intake
+from flows.context import Context
+from flows.help import DEFAULT_HELP_LINES, help_line_parts
+from flows.intake import Transition, ask, partnership_of, reask, say
+from flows.model import (
+    N_,
+    BlockedIn,
+    Button,
+    ButtonIn,
+    CommandIn,
+    EditedIn,
+    Effect,
+    Event,
+    GroupIn,
+    MarkUnreachable,
+    MediaIn,
+    Msg,
+    Reply,
+    SafetyAlert,
+    Send,
+    SetLanguage,
+    SetStopped,
+    TextIn,
+    msg,
+    raw,
+)
+from flows.safety import Category, detect, help_line_ids
+from flows.state import State
+
+LANGUAGES: tuple[tuple[str, str], ...] = (("nl", "Nederlands"), ("en", "English"))
+COMMAND_ALIASES = {"help": "hulp", "language": "taal", "lang": "taal"}
+
+
+def step(state: State, event: Event, ctx: Context) -> Transition:
+    """Handle one event from a youth: the single entry point of all flows."""
+    if isinstance(event, BlockedIn):
+        return Transition(state, (MarkUnreachable(),))
+    if isinstance(event, GroupIn):
+        return Transition(
+            state, (say(msg(N_("Hoi! Ik praat alleen in een privégesprek met jou."))),)
+        )
+    text = event_text(event)
+    if text:
+        found = detect(text, ctx.lexicon)
+        if found is not None:
+            return crisis(state, event, found.category, found.phrase_id, ctx)
+    if isinstance(event, CommandIn):
+        return command(state, event, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith("lang:"):
+        return choose_language(state, event.data.removeprefix("lang:"), ctx)
+    return ordinary(state, event, ctx)
+
+
+def event_text(event: Event) -> str:
+    if isinstance(event, TextIn | EditedIn):
+        return event.text
+    if isinstance(event, MediaIn):
+        return event.caption
+    if isinstance(event, CommandIn):
+        return event.args
+    return ""
+
+
+# --- safety net ---------------------------------------------------------------------------
+
+CRISIS_OPENING: dict[Category, str] = {
+    "suicide": N_("Wat je schrijft, klinkt heel zwaar. Goed dat je het zegt."),
+    "self_harm": N_("Het klinkt alsof je het heel moeilijk hebt. Goed dat je het vertelt."),
+    "violence": N_("Wat je vertelt, is niet oké. Het is niet jouw schuld."),
+    "danger": N_("Ben je nu in gevaar? Bel dan meteen 112."),
+}
+
+
+def crisis(
+    state: State, event: Event, category: Category, phrase_id: str, ctx: Context
+) -> Transition:
+    """Answer a crisis message with the fitting help lines before anything else."""
+    effects: list[Effect] = [
+        SafetyAlert(category, phrase_id),
+        say(
+            msg(CRISIS_OPENING[category]),
+            msg(N_("Praat er nu over met iemand die luistert:")),
+            *help_line_parts(help_line_ids(category), ctx),
+        ),
+    ]
+    if state.step == "done":
+        effects.append(say(msg(N_("Ik geef je bericht ook door aan je coach."))))
+        return Transition(state, tuple(effects))
+    if state.in_intake:
+        effects.append(say(msg(N_("Als je wilt, gaan we daarna rustig verder."))))
+        effects.append(Send(ask(state, ctx)))
+        return Transition(state, tuple(effects))
+    effects.append(say(msg(N_("Wil je daarna ook hulp van een coach? Typ dan /start."))))
+    return Transition(state, tuple(effects))
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def command(state: State, event: CommandIn, ctx: Context) -> Transition:
+    name = COMMAND_ALIASES.get(event.name, event.name)
+    if name == "start":
+        return on_start(state, ctx)
+    if name == "stop":
+        return Transition(
+            replace(state, stopped=True),
+            (
+                SetStopped(True),
+                say(
+                    msg(N_("Oké, ik stuur je vanaf nu zelf geen berichten meer.")),
+                    msg(N_("Wil je later verder? Typ dan /start.")),
+                ),
+            ),
+        )
+    if name == "taal":
+        rows = tuple((Button(raw(label), f"lang:{code}"),) for code, label in LANGUAGES)
+        return Transition(state, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
+    if name == "hulp":
+        return Transition(state, (say(*help_reply(state, ctx)),))
+    hint = msg(N_("Dat commando ken ik niet. Typ /hulp voor hulp of /start om te beginnen."))
+    return carry_on(state, ctx, hint)
+
+
+def help_reply(state: State, ctx: Context) -> tuple[Msg, ...]:
+    pid = state.answers.partnership_id
+    ids = (ctx.directory.partnership(pid).help_line_ids if pid else ()) or DEFAULT_HELP_LINES
+    return (
+        msg(N_("Heb je het moeilijk? Je staat er niet alleen voor.")),
+        *help_line_parts(ids, ctx),
+        msg(N_("Bij gevaar: bel 112.")),
+    )
+
+
+def on_start(state: State, ctx: Context) -> Transition:
+    if state.step in ("new", "ended"):
+        return intake.start(state, ctx)
+    unstopped = replace(state, stopped=False)
+    back: tuple[Effect, ...] = (SetStopped(False),) if state.stopped else ()
+    if state.step == "done":
+        partnership = partnership_of(state, ctx)
+        return Transition(
+            unstopped,
+            (
+                *back,
+                say(
+                    msg(
+                        N_("Je bent al aangemeld bij {partnership}."), partnership=partnership.name
+                    ),
+                    msg(N_("Stuur gerust een bericht. Je coach leest mee.")),
+                ),
+            ),
+        )
+    if state.step == "resume_ask":
+        return Transition(unstopped, (*back, Send(resume_question())))
+    asking = replace(unstopped, resume_step=state.step).at("resume_ask")
+    return Transition(asking, (*back, Send(resume_question())))
+
+
+def resume_question() -> Reply:
+    return Reply(
+        (msg(N_("Je was al bezig met je aanmelding. Wil je verdergaan of opnieuw beginnen?")),),
+        (
+            (Button(msg(N_("Verdergaan")), "resume:go"),),
+            (Button(msg(N_("Opnieuw beginnen")), "resume:restart"),),
+        ),
+    )
+
+
+def on_resume(state: State, event: Event, ctx: Context) -> Transition:
+    data = event.data if isinstance(event, ButtonIn) else ""
+    if data == "resume:go":
+        back = state.at(state.resume_step)
+        return Transition(back, (Send(ask(back, ctx)),))
+    if data == "resume:restart":
+        return intake.start(State(), ctx)
+    return Transition(state, (say(msg(N_("Tik op een van de knoppen."))), Send(resume_question())))
+
+
+def choose_language(state: State, code: str, ctx: Context) -> Transition:
+    if code not in dict(LANGUAGES):
+        return carry_on(state, ctx, msg(N_("Die knop werkt niet meer.")))
+    switched = replace(ctx, lang=code)
+    effects: tuple[Effect, ...] = (
+        SetLanguage(code),
+        say(msg(N_("Oké, we praten verder in het Nederlands."))),
+    )
+    if state.step == "new":
+        started = intake.start(state, switched)
+        return Transition(started.state, effects + started.effects)
+    return carry_on(state, switched, *(), before=effects)
+
+
+# --- everything else ----------------------------------------------------------------------
+
+
+def carry_on(state: State, ctx: Context, *hint: Msg, before: tuple[Effect, ...] = ()) -> Transition:
+    """Say a hint and, mid-intake, ask the current question again."""
+    hints: tuple[Effect, ...] = (say(*hint),) if hint else ()
+    if state.in_intake and not state.stopped:
+        return Transition(state, (*before, *hints, Send(ask(state, ctx))))
+    if state.step == "resume_ask":
+        return Transition(state, (*before, *hints, Send(resume_question())))
+    return Transition(state, (*before, *hints))
+
+
+MEDIA_HINT = N_("Dat kan ik hier niet lezen. Typ je antwoord, of tik op een knop.")
+FORWARD_HINT = N_("Dat is een doorgestuurd bericht. Typ je antwoord liever zelf.")
+VOICE_HINT = N_(
+    "Spraakberichten kan ik hier nog niet beluisteren. Typ je antwoord, of tik op een knop."
+)
+
+
+def ordinary(state: State, event: Event, ctx: Context) -> Transition:
+    if state.step == "new":
+        return intake.start(state, ctx)
+    if state.step == "done":
+        return after_intake(state, event, ctx)
+    if state.stopped:
+        return Transition(
+            state, (say(msg(N_("Je koos voor /stop. Wil je verder? Typ dan /start."))),)
+        )
+    if state.step == "resume_ask":
+        return on_resume(state, event, ctx)
+    if state.step == "ended":
+        return Transition(state, (say(msg(N_("Wil je opnieuw beginnen? Typ dan /start."))),))
+    if isinstance(event, EditedIn):
+        return reask(
+            state,
+            ctx,
+            msg(
+                N_(
+                    "Je paste een bericht aan. Ik lees alleen nieuwe berichten. Stuur je antwoord gerust opnieuw."
+                )
+            ),
+        )
+    if isinstance(event, MediaIn):
+        hint = {"voice": VOICE_HINT, "audio": VOICE_HINT, "video_note": VOICE_HINT}.get(
+            event.kind, FORWARD_HINT if event.kind == "forward" else MEDIA_HINT
+        )
+        return reask(state, ctx, msg(hint))
+    if isinstance(event, ButtonIn) and not intake.accepts(state.step, event.data):
+        return reask(state, ctx, msg(N_("Die knop werkt niet meer.")))
+    if isinstance(event, TextIn | ButtonIn):
+        return intake.step(state, event, ctx)
+    return reask(state, ctx)
+
+
+def after_intake(state: State, event: Event, ctx: Context) -> Transition:
+    """A registered youth writes: the message is on their timeline for the coach; say so."""
+    if isinstance(event, ButtonIn):
+        return Transition(state, (say(msg(N_("Die knop werkt niet meer."))),))
+    return Transition(state, (say(msg(N_("Bedankt! Ik geef je bericht door aan je coach."))),))

@@ -1,0 +1,190 @@
+"""Channel-neutral events, effects and messages that flows consume and produce."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction; the adapter translates it later."""
+    return msgid
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A list of msgids, translated one by one and joined with commas."""
+
+    items: tuple[str, ...]
+
+
+Param = str | int | date | datetime | Labels
+
+
+@dataclass(frozen=True)
+class Msg:
+    """One translatable text: a gettext msgid (Dutch source) and its placeholders."""
+
+    msgid: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    # A text that is not ours to translate (a partnership's contact text, a summary line
+    # built from the youth's own answers) is passed verbatim.
+    verbatim: bool = False
+
+
+def msg(msgid: str, **params: Param) -> Msg:
+    return Msg(msgid, params)
+
+
+def raw(text: str) -> Msg:
+    return Msg(text, {}, verbatim=True)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: Msg
+    data: str  # ≤ 64 bytes: Telegram's callback_data limit
+    checked: bool = False  # shown with a tick: a multi-select choice that is on
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to the youth: one or more paragraphs and optional button rows."""
+
+    parts: tuple[Msg, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    # Replace the buttons of the message whose button was just pressed (a multi-select
+    # toggle) instead of sending a new message.
+    edit: bool = False
+
+
+# --- events -------------------------------------------------------------------------------
+
+MediaKind = Literal[
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "document",
+    "location",
+    "contact",
+    "animation",
+    "audio",
+    "forward",
+    "other",
+]
+
+
+@dataclass(frozen=True)
+class TextIn:
+    text: str
+
+
+@dataclass(frozen=True)
+class ButtonIn:
+    data: str
+
+
+@dataclass(frozen=True)
+class CommandIn:
+    name: str  # lower case, without the slash
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class MediaIn:
+    kind: MediaKind
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class EditedIn:
+    text: str
+
+
+@dataclass(frozen=True)
+class BlockedIn:
+    """The youth blocked the bot (Telegram my_chat_member 'kicked')."""
+
+
+@dataclass(frozen=True)
+class GroupIn:
+    """Something arrived from a group chat: intake happens only in private."""
+
+
+Event = TextIn | ButtonIn | CommandIn | MediaIn | EditedIn | BlockedIn | GroupIn
+
+
+# --- effects ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Send:
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    lang: str
+
+
+@dataclass(frozen=True)
+class CreateCase:
+    partnership_id: str
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CountUncovered:
+    """A demand from a place no partnership covers: counted without anything personal."""
+
+    place: str
+
+
+@dataclass(frozen=True)
+class CountSignpost:
+    """A youth outside the age range was signposted elsewhere (counted, nothing personal)."""
+
+    reason: Literal["too_young", "too_old", "no_consent"]
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    kind: str
+    version: str
+    given: bool
+
+
+@dataclass(frozen=True)
+class SafetyAlert:
+    category: str
+    phrase_id: str
+
+
+@dataclass(frozen=True)
+class SetStopped:
+    stopped: bool
+
+
+@dataclass(frozen=True)
+class MarkUnreachable:
+    pass
+
+
+Effect = (
+    Send
+    | SetLanguage
+    | CreateCase
+    | CountUncovered
+    | CountSignpost
+    | RecordConsent
+    | SafetyAlert
+    | SetStopped
+    | MarkUnreachable
+)

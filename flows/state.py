@@ -1,0 +1,100 @@
+"""A youth's conversation state: what the flows remember between two messages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+Step = Literal[
+    "new",  # never spoken
+    "name",
+    "age",
+    "place",
+    "place_confirm",
+    "needs",
+    "needs_text",
+    "referral",
+    "consent",
+    "reach",
+    "summary",
+    "edit_pick",
+    "resume_ask",  # /start mid-intake: continue or start over?
+    "done",  # registered: a case exists
+    "ended",  # signposted elsewhere (age, uncovered place, no consent)
+]
+
+INTAKE_STEPS: tuple[Step, ...] = (
+    "name",
+    "age",
+    "place",
+    "place_confirm",
+    "needs",
+    "needs_text",
+    "referral",
+    "consent",
+    "reach",
+    "summary",
+    "edit_pick",
+)
+
+
+@dataclass(frozen=True)
+class Answers:
+    name: str = ""
+    age: int | None = None
+    municipality: str = ""  # official municipality, or "" when the youth does not know
+    place_via: str = ""  # what the youth typed that matched (e.g. "Eisden", "3630")
+    partnership_id: str = ""
+    needs: tuple[str, ...] = ()
+    needs_text: str = ""
+    referral: str = ""
+    consent: bool = False
+    reach: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    municipality: str
+    via: str
+    partnership_id: str  # "" = no partnership covers it
+
+
+@dataclass(frozen=True)
+class State:
+    step: Step = "new"
+    answers: Answers = field(default_factory=Answers)
+    candidates: tuple[Candidate, ...] = ()  # places to confirm
+    editing: bool = False  # answering one question again from the summary
+    resume_step: Step = "new"  # where /start interrupted the intake
+    stopped: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> State:
+        if not data:
+            return cls()
+        answers = dict(data.get("answers") or {})
+        for key in ("needs", "reach"):
+            answers[key] = tuple(answers.get(key) or ())
+        known = {f for f in Answers.__dataclass_fields__}
+        candidates = tuple(Candidate(**c) for c in data.get("candidates") or ())
+        return cls(
+            step=data.get("step", "new"),
+            answers=Answers(**{k: v for k, v in answers.items() if k in known}),
+            candidates=candidates,
+            editing=bool(data.get("editing", False)),
+            resume_step=data.get("resume_step", "new"),
+            stopped=bool(data.get("stopped", False)),
+        )
+
+    def at(self, step: Step, **changes: Any) -> State:
+        return replace(self, step=step, **changes)
+
+    def answer(self, **changes: Any) -> State:
+        return replace(self, answers=replace(self.answers, **changes))
+
+    @property
+    def in_intake(self) -> bool:
+        return self.step in INTAKE_STEPS

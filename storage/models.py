@@ -1,0 +1,178 @@
+"""The tables. Names in code are English; the glossary in ARCHITECTURE.md maps them to Dutch."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import JSONType, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSONType,
+        datetime: UTCDateTime(),
+    }
+
+
+class Youth(Base):
+    """A young person as the channels know them (pseudonymous until they tell a name)."""
+
+    __tablename__ = "youths"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # telegram | web
+    channel_user_id: Mapped[str] = mapped_column(String(128))  # chat id / hashed web token
+    lang: Mapped[str] = mapped_column(String(8), default="nl")
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Inbound(Base):
+    """Everything a channel delivered, stored before it is acknowledged."""
+
+    __tablename__ = "inbound"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_inbound_pending", "status", "youth_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # telegram | web
+    external_id: Mapped[str] = mapped_column(String(160))  # update_id / web client id
+    youth_key: Mapped[str] = mapped_column(String(160))  # one youth's events run in order
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|done|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+
+
+class Message(Base):
+    """The conversation timeline: what the youth, the bot and (later) workers wrote."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(4))  # in | out
+    author: Mapped[str] = mapped_column(String(16))  # youth | bot | worker
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    delivery: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
+    channel_message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class OutboxJob(Base):
+    """A delivery to do: committed with the state change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(24))  # message | edit | callback_answer
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    timeouts: Mapped[int] = mapped_column(Integer, default=0)  # sends that may have arrived
+    not_before: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Case(Base):
+    """One youth's path with one partnership: waiting in the queue until a worker takes it."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    answers: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Consent(Base):
+    """The consent ledger: every yes and no, with the text version it answered."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    given: Mapped[bool] = mapped_column(Boolean)
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class UncoveredDemand(Base):
+    """A place no partnership covers, asked for on a day: nothing personal (blind-spot report)."""
+
+    __tablename__ = "uncovered_demand"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    place: Mapped[str] = mapped_column(String(120), index=True)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class Signpost(Base):
+    """A youth sent elsewhere (too young, too old, no consent): counted, nothing personal."""
+
+    __tablename__ = "signposts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+
+
+class SafetyEvent(Base):
+    """A crisis message was answered with help lines (the category only, never the text)."""
+
+    __tablename__ = "safety_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    phrase_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -1,0 +1,194 @@
+"""The timeline of messages and the outbox of deliveries that carries them to a channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import Message, OutboxJob, Youth
+
+LEASE = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed delivery, detached from the session."""
+
+    id: int
+    youth_id: int
+    channel: str
+    kind: str
+    payload: dict[str, Any]
+    message_id: int | None
+    attempts: int
+
+
+async def add_message(
+    session: AsyncSession,
+    youth: Youth,
+    *,
+    direction: str,
+    author: str,
+    text: str,
+    buttons: list[list[dict[str, str]]] | None,
+    now: datetime,
+    delivery: str = "pending",
+) -> Message:
+    message = Message(
+        youth_id=youth.id,
+        direction=direction,
+        author=author,
+        text=text,
+        buttons={"rows": buttons} if buttons else None,
+        delivery=delivery,
+        created_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+async def enqueue(
+    session: AsyncSession,
+    youth: Youth,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    message: Message | None = None,
+) -> None:
+    session.add(
+        OutboxJob(
+            youth_id=youth.id,
+            channel=youth.channel,
+            kind=kind,
+            message_id=message.id if message else None,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            timeouts=0,
+            not_before=now,
+            created_at=now,
+        )
+    )
+
+
+async def claim(
+    session: AsyncSession, now: datetime, channels: set[str], limit: int = 50
+) -> list[Job]:
+    """Claim the first due job of each youth (one youth's messages go out in order)."""
+    earlier = aliased(OutboxJob)
+    due = or_(
+        and_(OutboxJob.status == "pending", OutboxJob.not_before <= now),
+        and_(OutboxJob.status == "sending", OutboxJob.claimed_until < now),
+    )
+    blocked = exists().where(
+        earlier.youth_id == OutboxJob.youth_id,
+        earlier.id < OutboxJob.id,
+        earlier.status.in_(("pending", "sending")),
+    )
+    stmt = (
+        select(OutboxJob)
+        .where(due, ~blocked, OutboxJob.channel.in_(channels))
+        .order_by(OutboxJob.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    jobs = list((await session.execute(stmt)).scalars())
+    for job in jobs:
+        job.status = "sending"
+        job.claimed_until = now + LEASE
+        job.attempts += 1
+    return [
+        Job(j.id, j.youth_id, j.channel, j.kind, dict(j.payload), j.message_id, j.attempts)
+        for j in jobs
+    ]
+
+
+async def mark_sent(
+    session: AsyncSession, job: Job, channel_message_id: str | None, now: datetime
+) -> None:
+    await session.execute(
+        update(OutboxJob).where(OutboxJob.id == job.id).values(status="sent", sent_at=now)
+    )
+    if job.message_id is not None:
+        await session.execute(
+            update(Message)
+            .where(Message.id == job.message_id)
+            .values(delivery="sent", channel_message_id=channel_message_id)
+        )
+
+
+async def mark_failed(session: AsyncSession, job: Job, error: str, *, unreachable: bool) -> None:
+    await session.execute(
+        update(OutboxJob).where(OutboxJob.id == job.id).values(status="failed", last_error=error)
+    )
+    if job.message_id is not None:
+        await session.execute(
+            update(Message).where(Message.id == job.message_id).values(delivery="failed")
+        )
+    if unreachable:
+        await session.execute(
+            update(Youth).where(Youth.id == job.youth_id).values(unreachable=True)
+        )
+
+
+async def retry_at(
+    session: AsyncSession, job: Job, when: datetime, error: str, *, timed_out: bool = False
+) -> None:
+    values: dict[str, Any] = {"status": "pending", "not_before": when, "last_error": error}
+    if timed_out:
+        values["timeouts"] = OutboxJob.timeouts + 1
+    await session.execute(update(OutboxJob).where(OutboxJob.id == job.id).values(**values))
+
+
+async def release_all_claims(session: AsyncSession) -> None:
+    """At start on SQLite (one instance only): claims left by a dead process are free again."""
+    await session.execute(
+        update(OutboxJob).where(OutboxJob.status == "sending").values(status="pending")
+    )
+
+
+async def messages_since(session: AsyncSession, youth_id: int, after_id: int) -> list[Message]:
+    stmt = (
+        select(Message)
+        .where(Message.youth_id == youth_id, Message.id > after_id)
+        .order_by(Message.id)
+        .limit(500)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def set_buttons(
+    session: AsyncSession,
+    youth: Youth,
+    message_id: int,
+    text: str,
+    buttons: list[list[dict[str, str]]],
+) -> Message | None:
+    """Replace the text and buttons of one of this youth's messages (a multi-select toggle)."""
+    message = await session.get(Message, message_id)
+    if message is None or message.youth_id != youth.id:
+        return None
+    message.text = text
+    message.buttons = {"rows": buttons} if buttons else None
+    return message
+
+
+async def button_label(session: AsyncSession, youth: Youth, ref: str | None, data: str) -> str:
+    """The label of a pressed button, found on the message that carried it."""
+    if ref is not None:
+        column = Message.id if youth.channel == "web" else Message.channel_message_id
+        key: int | str = int(ref) if youth.channel == "web" and ref.isdigit() else ref
+        stmt = select(Message).where(Message.youth_id == youth.id, column == key).limit(1)
+        message = (await session.execute(stmt)).scalar_one_or_none()
+        rows = (message.buttons or {}).get("rows", []) if message else []
+        for row in rows:
+            for button in row:
+                if button.get("data") == data:
+                    return str(button["text"]).removeprefix("✅ ")
+    return data

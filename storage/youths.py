@@ -1,0 +1,36 @@
+"""Youths as the channels know them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Youth
+
+
+async def find(session: AsyncSession, channel: str, user_id: str) -> Youth | None:
+    stmt = select(Youth).where(Youth.channel == channel, Youth.channel_user_id == user_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_or_create(
+    session: AsyncSession, channel: str, user_id: str, lang: str, now: datetime
+) -> Youth:
+    """The youth behind a channel id; callers hold the youth's processing lock."""
+    youth = await find(session, channel, user_id)
+    if youth is None:
+        youth = Youth(
+            channel=channel,
+            channel_user_id=user_id,
+            lang=lang,
+            state={},
+            stopped=False,
+            unreachable=False,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(youth)
+        await session.flush()
+    return youth

@@ -1,0 +1,50 @@
+"""Pytest fixtures for the fake Bot API.
+
+Use from a conftest: ``pytest_plugins = ["tests.botapi.fixtures"]`` (root conftest only) or
+``from tests.botapi.fixtures import bot_api, telegram_api_spec  # noqa: F401``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from .server import BotApiServer, default_spec_path
+from .spec import Spec
+
+__all__ = ["bot_api", "telegram_api_spec", "telegram_api_spec_path"]
+
+
+@pytest.fixture(scope="session")
+def telegram_api_spec_path() -> Path:
+    """The Bot API spec: ``$TELEGRAM_API_SPEC`` or ``<repo>/../shared/telegram-bot-api``."""
+    path = default_spec_path()
+    if not path.is_file():
+        pytest.fail(f"Telegram Bot API spec not found at {path}; set TELEGRAM_API_SPEC")
+    return path
+
+
+@pytest.fixture(scope="session")
+def telegram_api_spec(telegram_api_spec_path: Path) -> Spec:
+    """The parsed spec, loaded once per session."""
+    return Spec.load(telegram_api_spec_path)
+
+
+@pytest.fixture
+async def bot_api(telegram_api_spec: Spec) -> AsyncIterator[BotApiServer]:
+    """A running fake Bot API on a free port; fails the test if any call broke the spec."""
+    server = BotApiServer(spec=telegram_api_spec, webhook_retry_delay=0.05)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+    if server.violations:
+        listing = "\n".join(f"  - {v}" for v in server.violations)
+        pytest.fail(
+            f"{len(server.violations)} Bot API violation(s):\n{listing}\n"
+            f"--- transcript ---\n{server.transcript_text()}",
+            pytrace=False,
+        )

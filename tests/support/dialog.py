@@ -1,0 +1,88 @@
+"""Run flows as a dialog without any I/O: what the youth sends, what they read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Rendered, Translator
+from bot.incoming import command_of
+from bot.partnerships_file import load_directory
+from flows import conversation
+from flows.context import Context
+from flows.directory import Directory
+from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
+from flows.safety import Lexicon, merge, parse_lexicon
+from flows.state import State
+
+ROOT = Path(__file__).resolve().parents[2]
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# A Friday afternoon: "binnen 2 werkdagen" then lands on Tuesday.
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=BRUSSELS)
+
+
+@cache
+def directory() -> Directory:
+    return load_directory(ROOT / "partnerships.toml")
+
+
+@cache
+def lexicon() -> Lexicon:
+    folder = files("flows.data.safety")
+    return merge(
+        *(parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang) for lang in ("nl", "en"))
+    )
+
+
+@cache
+def translator() -> Translator:
+    return Translator("Europe/Brussels")
+
+
+@dataclass
+class Chat:
+    """A youth talking to the flows; every turn keeps the effects and the rendered replies."""
+
+    lang: str = "nl"
+    state: State = field(default_factory=State)
+    now: datetime = NOW
+    effects: list[Effect] = field(default_factory=list)
+    last: list[Rendered] = field(default_factory=list)
+
+    def send(self, event: Event) -> list[str]:
+        ctx = Context(now=self.now, lang=self.lang, directory=directory(), lexicon=lexicon())
+        transition = conversation.step(self.state, event, ctx)
+        self.state = transition.state
+        self.effects.extend(transition.effects)
+        self.last = []
+        lang = self.lang
+        for effect in transition.effects:
+            if isinstance(effect, SetLanguage):
+                lang = self.lang = effect.lang
+            if isinstance(effect, Send):
+                self.last.extend(translator().reply(effect.reply, lang))
+        return [r.text for r in self.last]
+
+    def say(self, text: str) -> str:
+        """Type a text (a command if it starts with /); return everything the bot answered."""
+        event: Event = command_of(text) or TextIn(text)
+        return "\n".join(self.send(event))
+
+    def press(self, label: str) -> str:
+        """Tap the button with this label (without the ✅) on the last message that had buttons."""
+        for rendered in reversed(self.last):
+            for row in rendered.buttons:
+                for button in row:
+                    if button.text.removeprefix("✅ ") == label:
+                        return "\n".join(self.send(ButtonIn(button.data)))
+        raise AssertionError(f"no button {label!r} in {self.buttons()}")
+
+    def buttons(self) -> list[str]:
+        return [b.text for r in self.last for row in r.buttons for b in row]
+
+    def of_type(self, kind: type) -> list[Effect]:
+        return [e for e in self.effects if isinstance(e, kind)]
