@@ -70,7 +70,7 @@ def build(settings: Settings) -> Service:
             settings.telegram_bot_token, settings.telegram_api_base_url, settings.file_url
         )
         channels["telegram"] = tg.TelegramChannel(bot)
-    sender = Sender(db, channels)
+    sender = Sender(db, channels, chat_rate=settings.chat_rate)
     engine = Engine(db, world, sender.notify)
     dispatcher = Dispatcher(db, engine)
     receiver = (

@@ -50,6 +50,8 @@ class Settings:
     partnerships_file: Path = Path("partnerships.toml")
     roles: frozenset[str] = ROLES
     log_level: str = "INFO"
+    # Telegram asks for about one message a second per chat (short bursts are fine).
+    chat_rate: float = 1.0
     var_dir: Path = Path("var")
 
     @property
@@ -103,6 +105,7 @@ class Settings:
             partnerships_file=Path(get("PARTNERSHIPS_FILE", "partnerships.toml")),
             roles=roles,
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            chat_rate=float(get("SEND_CHAT_RATE", "1.0")),
             var_dir=var_dir,
         )
 

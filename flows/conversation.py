@@ -159,7 +159,8 @@ def on_start(state: State, ctx: Context) -> Transition:
                 *back,
                 say(
                     msg(
-                        N_("Je bent al aangemeld bij {partnership}."), partnership=partnership.name
+                        N_("Je bent al aangemeld bij {partnership}."),
+                        partnership=partnership.short_name,
                     ),
                     msg(N_("Stuur gerust een bericht. Je coach leest mee.")),
                 ),

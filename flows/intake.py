@@ -201,7 +201,10 @@ def ask_consent(state: State, ctx: Context) -> Reply:
         (
             msg(N_("Nog één ding over je gegevens.")),
             msg(N_("We bewaren je antwoorden en berichten, zodat je coach je kan helpen.")),
-            msg(N_("Alleen de mensen van {partnership} zien ze."), partnership=partnership.name),
+            msg(
+                N_("Alleen de mensen van {partnership} zien ze."),
+                partnership=partnership.short_name,
+            ),
             msg(N_("Je mag altijd vragen wat we bewaren, of alles laten wissen.")),
             msg(N_("Is dat oké voor jou?")),
         ),
@@ -451,7 +454,7 @@ def place_chosen(state: State, place: Candidate, ctx: Context) -> Transition:
         msg(
             N_("Top! In {place} helpt {partnership} je verder."),
             place=place.municipality,
-            partnership=partnership.name,
+            partnership=partnership.short_name,
         )
     )
     return then(chosen, "needs", ctx, note)
@@ -583,7 +586,7 @@ def declined(state: State, ctx: Context) -> Transition:
                 msg(N_("Oké, dat is jouw keuze. Zonder jouw ja bewaren we niets.")),
                 msg(
                     N_("Je kunt wel zelf contact opnemen met {partnership}:"),
-                    partnership=partnership.name,
+                    partnership=partnership.short_name,
                 ),
                 *contact_parts(partnership, ctx),
                 msg(N_("Wil je gewoon even praten? Dat kan altijd, gratis en anoniem:")),
@@ -644,7 +647,7 @@ def register(state: State, ctx: Context) -> Transition:
             CreateCase(partnership.id, answers),
             say(
                 msg(N_("Top, {name}! Je aanmelding is verstuurd naar {partnership}."),
-                    name=a.name, partnership=partnership.name),
+                    name=a.name, partnership=partnership.short_name),
                 msg(N_("Een coach neemt contact met je op, ten laatste op {deadline}."),
                     deadline=deadline),
                 msg(N_("Heb je intussen een vraag? Stuur hier gerust een bericht.")),

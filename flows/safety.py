@@ -7,7 +7,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, cast, get_args
+from typing import Any, Final, Literal, cast, get_args
 
 __all__ = [
     "CATEGORIES",
@@ -71,10 +71,14 @@ class Detection:
 @dataclass(frozen=True, slots=True)
 class _Pattern:
     regex: re.Pattern[str]
-    # At least one of these substrings must occur in the normalised text for the
-    # regex to have a chance; None means "always run" (raw regexes).
-    anchors: tuple[str, ...] | None
+    # One set per required word of the pattern, most selective first: the regex can only
+    # match if every set has a member occurring in the normalised text. Empty for raw
+    # regexes, which always run.
+    requires: tuple[frozenset[str], ...]
     source: str
+
+    def possible(self, present: frozenset[str] | set[str]) -> bool:
+        return all(not need.isdisjoint(present) for need in self.requires)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,30 +104,47 @@ class Lexicon:
     hedges: frozenset[str]
     blockers: frozenset[str]
     window: int
-    # Derived lookup tables for speed; rebuilt by __post_init__.
+    # Derived lookup tables for speed, built by __post_init__: one regex finds every
+    # anchor word in a message in a single pass; the index maps an anchor to the
+    # patterns (positions in _entries) that need it.
+    _finder: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _prefixes: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _index: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _always: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _entries: tuple[tuple[Rule, _Pattern], ...] = field(init=False, repr=False, compare=False)
-    _idiom_anchors: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = tuple((rule, pat) for rule in self.rules for pat in rule.patterns)
         index: dict[str, list[int]] = {}
         always: list[int] = []
         for position, (_, pat) in enumerate(entries):
-            if pat.anchors is None:
+            if not pat.requires:
                 always.append(position)
             else:
-                for anchor in pat.anchors:
+                for anchor in pat.requires[0]:
                     index.setdefault(anchor, []).append(position)
-        idiom_anchors: set[str] = set()
-        for _, pat in self.idioms:
-            if pat.anchors is not None:
-                idiom_anchors.update(pat.anchors)
+        anchors = {
+            anchor
+            for pat in (
+                *(p for _, p in entries),
+                *(p for _, p in self.idioms),
+                *(p for rule in self.rules for p in rule.excludes),
+            )
+            for need in pat.requires
+            for anchor in need
+        }
+        prefixes = {a: tuple(b for b in anchors if a.startswith(b)) for a in anchors}
         object.__setattr__(self, "_entries", entries)
         object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
         object.__setattr__(self, "_always", tuple(always))
-        object.__setattr__(self, "_idiom_anchors", tuple(sorted(idiom_anchors)))
+        object.__setattr__(self, "_prefixes", prefixes)
+        object.__setattr__(self, "_finder", re.compile(f"(?=({_trie_regex(anchors)}))"))
+
+    def _present(self, norm: str) -> set[str]:
+        """Every anchor word that occurs somewhere in the normalised text."""
+        longest = set(self._finder.findall(norm))
+        longest.discard("")
+        return {a for found in longest for a in self._prefixes[found]}
 
     def merge(self, *others: Lexicon) -> Lexicon:
         """Return a lexicon holding this one's rules and those of ``others``."""
@@ -151,11 +172,11 @@ _COMBINING: Final = re.compile(
     r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 )
 _CLAUSE: Final = re.compile(r"[.!?;:,\n\r\u2026\u3002\uff01\uff1f]+")
-_OTHER: Final = re.compile(r"[^a-z0-9.]+")
-_REPEATS: Final = re.compile(r"([a-z])\1+")
-_SEPARATORS: Final = re.compile(r" *(?:\. *)+")
+_OTHER: Final = re.compile(r"[^a-z0-9. ]+")
+_PAIRS: Final = tuple((ch * 2, ch) for ch in "abcdefghijklmnopqrstuvwxyz")
 _LEET_WORD: Final = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])[a-z0-9]*[0-9][a-z0-9]*")
 _LEET: Final = str.maketrans("013457", "oieast")
+_DIGIT: Final = re.compile(r"[0-9]")
 
 
 def normalise(text: str) -> str:
@@ -166,17 +187,19 @@ def normalise(text: str) -> str:
     the same letter collapsed to one ("dooooood" -> "dod", "zelfmoord" -> "zelfmord"),
     and digits inside words read as letters ("z3lfm00rd").
     """
-    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLATE))
-    folded = _COMBINING.sub("", folded).lower()
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded.casefold())
-        folded = _COMBINING.sub("", folded)
-    folded = _CLAUSE.sub(" . ", folded)
-    folded = _OTHER.sub(" ", folded)
-    if any(ch.isdigit() for ch in folded):
+    folded = text.translate(_TRANSLATE)
+    if folded.isascii():
+        folded = folded.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = _COMBINING.sub("", folded).casefold()
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+    folded = _OTHER.sub(" ", _CLAUSE.sub(" . ", folded))
+    if _DIGIT.search(folded):
         folded = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), folded)
-    folded = _REPEATS.sub(r"\1", folded)
-    folded = _SEPARATORS.sub(" . ", folded)
+    for double, single in _PAIRS:
+        while double in folded:
+            folded = folded.replace(double, single)
     return " ".join(folded.split()).strip(" .")
 
 
@@ -193,6 +216,36 @@ _END: Final = r"(?![a-z0-9])"
 _CLAUSE_END: Final = r"(?= ?(?:\.|$))"
 _GAP_TOKEN: Final = re.compile(r"\*(\d*)")
 _MACRO_NAME: Final = re.compile(r"[a-z_][a-z0-9_]*")
+# Words so frequent in chat that a pattern is better pre-filtered on another word.
+_COMMON: Final = frozenset(
+    "ik k je me mij mijn mn de het t een en dat niet nie mer wel nog ok heb ben is wil ga "
+    "doe don kan zo van op in an met vor er die hij ze i im my the a to and it not dont "
+    "you so on at of with be have was just do".split()
+)
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching the longest of ``words`` at a position (a trie, so it is fast)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!)"
+
+
+def _anchor_cost(anchors: Iterable[str]) -> float:
+    """Rough cost of pre-filtering on these words: short and common ones cost more."""
+    return sum(16 / len(a) + (8 if a in _COMMON else 0) for a in anchors)
 
 
 def _expand(alt: str, macros: Mapping[str, tuple[str, ...]], where: str) -> list[str]:
@@ -232,7 +285,7 @@ def _compile_pattern(
     """Compile a data-file pattern; see the header of ``flows/data/safety/nl.toml``."""
     if source.startswith("re:"):
         try:
-            return _Pattern(re.compile(source[3:]), None, source)
+            return _Pattern(re.compile(source[3:]), (), source)
         except re.error as exc:
             raise LexiconError(f"{where}: bad regex {source!r}: {exc}") from exc
     tokens = source.split()
@@ -241,7 +294,7 @@ def _compile_pattern(
     neg = "|".join(sorted((re.escape(n) for n in negators), key=len, reverse=True)) or "(?!)"
     gap_word = rf"(?!(?:{neg})(?![a-z0-9]))[a-z0-9]+"
     parts: list[str] = [_START]
-    best: tuple[str, ...] | None = None
+    requires: list[tuple[str, ...]] = []
     for position, token in enumerate(tokens):
         gap = _GAP_TOKEN.fullmatch(token)
         if gap:
@@ -262,17 +315,17 @@ def _compile_pattern(
             parts.append(f"(?:{sep}{body})?" if sep else f"(?:{body}{_SEP})?")
         else:
             parts.append(sep + body)
-            if best is None or min(map(len, anchors)) > min(map(len, best)):
-                best = anchors
+            requires.append(anchors)
     if tokens[-1] != "$":
         parts.append(_END)
-    if best is None:
+    if not requires:
         raise LexiconError(f"{where}: pattern {source!r} needs at least one required word")
     try:
         regex = re.compile("".join(parts))
     except re.error as exc:  # pragma: no cover - tokens are escaped
         raise LexiconError(f"{where}: cannot compile {source!r}: {exc}") from exc
-    return _Pattern(regex, best, source)
+    requires.sort(key=_anchor_cost)
+    return _Pattern(regex, tuple(frozenset(need) for need in requires), source)
 
 
 def _str_list(value: object, where: str) -> list[str]:
@@ -413,10 +466,10 @@ def _covered(span: tuple[int, int], covers: Iterable[tuple[int, int]]) -> bool:
     return any(c_start <= start and end <= c_end for c_start, c_end in covers)
 
 
-def _spans(patterns: Iterable[_Pattern], text: str) -> list[tuple[int, int]]:
+def _spans(patterns: Iterable[_Pattern], text: str, present: set[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pat in patterns:
-        if pat.anchors is None or any(a in text for a in pat.anchors):
+        if pat.possible(present):
             spans.extend(m.span() for m in pat.regex.finditer(text))
     return spans
 
@@ -441,26 +494,23 @@ def detect(text: str, lexicon: Lexicon) -> Detection | None:
     norm = normalise(text)
     if not norm:
         return None
-    candidates = set(lexicon._always)
-    for anchor, positions in lexicon._index.items():
-        if anchor in norm:
-            candidates.update(positions)
-    if not candidates:
-        return None
+    present = lexicon._present(norm)
+    index = lexicon._index
+    candidates = set(lexicon._always).union(*(index[a] for a in present if a in index))
     idiom_spans: list[tuple[int, int]] | None = None
     fired: list[Rule] = []
     fired_ids: set[str] = set()
     for position in sorted(candidates):
         rule, pat = lexicon._entries[position]
-        if rule.phrase_id in fired_ids:
+        if rule.phrase_id in fired_ids or not pat.possible(present):
             continue
         for match in pat.regex.finditer(norm):
             span = match.span()
             if idiom_spans is None:
-                idiom_spans = _spans((p for _, p in lexicon.idioms), norm)
+                idiom_spans = _spans((p for _, p in lexicon.idioms), norm, present)
             if _covered(span, idiom_spans):
                 continue
-            if rule.excludes and _covered(span, _spans(rule.excludes, norm)):
+            if rule.excludes and _covered(span, _spans(rule.excludes, norm, present)):
                 continue
             if rule.negatable and _negated(norm, span[0], lexicon):
                 continue

@@ -9,6 +9,10 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
+# python-telegram-bot 22 warns when durations are read as ints; with warnings as errors
+# that would even break its RetryAfter. Use its timedelta behaviour throughout.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from storage.db import Database
 from tests.support.postgres import PostgresServer, start_postgres
 

@@ -316,7 +316,7 @@ def _send_media(kind: str) -> Handler:
             if entities:
                 content["caption_entities"] = entities
         name = stored.file_name or stored.file_path
-        summary = f"<{kind} {name}> {caption or ''}".strip()
+        summary = f"<{kind} {name}> {content.get('caption', '')}".strip()
         summary += _describe_markup(params.get("reply_markup"))
         return store_bot_message(server, state, content, params, summary)
 
@@ -354,6 +354,58 @@ async def send_contact(server: BotApiServer, params: JSON, files: Files) -> JSON
     state = target_chat(server, params["chat_id"])
     contact = {k: params[k] for k in ("phone_number", "first_name", "last_name") if k in params}
     return store_bot_message(server, state, {"contact": contact}, params, "<contact>")
+
+
+_CONTENT_KEYS = (
+    "text",
+    "entities",
+    "caption",
+    "caption_entities",
+    "photo",
+    "document",
+    "voice",
+    "video",
+    "video_note",
+    "animation",
+    "audio",
+    "sticker",
+    "location",
+    "contact",
+)
+
+
+def _copy_source(server: BotApiServer, params: JSON) -> JSON:
+    source = target_chat(server, params["from_chat_id"], sending=False)
+    message = source.messages.get(params["message_id"])
+    if message is None or params["message_id"] in source.deleted:
+        raise ApiError(400, "Bad Request: message to copy not found")
+    return {k: copy.deepcopy(v) for k, v in message.items() if k in _CONTENT_KEYS}
+
+
+@handles("copyMessage")
+async def copy_message(server: BotApiServer, params: JSON, files: Files) -> JSON:
+    content = _copy_source(server, params)
+    state = target_chat(server, params["chat_id"])
+    if "caption" in params:
+        content["caption"] = _format(str(params["caption"]), params, "caption_entities")[0]
+    summary = f"<copy of #{params['message_id']}> {content.get('text', content.get('caption', ''))}"
+    message = store_bot_message(server, state, content, params, summary)
+    return {"message_id": message["message_id"]}
+
+
+@handles("forwardMessage")
+async def forward_message(server: BotApiServer, params: JSON, files: Files) -> JSON:
+    content = _copy_source(server, params)
+    source = target_chat(server, params["from_chat_id"], sending=False)
+    original = source.messages[params["message_id"]]
+    content["forward_origin"] = {
+        "type": "user",
+        "date": original["date"],
+        "sender_user": original.get("from") or bot_user(server.bot_id),
+    }
+    state = target_chat(server, params["chat_id"])
+    summary = f"<forward of #{params['message_id']}> {content.get('text', '')}"
+    return store_bot_message(server, state, content, params, summary)
 
 
 # --- editing -----------------------------------------------------------------------------

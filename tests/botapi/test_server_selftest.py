@@ -89,7 +89,7 @@ async def test_html_is_parsed_into_plain_text_and_entities(
 
 
 async def test_unknown_chat_and_reply_keyboard(bot: telegram.Bot, bot_api: BotApiServer) -> None:
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(777, "hallo?")
     bot_api.user_sends_text(NOOR, "hoi")
     markup = ReplyKeyboardMarkup([["Werk", "School"]], resize_keyboard=True)
@@ -113,7 +113,7 @@ async def test_commands_and_descriptions_per_language(bot: telegram.Bot) -> None
 
 
 async def test_invalid_command_is_a_violation(bot: telegram.Bot, bot_api: BotApiServer) -> None:
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand("Start", "Begin")])
     assert any("command 'Start'" in v for v in bot_api.violations)
     bot_api.violations.clear()
@@ -132,7 +132,7 @@ async def test_pressed_button_is_answered_once(bot: telegram.Bot, bot_api: BotAp
 
     assert await query.answer("Top!")
     assert bot_api.unanswered_callback_ids() == set()
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await query.answer()
     assert bot_api.invalid_callback_answers == [f"{query.id} (already answered)"]
     assert bot_api.violations == []
@@ -140,7 +140,7 @@ async def test_pressed_button_is_answered_once(bot: telegram.Bot, bot_api: BotAp
 
 async def test_pressing_a_button_that_is_not_there_is_a_test_bug(bot_api: BotApiServer) -> None:
     bot_api.user_sends_text(NOOR, "hoi")
-    with pytest.raises(ValueError, match="(?i)no bot message with an inline keyboard"):
+    with pytest.raises(ValueError, match=r"(?i)no bot message with an inline keyboard"):
         bot_api.user_presses(NOOR, "nope")
 
 
@@ -191,7 +191,7 @@ async def test_second_poller_terminates_the_first(bot: telegram.Bot, bot_api: Bo
     other = telegram.Bot(bot_api.token, base_url=bot_api.base_url)
     async with other:
         assert await other.get_updates() == ()
-    with pytest.raises(Conflict, match="(?i)terminated by other getUpdates"):
+    with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates"):
         await first
 
 
@@ -211,7 +211,7 @@ async def test_injected_429_surfaces_as_retry_after(
 async def test_forbidden_when_blocked(bot: telegram.Bot, bot_api: BotApiServer) -> None:
     bot_api.user_sends_text(NOOR, "hoi")
     update_id = bot_api.user_blocks_bot(NOOR)
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(NOOR, "ben je er nog?")
     updates = await bot.get_updates()
     member = updates[-1].my_chat_member
@@ -240,7 +240,7 @@ async def test_too_long_text_is_rejected_and_recorded(
     bot: telegram.Bot, bot_api: BotApiServer
 ) -> None:
     bot_api.user_sends_text(NOOR, "hoi")
-    with pytest.raises(BadRequest, match="(?i)message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(NOOR, "x" * 4097)
     assert bot_api.violations == ["sendMessage: text has 4097 characters (max 4096)"]
     assert bot_api.calls[-1].status == 400
@@ -251,7 +251,7 @@ async def test_too_long_text_is_rejected_and_recorded(
 async def test_callback_data_over_64_bytes(bot: telegram.Bot, bot_api: BotApiServer) -> None:
     bot_api.user_sends_text(NOOR, "hoi")
     data = "é" * 32 + "x"  # 33 characters, 65 bytes
-    with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(NOOR, "Kies", reply_markup=keyboard(("A", data)))
     assert len(bot_api.violations) == 1 and "65 bytes" in bot_api.violations[0]
     bot_api.violations.clear()
@@ -259,9 +259,9 @@ async def test_callback_data_over_64_bytes(bot: telegram.Bot, bot_api: BotApiSer
 
 async def test_unbalanced_html_is_rejected(bot: telegram.Bot, bot_api: BotApiServer) -> None:
     bot_api.user_sends_text(NOOR, "hoi")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(NOOR, "<b>Welkom", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(NOOR, "5 < 6 & 7", parse_mode="HTML")
     assert len(bot_api.violations) == 2
     bot_api.violations.clear()
@@ -272,7 +272,7 @@ async def test_raw_api_calls(bot: telegram.Bot, bot_api: BotApiServer) -> None:
     assert bot_api.calls[-1].method == "getMe"
     with pytest.raises(EndPointNotFound):  # Telegram answers 404 for unknown methods
         await bot.do_api_request("sendTelepathy", api_kwargs={"chat_id": NOOR})
-    with pytest.raises(BadRequest, match="(?i)unknown parameter"):
+    with pytest.raises(BadRequest, match=r"(?i)unknown parameter"):
         await bot.get_me(api_kwargs={"colour": "blue"})
     assert bot_api.violations == [
         "unknown method 'sendTelepathy'",
@@ -294,12 +294,12 @@ async def test_edit_and_delete(bot: telegram.Bot, bot_api: BotApiServer) -> None
     sent = await bot.send_message(NOOR, "Vraag 1", reply_markup=keyboard(("A", "a")))
     edited = await bot.edit_message_text("Vraag 1 (beantwoord)", NOOR, sent.message_id)
     assert isinstance(edited, telegram.Message) and edited.reply_markup is None
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("Vraag 1 (beantwoord)", NOOR, sent.message_id)
     await bot.edit_message_reply_markup(NOOR, sent.message_id, reply_markup=keyboard(("B", "b")))
     assert bot_api.bot_messages(NOOR)[0]["history"] == ["Vraag 1"]
     assert await bot.delete_message(NOOR, sent.message_id)
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(NOOR, sent.message_id)
     assert bot_api.bot_messages(NOOR)[0]["deleted"] is True
     assert bot_api.bot_messages(NOOR, include_deleted=False) == []
@@ -336,7 +336,7 @@ async def test_webhook_delivery_is_retried_until_2xx(
     port = runner.addresses[0][1]
     try:
         assert await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="geheim-1")
-        with pytest.raises(Conflict, match="(?i)webhook is active"):
+        with pytest.raises(Conflict, match=r"(?i)webhook is active"):
             await bot.get_updates()
         update_id = bot_api.user_sends_text(NOOR, "hallo via webhook")
         await bot_api.wait_until(lambda: update_id in bot_api.confirmed_update_ids, 5)
@@ -368,7 +368,7 @@ async def test_get_file_downloads_bytes(bot: telegram.Bot, bot_api: BotApiServer
     assert bytes(await again.download_as_bytearray()) == b"a,b\n1,2\n"
     photo = await bot.send_photo(NOOR, update.message.document.file_id, caption="*kijk*")
     assert photo.caption == "*kijk*" and photo.photo
-    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("nope")
     assert bot_api.server_errors == []
 
@@ -406,12 +406,14 @@ async def test_all_generated_updates_match_the_spec(
 
 
 async def test_web_page_lets_a_person_chat(bot: telegram.Bot, bot_api: BotApiServer) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             f"{bot_api.root_url}/ui/send", data={"chat_id": str(NOOR), "text": "hoi vanuit web"}
-        ) as resp:
-            assert resp.status == 200
-            page = await resp.text()
+        ) as resp,
+    ):
+        assert resp.status == 200
+        page = await resp.text()
     assert "hoi vanuit web" in page
     (update,) = await bot.get_updates()
     assert update.message is not None and update.message.text == "hoi vanuit web"
@@ -419,13 +421,13 @@ async def test_web_page_lets_a_person_chat(bot: telegram.Bot, bot_api: BotApiSer
 
 def test_formatting_parsers() -> None:
     assert parse_formatted("*vet* en \\.", "MarkdownV2").text == "vet en ."
-    with pytest.raises(FormatError, match="(?i)reserved"):
+    with pytest.raises(FormatError, match=r"(?i)reserved"):
         parse_formatted("Klaar.", "MarkdownV2")
-    with pytest.raises(FormatError, match="(?i)Bold"):
+    with pytest.raises(FormatError, match=r"(?i)Bold"):
         parse_formatted("*open", "MarkdownV2")
     link = parse_formatted('<a href="https://x.be">hier</a> &#233;', "HTML")
     assert link.text == "hier é" and link.entities[0]["url"] == "https://x.be"
-    with pytest.raises(FormatError, match="(?i)Unsupported start tag"):
+    with pytest.raises(FormatError, match=r"(?i)Unsupported start tag"):
         parse_formatted("<div>x</div>", "HTML")
     assert parse_formatted("_schuin_ [link](http://a.be)", "Markdown").text == "schuin link"
 

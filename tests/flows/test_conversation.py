@@ -147,7 +147,16 @@ def test_after_registration_messages_go_to_the_coach() -> None:
 
 
 def test_flows_import_no_io_libraries() -> None:
-    forbidden = {"telegram", "aiohttp", "sqlalchemy", "gettext", "babel", "asyncio", "storage", "bot"}
+    forbidden = {
+        "telegram",
+        "aiohttp",
+        "sqlalchemy",
+        "gettext",
+        "babel",
+        "asyncio",
+        "storage",
+        "bot",
+    }
     for path in (ROOT / "flows").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

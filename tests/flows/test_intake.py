@@ -83,7 +83,7 @@ def test_a_youth_from_maasmechelen_lands_in_wams_queue() -> None:
         ("3550", "Heusden-Zolder", "samenwerkt"),
         ("Ieper", "Ieper", "jow"),
         ("Kortrijk", "Kortrijk", "wwin"),
-        ("Kessel-Lo", "Leuven", "boest-leuven"),
+        ("Kessel-Lo", "Leuven", "boest"),
     ],
 )
 def test_places_route_to_their_partnership(typed: str, municipality: str, partnership: str) -> None:

@@ -34,7 +34,10 @@ def directory() -> Directory:
 def lexicon() -> Lexicon:
     folder = files("flows.data.safety")
     return merge(
-        *(parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang) for lang in ("nl", "en"))
+        *(
+            parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang)
+            for lang in ("nl", "en")
+        )
     )
 
 

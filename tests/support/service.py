@@ -1,0 +1,43 @@
+"""Run the whole service in the test process, talking to the local Bot API test server."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.app import Service, build, running
+from bot.settings import Settings
+from tests.support.dialog import ROOT
+from tests.support.postgres import free_port
+
+
+def make_settings(
+    db_url: str, var_dir: Path, bot_api: Any | None = None, **changes: Any
+) -> Settings:
+    settings = Settings(
+        database_url=db_url,
+        http_port=free_port(),
+        secret_key="test-secret-key",
+        webhook_secret="test-webhook-secret",
+        partnerships_file=ROOT / "partnerships.toml",
+        var_dir=var_dir,
+        chat_rate=50.0,  # the per-chat limit itself is tested in tests/test_sender.py
+    )
+    if bot_api is not None:
+        settings = replace(
+            settings,
+            telegram_bot_token=bot_api.token,
+            telegram_api_base_url=bot_api.base_url,
+            telegram_api_file_url=bot_api.base_file_url,
+        )
+    return replace(settings, **changes)
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[Service]:
+    service = build(settings)
+    async with running(service):
+        yield service
