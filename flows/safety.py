@@ -77,7 +77,8 @@ class _Pattern:
     requires: tuple[frozenset[str], ...]
     source: str
 
-    def possible(self, present: frozenset[str] | set[str]) -> bool:
+    def possible(self, present: set[str]) -> bool:
+        """Could match, given the set of all anchor words present in the text."""
         return all(not need.isdisjoint(present) for need in self.requires)
 
 
@@ -104,11 +105,11 @@ class Lexicon:
     hedges: frozenset[str]
     blockers: frozenset[str]
     window: int
-    # Derived lookup tables for speed, built by __post_init__: one regex finds every
-    # anchor word in a message in a single pass; the index maps an anchor to the
-    # patterns (positions in _entries) that need it.
+    # Derived lookup tables for speed, built by __post_init__: one regex (a trie of all
+    # anchor words, longest first) scans a message once; the index maps an anchor to
+    # the patterns (positions in _entries) that need it.
     _finder: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _prefixes: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _inside: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _index: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _always: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _entries: tuple[tuple[Rule, _Pattern], ...] = field(init=False, repr=False, compare=False)
@@ -133,18 +134,18 @@ class Lexicon:
             for need in pat.requires
             for anchor in need
         }
-        prefixes = {a: tuple(b for b in anchors if a.startswith(b)) for a in anchors}
+        # Words found by the finder bring every anchor written inside them ("mezelf": "me").
+        inside = {a: tuple(b for b in anchors if b in a) for a in anchors}
         object.__setattr__(self, "_entries", entries)
         object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
         object.__setattr__(self, "_always", tuple(always))
-        object.__setattr__(self, "_prefixes", prefixes)
-        object.__setattr__(self, "_finder", re.compile(f"(?=({_trie_regex(anchors)}))"))
+        object.__setattr__(self, "_inside", inside)
+        object.__setattr__(self, "_finder", re.compile(_trie_regex(anchors)))
 
     def _present(self, norm: str) -> set[str]:
         """Every anchor word that occurs somewhere in the normalised text."""
-        longest = set(self._finder.findall(norm))
-        longest.discard("")
-        return {a for found in longest for a in self._prefixes[found]}
+        inside = self._inside
+        return {a for found in set(self._finder.findall(norm)) for a in inside[found]}
 
     def merge(self, *others: Lexicon) -> Lexicon:
         """Return a lexicon holding this one's rules and those of ``others``."""
@@ -217,10 +218,68 @@ _CLAUSE_END: Final = r"(?= ?(?:\.|$))"
 _GAP_TOKEN: Final = re.compile(r"\*(\d*)")
 _MACRO_NAME: Final = re.compile(r"[a-z_][a-z0-9_]*")
 # Words so frequent in chat that a pattern is better pre-filtered on another word.
+# (normalised spelling: "mer" = meer, "vor" = voor, "an" = aan)
 _COMMON: Final = frozenset(
-    "ik k je me mij mijn mn de het t een en dat niet nie mer wel nog ok heb ben is wil ga "
-    "doe don kan zo van op in an met vor er die hij ze i im my the a to and it not dont "
-    "you so on at of with be have was just do".split()
+    [
+        "ik",
+        "k",
+        "je",
+        "me",
+        "mij",
+        "mijn",
+        "mn",
+        "de",
+        "het",
+        "t",
+        "en",
+        "dat",
+        "niet",
+        "nie",
+        "mer",
+        "wel",
+        "nog",
+        "ok",
+        "heb",
+        "ben",
+        "is",
+        "wil",
+        "ga",
+        "doe",
+        "don",
+        "kan",
+        "zo",
+        "van",
+        "op",
+        "in",
+        "an",
+        "met",
+        "vor",
+        "er",
+        "die",
+        "hij",
+        "ze",
+        "i",
+        "im",
+        "my",
+        "the",
+        "a",
+        "to",
+        "and",
+        "it",
+        "not",
+        "dont",
+        "you",
+        "so",
+        "on",
+        "at",
+        "of",
+        "with",
+        "be",
+        "have",
+        "was",
+        "just",
+        "do",
+    ]
 )
 
 

@@ -1,0 +1,130 @@
+"""The web chat: the same intake over a websocket, for youths without Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from storage import cases, inbound
+from tests.support.service import make_settings, serving
+
+TOKEN = "noor-test-token-0123456789abcdef"
+
+
+class WebYouth:
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.messages: dict[int, dict[str, Any]] = {}
+        # Client ids are unique per browser across connections: a resent frame is a duplicate.
+        self.ids = (uuid.uuid4().hex[:12] for _ in itertools.count())
+
+    async def read_until(self, expect: str, timeout: float = 15) -> dict[str, Any]:
+        """Read frames until a bot message (or edit) shows `expect`; return that message."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = await self.ws.receive_json()
+                if frame["type"] in ("message", "edit"):
+                    message = self.messages.setdefault(frame["id"], {})
+                    message.update(frame)
+                    labels = [b["text"] for row in message.get("buttons", []) for b in row]
+                    if message.get("direction") != "in" and any(
+                        expect in t for t in [message["text"], *labels]
+                    ):
+                        return message
+
+    async def says(self, text: str, expect: str) -> dict[str, Any]:
+        await self.ws.send_json({"type": "text", "text": text, "client_id": f"c{next(self.ids)}"})
+        return await self.read_until(expect)
+
+    async def taps(self, label: str, expect: str) -> dict[str, Any]:
+        for message_id in sorted(self.messages, reverse=True):
+            for row in self.messages[message_id].get("buttons", []):
+                for button in row:
+                    if button["text"].removeprefix("✅ ") == label:
+                        await self.ws.send_json({
+                            "type": "button", "data": button["data"], "message_id": message_id,
+                            "client_id": f"c{next(self.ids)}",
+                        })  # fmt: skip
+                        return await self.read_until(expect)
+        raise AssertionError(f"no button {label!r}")
+
+
+async def test_a_youth_signs_up_in_the_web_chat(db_url: str, tmp_path: Path) -> None:
+    settings = make_settings(db_url, tmp_path)
+    base = f"http://127.0.0.1:{settings.http_port}"
+    async with serving(settings) as service, aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/chat") as page:
+            html = await page.text()
+            assert page.status == 200
+            assert 'lang="nl"' in html and "Typ je bericht…" in html
+            assert not re.search(r"(src|href)=\"https?://", html), "no external assets"
+        async with http.get(f"{base}/chat", headers={"Accept-Language": "en-GB,en"}) as page:
+            assert "Type your message…" in await page.text()
+        async with http.get(f"{base}/static/chat.js") as script:
+            assert script.status == 200
+        async with http.ws_connect(f"{base}/chat/ws") as ws:
+            await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
+            assert (await ws.receive_json())["type"] == "ready"
+            youth = WebYouth(ws)
+            await youth.says("/start", "Hoe mogen we je noemen?")
+            await youth.says("Noor", "Hoe oud ben je?")
+            await youth.says("19", "In welke gemeente woon je?")
+            await youth.says("maasmechele", "Bedoel je Maasmechelen?")
+            await youth.taps("Ja", "Waarmee wil je hulp?")
+            await youth.taps("Geld", "✅ Geld")  # the same message, its buttons updated
+            await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
+            await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
+            await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
+            await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
+            await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
+            await youth.taps("Klaar", "Klopt dit?")
+            await youth.taps("Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+            seen = max(youth.messages)
+        async with service.db.transaction() as session:
+            (case,) = await cases.queue(session, "wam")
+        assert case.channel == "web"
+        assert case.answers["needs"] == ["money"]
+        assert case.answers["municipality"] == "Maasmechelen"
+
+        # Coming back later with the same browser: the history is there, the chat goes on.
+        async with http.ws_connect(f"{base}/chat/ws") as ws:
+            await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
+            youth = WebYouth(ws)
+            await youth.read_until("Je aanmelding is verstuurd naar WAM")
+            assert any(m.get("text") == "Noor" and m.get("direction") == "in"
+                       for m in youth.messages.values())  # fmt: skip
+            await youth.says("Wanneer belt iemand?", "Ik geef je bericht door aan je coach.")
+            assert max(youth.messages) > seen
+
+
+async def test_bad_frames_are_refused_and_nothing_is_stored(db_url: str, tmp_path: Path) -> None:
+    settings = make_settings(db_url, tmp_path)
+    base = f"http://127.0.0.1:{settings.http_port}"
+    async with serving(settings) as service, aiohttp.ClientSession() as http:
+        async with http.ws_connect(f"{base}/chat/ws") as ws:
+            await ws.send_json({"type": "hello", "token": "short"})
+            assert (await ws.receive_json())["error"] == "bad_token"
+        async with http.ws_connect(f"{base}/chat/ws") as ws:
+            await ws.send_json({"type": "hello", "token": TOKEN})
+            assert (await ws.receive_json())["type"] == "ready"
+            for bad in (
+                "not json",
+                '{"type": "text", "text": "hoi"}',
+                '{"type": "x", "client_id": "a"}',
+            ):
+                await ws.send_str(bad)
+                assert (await ws.receive_json())["type"] == "error"
+            # A frame sent twice (a reconnect resends what was not acknowledged) counts once.
+            for _ in range(2):
+                await ws.send_json({"type": "text", "text": "/start", "client_id": "same"})
+                assert (await ws.receive_json())["type"] in ("ack", "message")
+        await asyncio.sleep(0.5)
+        await service.dispatcher.idle()
+        async with service.db.transaction() as session:
+            assert await inbound.count_by_status(session) == {"done": 1}
