@@ -172,7 +172,10 @@ _TRANSLATE: Final[dict[int, str | None]] = {
 _COMBINING: Final = re.compile(
     r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 )
-_CLAUSE: Final = re.compile(r"[.!?;:,\n\r\u2026\u3002\uff01\uff1f]+")
+# Sentence marks, and emoji (other than the laughing ones above), end a clause.
+_CLAUSE: Final = re.compile(
+    r"[.!?;:,\n\r\u2026\u3002\uff01\uff1f\u2600-\u27bf\U0001f000-\U0001faff]+"
+)
 _OTHER: Final = re.compile(r"[^a-z0-9. ]+")
 _PAIRS: Final = tuple((ch * 2, ch) for ch in "abcdefghijklmnopqrstuvwxyz")
 _LEET_WORD: Final = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])[a-z0-9]*[0-9][a-z0-9]*")
@@ -211,7 +214,8 @@ def _norm_word(raw: str) -> str:
 
 # --------------------------------------------------------------------------- compiling
 
-_SEP: Final = r"[ .]*"
+_SEP: Final = r"[ .]*"  # between words of a crisis pattern: may cross a sentence break
+_TIGHT_SEP: Final = r" *"  # between words of an idiom / exclude: stays in one sentence
 _START: Final = r"(?<![a-z0-9])"
 _END: Final = r"(?![a-z0-9])"
 _CLAUSE_END: Final = r"(?= ?(?:\.|$))"
@@ -317,7 +321,7 @@ def _expand(alt: str, macros: Mapping[str, tuple[str, ...]], where: str) -> list
 
 
 def _compile_token(
-    token: str, macros: Mapping[str, tuple[str, ...]], where: str
+    token: str, macros: Mapping[str, tuple[str, ...]], where: str, sep: str
 ) -> tuple[str, tuple[str, ...]]:
     """Compile one token (``a|b|@macro|prefix*``) to a regex and its anchor strings."""
     regexes: list[str] = []
@@ -328,7 +332,7 @@ def _compile_token(
             words = _norm_word(item.rstrip("*")).split()
             if not words:
                 raise LexiconError(f"{where}: empty alternative in token {token!r}")
-            body = _SEP.join(re.escape(word) for word in words)
+            body = sep.join(re.escape(word) for word in words)
             regexes.append(body + ("[a-z0-9]*" if prefix else ""))
             anchors.append(max(words, key=len))
     unique = sorted(set(regexes), key=lambda r: (-len(r), r))
@@ -340,6 +344,8 @@ def _compile_pattern(
     macros: Mapping[str, tuple[str, ...]],
     negators: frozenset[str],
     where: str,
+    *,
+    tight: bool = False,
 ) -> _Pattern:
     """Compile a data-file pattern; see the header of ``flows/data/safety/nl.toml``."""
     if source.startswith("re:"):
@@ -352,6 +358,9 @@ def _compile_pattern(
         raise LexiconError(f"{where}: empty pattern")
     neg = "|".join(sorted((re.escape(n) for n in negators), key=len, reverse=True)) or "(?!)"
     gap_word = rf"(?!(?:{neg})(?![a-z0-9]))[a-z0-9]+"
+    # Crisis patterns may run over a sentence break ("ik wil... dood"); idioms and
+    # excludes may not, so they never cancel a crisis in the next sentence.
+    word_sep, gap_sep = (_TIGHT_SEP, " +") if tight else (_SEP, "[ .]+")
     parts: list[str] = [_START]
     requires: list[tuple[str, ...]] = []
     for position, token in enumerate(tokens):
@@ -360,7 +369,7 @@ def _compile_pattern(
             if position in (0, len(tokens) - 1):
                 raise LexiconError(f"{where}: a gap '*' must stand between two words")
             count = int(gap.group(1) or _DEFAULT_GAP)
-            parts.append(rf"(?:[ .]+{gap_word}){{0,{count}}}")
+            parts.append(rf"(?:{gap_sep}{gap_word}){{0,{count}}}")
             continue
         if token == "$":
             if position != len(tokens) - 1:
@@ -368,10 +377,10 @@ def _compile_pattern(
             parts.append(_CLAUSE_END)
             continue
         optional = token.endswith("?")
-        body, anchors = _compile_token(token.rstrip("?"), macros, where)
-        sep = _SEP if position > 0 else ""
+        body, anchors = _compile_token(token.rstrip("?"), macros, where, word_sep)
+        sep = word_sep if position > 0 else ""
         if optional:
-            parts.append(f"(?:{sep}{body})?" if sep else f"(?:{body}{_SEP})?")
+            parts.append(f"(?:{sep}{body})?" if sep else f"(?:{body}{word_sep})?")
         else:
             parts.append(sep + body)
             requires.append(anchors)
@@ -440,9 +449,10 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
             raise LexiconError(f"{lang}.macros.{name}: macros cannot nest or be empty")
         macros[name] = tuple(a.strip() for a in alts)
 
-    def compile_all(sources: object, where: str) -> tuple[_Pattern, ...]:
+    def compile_all(sources: object, where: str, *, tight: bool) -> tuple[_Pattern, ...]:
         return tuple(
-            _compile_pattern(s, macros, negators, where) for s in _str_list(sources, where)
+            _compile_pattern(s, macros, negators, where, tight=tight)
+            for s in _str_list(sources, where)
         )
 
     seen: set[str] = set()
@@ -465,7 +475,7 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
         kind = table.get("kind", "intent")
         if kind not in _KINDS:
             raise LexiconError(f"{ident}: kind must be 'intent' or 'mention'")
-        patterns = compile_all(table.get("patterns", []), ident)
+        patterns = compile_all(table.get("patterns", []), ident, tight=False)
         if not patterns:
             raise LexiconError(f"{ident}: needs at least one pattern")
         rules.append(
@@ -475,13 +485,14 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
                 negatable=kind == "mention",
                 also=tuple(_category(c, ident) for c in _str_list(table.get("also", []), ident)),
                 patterns=patterns,
-                excludes=compile_all(table.get("exclude", []), ident),
+                excludes=compile_all(table.get("exclude", []), ident, tight=True),
             )
         )
     idioms: list[tuple[str, _Pattern]] = []
     for table in data.get("idiom", []):
         ident = take_id(table, "idiom")
-        idioms.extend((ident, p) for p in compile_all(table.get("patterns", []), ident))
+        patterns = compile_all(table.get("patterns", []), ident, tight=True)
+        idioms.extend((ident, p) for p in patterns)
     rules.sort(key=lambda r: _URGENCY[r.category])
     return Lexicon(
         langs=(lang,),

@@ -1,0 +1,93 @@
+"""The `instap` command: a broken partnerships file or setting stops the start with a clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import RedactToken, main
+from bot.settings import Settings, SettingsError, read_env_file
+from tests.support.dialog import ROOT
+
+
+def run_instap(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_broken_partnerships_file_refuses_to_start_and_names_the_field(tmp_path: Path) -> None:
+    broken = (ROOT / "partnerships.toml").read_text("utf-8").replace('"3630"', '"36300"', 1)
+    path = tmp_path / "partnerships.toml"
+    path.write_text(broken, "utf-8")
+    result = run_instap("run", env={"PARTNERSHIPS_FILE": str(path), "VAR_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "partnerships.toml" in result.stderr
+    assert "postcodes" in result.stderr and "36300" in result.stderr
+
+
+def test_check_config_and_queue_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    env = {"PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"), "VAR_DIR": str(tmp_path)}
+    result = run_instap("check-config", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run_instap("cases", "--partnership", "wam", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no cases waiting" in result.stdout
+    result = run_instap("blind-spots", env=env, cwd=tmp_path)
+    assert "Places without a partnership" in result.stdout
+
+
+def test_settings_from_env_file_and_environment(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# comment\nHTTP_PORT=9001\nTELEGRAM_BOT_TOKEN='123:abc'\nexport LOG_LEVEL=debug\n", "utf-8"
+    )
+    assert read_env_file(env_file)["TELEGRAM_BOT_TOKEN"] == "123:abc"
+    settings = Settings.load({"HTTP_PORT": "9002", "VAR_DIR": str(tmp_path)}, env_file)
+    assert settings.http_port == 9002  # the environment wins
+    assert settings.telegram_enabled and settings.telegram_mode == "polling"
+    assert settings.log_level == "DEBUG"
+    assert "123:abc" not in repr(settings)
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    webhook = Settings.load(
+        {"VAR_DIR": str(tmp_path), "PUBLIC_URL": "https://x.example/", "SECRET_KEY": "k"}, env_file
+    )
+    assert webhook.telegram_mode == "webhook" and webhook.public_url == "https://x.example"
+    assert webhook.webhook_secret and webhook.webhook_secret != "k"
+    assert webhook.file_url == "https://api.telegram.org/file/bot"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"HTTP_PORT": "eighty"}, "HTTP_PORT"),
+        ({"TELEGRAM_MODE": "carrier-pigeon"}, "TELEGRAM_MODE"),
+        ({"TELEGRAM_MODE": "webhook", "TELEGRAM_BOT_TOKEN": "1:a"}, "PUBLIC_URL"),
+        ({"ROLES": "web,dance"}, "ROLES"),
+    ],
+)
+def test_bad_settings_name_the_setting(env: dict[str, str], names: str, tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=names):
+        Settings.load({"VAR_DIR": str(tmp_path), **env}, tmp_path / "none.env")
+
+
+def test_the_bot_token_never_reaches_the_log() -> None:
+    import logging
+
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "POST %s failed", ("https://api/bot123:SECRET/getMe",), None)
+    RedactToken("123:SECRET").filter(record)
+    assert "SECRET" not in record.getMessage()
+
+
+def test_main_rejects_unknown_commands() -> None:
+    with pytest.raises(SystemExit):
+        main(["fly"])
