@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
@@ -59,16 +59,6 @@ class Result:
 
     def percentile(self, p: float) -> float | None:
         return percentile(self.latencies, p) if self.latencies else None
-
-
-@dataclass
-class Timing:
-    """Per-operation timings collected while a workload runs."""
-
-    latencies: list[float] = field(default_factory=list)
-
-    def result(self, name: str, seconds: float, note: str = "") -> Result:
-        return Result(name, len(self.latencies), seconds, self.latencies, note)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bench.common import NOW, Result, directory, lexicon
 from flows import conversation
 from flows.context import Context
-from flows.model import ButtonIn, CommandIn, CreateCase, Event, TextIn
+from flows.model import ButtonIn, CommandIn, CreateCase, Effect, Event, TextIn
 from flows.state import State
 
 # Places typed at the place step; the typo needs one extra step ("ja" to "Bedoel je …?").
@@ -54,7 +54,7 @@ def context() -> Context:
 def check(scripts: Sequence[list[Event]], ctx: Context) -> None:
     """Every script must end in a case: otherwise the benchmark measures re-asks."""
     for script in scripts:
-        state, effects = State(), []
+        state, effects = State(), list[Effect]()
         for event in script:
             transition = conversation.step(state, event, ctx)
             state = transition.state

@@ -67,7 +67,7 @@ class Load:
 
 
 FULL = Load(events=2000, youths=200)
-QUICK = Load(events=300, youths=30)
+QUICK = Load(events=200, youths=20)
 
 # --- the traffic --------------------------------------------------------------------------
 
@@ -241,9 +241,7 @@ async def bench(url: str, label: str, load: Load) -> list[Result]:
             f"{len(rows):,} events, {youths} youths → {cases} cases, {alerts} safety alerts, "
             f"{messages:,} timeline messages{problems(statuses, 'done')}"
         )
-        processed = Result(
-            f"pipeline[{label}] process", len(rows), seconds, engine.latencies, note
-        )
+        processed = Result(f"pipeline[{label}] process", len(rows), seconds, engine.latencies, note)
 
         # 3. drain the outbox through the web channel
         jobs = sum((await outbox_status(db)).values())

@@ -48,6 +48,33 @@ COMMAND_ALIASES = {"help": "hulp", "language": "taal", "lang": "taal"}
 
 def step(state: State, event: Event, ctx: Context) -> Transition:
     """Handle one event from a youth: the single entry point of all flows."""
+    transition = route(state, event, ctx)
+    return Transition(transition.state, merge_replies(transition.effects))
+
+
+def merge_replies(effects: tuple[Effect, ...]) -> tuple[Effect, ...]:
+    """Join a reply without buttons to the next one: one message bubble per answer, not three."""
+    merged: list[Effect] = []
+    for effect in effects:
+        last = merged[-1] if merged else None
+        if (
+            isinstance(effect, Send)
+            and isinstance(last, Send)
+            and not last.reply.buttons
+            and not last.reply.edit
+            and not effect.reply.edit
+        ):
+            parts = (*last.reply.parts, PARAGRAPH, *effect.reply.parts)
+            merged[-1] = Send(Reply(parts, effect.reply.buttons))
+        else:
+            merged.append(effect)
+    return tuple(merged)
+
+
+PARAGRAPH = raw("")  # an empty line between what were separate replies
+
+
+def route(state: State, event: Event, ctx: Context) -> Transition:
     if isinstance(event, BlockedIn):
         return Transition(state, (MarkUnreachable(),))
     if isinstance(event, GroupIn):

@@ -377,6 +377,10 @@ def _compile_pattern(
             parts.append(_CLAUSE_END)
             continue
         optional = token.endswith("?")
+        if token.startswith("*"):  # "*zelfmoord": may be glued to the word before
+            if position == 0:
+                parts.pop()  # drop the start-of-word boundary
+            token = token.lstrip("*")
         body, anchors = _compile_token(token.rstrip("?"), macros, where, word_sep)
         sep = word_sep if position > 0 else ""
         if optional:

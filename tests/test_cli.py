@@ -29,13 +29,17 @@ def test_a_broken_partnerships_file_refuses_to_start_and_names_the_field(tmp_pat
     broken = (ROOT / "partnerships.toml").read_text("utf-8").replace('"3630"', '"36300"', 1)
     path = tmp_path / "partnerships.toml"
     path.write_text(broken, "utf-8")
-    result = run_instap("run", env={"PARTNERSHIPS_FILE": str(path), "VAR_DIR": str(tmp_path)}, cwd=tmp_path)
+    result = run_instap(
+        "run", env={"PARTNERSHIPS_FILE": str(path), "VAR_DIR": str(tmp_path)}, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "partnerships.toml" in result.stderr
     assert "postcodes" in result.stderr and "36300" in result.stderr
 
 
-def test_check_config_and_queue_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_config_and_queue_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     env = {"PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"), "VAR_DIR": str(tmp_path)}
     result = run_instap("check-config", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -83,7 +87,9 @@ def test_bad_settings_name_the_setting(env: dict[str, str], names: str, tmp_path
 def test_the_bot_token_never_reaches_the_log() -> None:
     import logging
 
-    record = logging.LogRecord("x", logging.INFO, "f", 1, "POST %s failed", ("https://api/bot123:SECRET/getMe",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, "f", 1, "POST %s failed", ("https://api/bot123:SECRET/getMe",), None
+    )
     RedactToken("123:SECRET").filter(record)
     assert "SECRET" not in record.getMessage()
 

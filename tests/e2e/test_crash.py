@@ -88,6 +88,6 @@ async def test_sigkill_between_acknowledge_and_handling_loses_nothing(
     assert await pending_count(db_url) == {"done": len(update_ids)}
     for chat_id in YOUTHS:
         texts = bot_api.sent_texts(chat_id)
-        assert sum(t.startswith("Hoi! Ik ben Instap.") for t in texts) == 1, texts
-        assert texts.count("Leuk je te leren kennen, Noor!") == 1, texts
-        assert texts.count("Hoe oud ben je?") == 1, texts
+        assert sum("Hoi! Ik ben Instap." in t for t in texts) == 1, texts
+        assert sum("Leuk je te leren kennen, Noor!" in t for t in texts) == 1, texts
+        assert sum("Hoe oud ben je?" in t for t in texts) == 1, texts

@@ -146,9 +146,8 @@ async def test_bad_input_gets_a_kind_answer_and_nothing_breaks(
         await youth.says("3630", "Waarmee wil je hulp?")
         before = youth.seen()
         bot_api.user_presses(4005, "place:dk", message_id=place_question)
-        again = await answers(bot_api, 4005, before, 2)
-        assert again[0] == "Die knop werkt niet meer."
-        assert again[1].startswith("Waarmee wil je hulp?")  # the question comes again
+        (again,) = await answers(bot_api, 4005, before, 1)
+        assert again.startswith("Die knop werkt niet meer.\n\nWaarmee wil je hulp?")
         # A group chat is declined politely.
         bot_api.user_sends_text(-500, "/start", chat_type="group")
         await bot_api.wait_until(

@@ -32,7 +32,7 @@ def test_a_youth_from_maasmechelen_lands_in_wams_queue() -> None:
     # (youth says, bot answer contains)
     dialog = [
         ("/start", "Hoi! Ik ben Instap."),
-        ("Noor", "Leuk je te leren kennen, Noor!\nHoe oud ben je?"),
+        ("Noor", "Leuk je te leren kennen, Noor!\n\nHoe oud ben je?"),
         ("19", "In welke gemeente woon je?"),
         ("Eisden", "Top! In Maasmechelen helpt WAM"),
     ]

@@ -1,0 +1,9 @@
+"""Benchmarks that print figures: `python -m bench [--quick] [names…]` (or `make bench`).
+
+Performance is measured here, never in timed tests. Each module has `run(quick) -> list[Result]`:
+- flows:    `flows.conversation.step` over complete intakes (pure, no I/O);
+- places:   `Directory.match_place` over names, postcodes, deelgemeenten and typos;
+- safety:   `flows.safety.detect` over 200-character messages;
+- pipeline: inbound store → Engine/Dispatcher → outbox drained by the Sender, on SQLite
+            (and PostgreSQL when BENCH_POSTGRES_URL is set).
+"""

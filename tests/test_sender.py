@@ -1,0 +1,331 @@
+"""The sender: drains the outbox in order per youth, at the channel's pace, and never loses
+a message to a hiccup (a real database on each backend; only the channel is a stand-in)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot import sender as sender_module
+from bot.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from bot.sender import Sender
+from storage import outbox, youths
+from storage.clock import utcnow
+from storage.db import Database
+from storage.models import Message, OutboxJob, Youth
+from storage.outbox import Job
+
+
+@dataclass
+class Attempt:
+    at: float  # time.monotonic() when the channel was asked
+    job: Job
+    outcome: str  # "sent" or the name of the error raised
+
+
+@dataclass
+class FakeChannel:
+    """Records every delivery; raises the errors planned for a message text, in turn."""
+
+    attempts: list[Attempt] = field(default_factory=list)
+    planned: dict[str, list[Exception]] = field(default_factory=dict)
+    always: dict[str, Callable[[], Exception]] = field(default_factory=dict)
+
+    def fail(self, text: str, *errors: Exception) -> None:
+        self.planned.setdefault(text, []).extend(errors)
+
+    async def deliver(self, job: Job) -> str | None:
+        text = job.payload["text"]
+        error: Exception | None = None
+        if text in self.always:
+            error = self.always[text]()
+        elif self.planned.get(text):
+            error = self.planned[text].pop(0)
+        self.attempts.append(
+            Attempt(time.monotonic(), job, type(error).__name__ if error else "sent")
+        )
+        if error is not None:
+            raise error
+        return f"tg-{job.id}"
+
+    def delivered(self, youth_id: int | None = None) -> list[str]:
+        return [
+            a.job.payload["text"]
+            for a in self.attempts
+            if a.outcome == "sent" and youth_id in (None, a.job.youth_id)
+        ]
+
+    def tries(self, text: str) -> list[Attempt]:
+        return [a for a in self.attempts if a.job.payload["text"] == text]
+
+
+class Clock:
+    """A UTC clock the test moves by hand (the sender reads it for due times)."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def fast_sender(db: Database, channel: FakeChannel, clock: Callable[[], datetime]) -> Sender:
+    """No rate limit to speak of: the tests about errors should not wait for buckets."""
+    return Sender(db, {"telegram": channel}, clock=clock, chat_rate=1000.0, chat_burst=1000.0)
+
+
+async def youth_says(
+    db: Database, user_id: str, texts: list[str], now: datetime | None = None
+) -> int:
+    """Enqueue one bot message per text to a (new or known) youth; returns the youth's id."""
+    now = now or utcnow()
+    async with db.transaction() as session:
+        youth = await youths.get_or_create(session, "telegram", user_id, "nl", now)
+        for body in texts:
+            message = await outbox.add_message(
+                session, youth, direction="out", author="bot", text=body, buttons=None, now=now
+            )
+            payload = {"chat_id": user_id, "text": body, "buttons": []}
+            await outbox.enqueue(session, youth, "message", payload, now, message)
+        return youth.id
+
+
+async def drain(sender: Sender) -> None:
+    """Drain until nothing is due now."""
+    while await sender.drain_once():
+        pass
+
+
+async def job_row(db: Database, text: str) -> OutboxJob:
+    async with db.sessions() as session:
+        stmt = select(OutboxJob).join(Message).where(Message.text == text)
+        return (await session.execute(stmt)).scalar_one()
+
+
+async def message_row(db: Database, text: str) -> Message:
+    async with db.sessions() as session:
+        return (await session.execute(select(Message).where(Message.text == text))).scalar_one()
+
+
+async def youth_row(db: Database, youth_id: int) -> Youth:
+    async with db.sessions() as session:
+        youth = await session.get(Youth, youth_id)
+        assert youth is not None
+        return youth
+
+
+def outbox_job(row: OutboxJob) -> Job:
+    return Job(
+        row.id, row.youth_id, row.channel, row.kind, row.payload, row.message_id, row.attempts
+    )
+
+
+async def test_one_youths_messages_arrive_in_enqueue_order(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    noor_texts = ["Hoi Noor!", "Hoe oud ben je?", "In welke gemeente woon je?", "Top!", "Tot zo"]
+    noor = await youth_says(db, "4242", noor_texts, clock.now)
+    sam = await youth_says(db, "5151", ["Hoi Sam!", "Hoe oud ben je?"], clock.now)
+
+    await drain(fast_sender(db, channel, clock))
+
+    assert channel.delivered(noor) == noor_texts
+    assert channel.delivered(sam) == ["Hoi Sam!", "Hoe oud ben je?"]
+    assert all(a.outcome == "sent" for a in channel.attempts)
+    first = await message_row(db, "Hoi Noor!")
+    assert (first.delivery, first.channel_message_id) == (
+        "sent",
+        f"tg-{channel.attempts[0].job.id}",
+    )
+    assert (await job_row(db, "Tot zo")).status == "sent"
+
+
+async def test_retry_later_waits_then_delivers(db: Database) -> None:
+    channel = FakeChannel()
+    channel.fail("Hoi Noor!", RetryLater(0.2))
+    await youth_says(db, "4242", ["Hoi Noor!"])
+    sender = Sender(db, {"telegram": channel}, chat_rate=1000.0, chat_burst=1000.0)
+
+    before = utcnow()
+    assert await sender.drain_once() == 1
+    job = await job_row(db, "Hoi Noor!")
+    assert job.status == "pending"
+    assert job.not_before >= before + timedelta(seconds=0.2)
+    assert job.last_error == "retry after 0.2s"
+    assert channel.delivered() == []
+
+    runner = asyncio.create_task(sender.run())
+    try:
+        for _ in range(200):  # a generous guard against a hang, not a speed requirement
+            if channel.delivered():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+
+    first, second = channel.tries("Hoi Noor!")
+    assert (first.outcome, second.outcome) == ("RetryLater", "sent")
+    assert second.at - first.at >= 0.19
+    message = await message_row(db, "Hoi Noor!")
+    assert message.delivery == "sent"
+    assert (await job_row(db, "Hoi Noor!")).timeouts == 0
+
+
+async def test_unreachable_fails_the_job_and_marks_the_youth(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    channel.fail("Hoi Noor!", Unreachable("Forbidden: bot was blocked by the user"))
+    noor = await youth_says(db, "4242", ["Hoi Noor!"], clock.now)
+    sam = await youth_says(db, "5151", ["Hoi Sam!"], clock.now)
+    sender = fast_sender(db, channel, clock)
+
+    await drain(sender)
+    clock.advance(3600)
+    await drain(sender)
+
+    assert len(channel.tries("Hoi Noor!")) == 1  # never retried
+    job = await job_row(db, "Hoi Noor!")
+    assert (job.status, job.last_error) == ("failed", "Forbidden: bot was blocked by the user")
+    assert (await message_row(db, "Hoi Noor!")).delivery == "failed"
+    assert (await youth_row(db, noor)).unreachable is True
+    assert (await youth_row(db, sam)).unreachable is False
+    assert channel.delivered() == ["Hoi Sam!"]
+
+
+async def test_rejected_fails_the_job_without_retry(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    channel.fail("Hoi Noor!", Rejected("Bad Request: message text is empty"))
+    noor = await youth_says(db, "4242", ["Hoi Noor!", "Hoe oud ben je?"], clock.now)
+    sender = fast_sender(db, channel, clock)
+
+    await drain(sender)
+    clock.advance(3600)
+    await drain(sender)
+
+    assert len(channel.tries("Hoi Noor!")) == 1
+    assert (await job_row(db, "Hoi Noor!")).status == "failed"
+    assert (await message_row(db, "Hoi Noor!")).delivery == "failed"
+    assert (await youth_row(db, noor)).unreachable is False
+    # The refused message does not hold up the next one.
+    assert channel.delivered(noor) == ["Hoe oud ben je?"]
+
+
+async def test_uncertain_is_sent_again_and_counted(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    channel.fail("Hoi Noor!", Uncertain("Timed out"))
+    await youth_says(db, "4242", ["Hoi Noor!"], clock.now)
+    sender = fast_sender(db, channel, clock)
+
+    await drain(sender)
+    job = await job_row(db, "Hoi Noor!")
+    assert (job.status, job.timeouts, job.attempts) == ("pending", 1, 1)
+    assert job.not_before == clock.now + sender.backoff(outbox_job(job))
+    assert job.not_before > clock.now
+
+    clock.advance(60)
+    await drain(sender)
+    # At-least-once: the first send may have arrived too; it is counted, not hidden.
+    assert [a.outcome for a in channel.tries("Hoi Noor!")] == ["Uncertain", "sent"]
+    job = await job_row(db, "Hoi Noor!")
+    assert (job.status, job.timeouts, job.attempts) == ("sent", 1, 2)
+    assert (await message_row(db, "Hoi Noor!")).delivery == "sent"
+
+
+async def test_transient_errors_back_off_then_deliver(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    channel.fail("Hoi Noor!", Transient("502 Bad Gateway"), Transient("connection reset"))
+    await youth_says(db, "4242", ["Hoi Noor!"], clock.now)
+    sender = fast_sender(db, channel, clock)
+
+    waits: list[timedelta] = []
+    for _ in range(2):
+        await drain(sender)
+        job = await job_row(db, "Hoi Noor!")
+        assert job.status == "pending"
+        waits.append(job.not_before - clock.now)
+        await drain(sender)  # not due yet: nothing happens
+        clock.now = job.not_before
+    assert waits[0] > timedelta(0)
+    assert waits[1] > waits[0]  # backing off
+    assert "connection reset" in (job.last_error or "")
+    assert len(channel.attempts) == 2
+
+    await drain(sender)
+    assert [a.outcome for a in channel.attempts] == ["Transient", "Transient", "sent"]
+    job = await job_row(db, "Hoi Noor!")
+    assert (job.status, job.timeouts, job.attempts) == ("sent", 0, 3)
+
+
+async def test_an_unexpected_error_is_retried_like_a_transient_one(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    channel.fail("Hoi Noor!", KeyError("chat_id"))
+    await youth_says(db, "4242", ["Hoi Noor!"], clock.now)
+    sender = fast_sender(db, channel, clock)
+
+    await drain(sender)
+    assert (await job_row(db, "Hoi Noor!")).status == "pending"
+    clock.advance(60)
+    await drain(sender)
+    assert channel.delivered() == ["Hoi Noor!"]
+
+
+async def test_a_job_that_keeps_failing_is_given_up_after_max_attempts(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel(always={"Hoi Noor!": lambda: Transient("503 Service Unavailable")})
+    noor = await youth_says(db, "4242", ["Hoi Noor!", "Ben je er nog?"], clock.now)
+    sender = fast_sender(db, channel, clock)
+
+    for _ in range(sender_module.MAX_ATTEMPTS + 3):
+        await drain(sender)
+        clock.advance(301)  # past the longest backoff
+
+    assert len(channel.tries("Hoi Noor!")) == sender_module.MAX_ATTEMPTS
+    job = await job_row(db, "Hoi Noor!")
+    assert (job.status, job.attempts) == ("failed", sender_module.MAX_ATTEMPTS)
+    assert (await message_row(db, "Hoi Noor!")).delivery == "failed"
+    assert (await youth_row(db, noor)).unreachable is False
+    # Given up, it no longer blocks the youth's next message.
+    assert channel.delivered(noor) == ["Ben je er nog?"]
+
+
+async def test_per_chat_rate_limit_spaces_one_youths_messages(db: Database) -> None:
+    channel = FakeChannel()
+    texts = [f"bericht {i}" for i in range(5)]
+    noor = await youth_says(db, "4242", texts)
+    sender = Sender(db, {"telegram": channel}, chat_rate=2.0, chat_burst=1.0)
+
+    await drain(sender)
+
+    assert channel.delivered(noor) == texts
+    stamps = [a.at for a in channel.attempts]
+    # One token at once, then one every 0.5 s: four gaps of ~0.5 s.
+    assert stamps[-1] - stamps[0] >= 1.5
+
+
+async def test_per_chat_rate_limit_does_not_space_different_youths(db: Database) -> None:
+    channel = FakeChannel()
+    for n in range(5):
+        await youth_says(db, f"{4242 + n}", [f"Hoi {n}!"])
+    sender = Sender(db, {"telegram": channel}, chat_rate=2.0, chat_burst=1.0)
+
+    assert await sender.drain_once() == 5  # one round: all five go out together
+
+    assert sorted(channel.delivered()) == [f"Hoi {n}!" for n in range(5)]
+    # Each youth's bucket gave its one token without a wait (a wait leaves it in debt);
+    # a shared bucket would have made four of them wait.
+    buckets = sender.per_chat
+    assert len(buckets) == 5
+    assert all(bucket.tokens >= 0 for bucket in buckets.values())
