@@ -99,8 +99,10 @@ class Engine:
                 lexicon=self.world.lexicon,
                 channel="web" if incoming.channel == "web" else "telegram",
             )
-            await self.record_incoming(session, youth, incoming, now)
             transition = conversation.step(state, incoming.event, ctx)
+            toggled = any(isinstance(e, Send) and e.reply.edit for e in transition.effects)
+            if not toggled:  # a multi-select tap shows as a tick, not as a message of its own
+                await self.record_incoming(session, youth, incoming, now)
             if incoming.callback_id:
                 payload = {"callback_query_id": incoming.callback_id}
                 await outbox.enqueue(session, youth, "callback_answer", payload, now)

@@ -352,6 +352,7 @@ def start(state: State, ctx: Context) -> Transition:
         msg(N_("Zoek je werk, een opleiding of wat hulp? Ik breng je bij een coach in je buurt.")),
         msg(N_("Het is gratis en jij beslist. Wat je vertelt, blijft tussen jou en je coach.")),
         msg(N_("Eerst een paar korte vragen. Dat duurt ongeveer 3 minuten.")),
+        msg(N_("Andere taal? Typ /taal.")),
     )
     return go(fresh, "name", ctx, welcome)
 

@@ -262,7 +262,7 @@ SEPARATORS = [". ", "! ", "\n", "... ", " 😢 ", ", "]
 filler = st.lists(st.sampled_from(FILLER_WORDS), max_size=12).map(" ".join)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     case=st.sampled_from(CRISIS),
     before=filler,
