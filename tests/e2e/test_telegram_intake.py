@@ -8,7 +8,7 @@ import pytest
 
 from storage import cases
 from tests.botapi.server import BotApiServer
-from tests.support.service import serving, make_settings
+from tests.support.service import make_settings, serving
 
 NOOR = 4001
 

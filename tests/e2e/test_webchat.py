@@ -24,9 +24,9 @@ class WebYouth:
         # Client ids are unique per browser across connections: a resent frame is a duplicate.
         self.ids = (uuid.uuid4().hex[:12] for _ in itertools.count())
 
-    async def read_until(self, expect: str, timeout: float = 15) -> dict[str, Any]:
+    async def read_until(self, expect: str) -> dict[str, Any]:
         """Read frames until a bot message (or edit) shows `expect`; return that message."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(15):
             while True:
                 frame = await self.ws.receive_json()
                 if frame["type"] in ("message", "edit"):
