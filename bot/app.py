@@ -67,7 +67,10 @@ def build(settings: Settings) -> Service:
     bot = None
     if settings.telegram_enabled:
         bot = tg.make_bot(
-            settings.telegram_bot_token, settings.telegram_api_base_url, settings.file_url
+            settings.telegram_bot_token,
+            settings.telegram_api_base_url,
+            settings.file_url,
+            settings.telegram_timeout,
         )
         channels["telegram"] = tg.TelegramChannel(bot)
     sender = Sender(db, channels, chat_rate=settings.chat_rate)

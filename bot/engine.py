@@ -16,6 +16,7 @@ from flows import conversation
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import (
+    BlockedIn,
     ButtonIn,
     CommandIn,
     CountSignpost,
@@ -99,6 +100,8 @@ class Engine:
                 lexicon=self.world.lexicon,
                 channel="web" if incoming.channel == "web" else "telegram",
             )
+            if not isinstance(incoming.event, BlockedIn):
+                youth.unreachable = False  # they wrote: they can hear us again
             transition = conversation.step(state, incoming.event, ctx)
             toggled = any(isinstance(e, Send) and e.reply.edit for e in transition.effects)
             if not toggled:  # a multi-select tap shows as a tick, not as a message of its own

@@ -92,7 +92,7 @@ class Sender:
         try:
             message_id = await self.channels[job.channel].deliver(job)
         except RetryLater as exc:
-            await self.retry(job, timedelta(seconds=exc.seconds), str(exc))
+            await self.retry(job, timedelta(seconds=exc.seconds), str(exc), counts=False)
         except Unreachable as exc:
             log.info("youth %s is unreachable: %s", job.youth_id, exc)
             async with self.db.transaction() as session:
@@ -117,12 +117,14 @@ class Sender:
         return timedelta(seconds=min(300.0, 0.5 * 2 ** (job.attempts - 1)))
 
     async def retry(
-        self, job: Job, wait: timedelta, error: str, *, timed_out: bool = False
+        self, job: Job, wait: timedelta, error: str, *, timed_out: bool = False, counts: bool = True
     ) -> None:
         async with self.db.transaction() as session:
-            if job.attempts >= MAX_ATTEMPTS:
+            if counts and job.attempts >= MAX_ATTEMPTS:
                 await outbox.mark_failed(session, job, error, unreachable=False)
                 log.error("outbox job %s given up after %s attempts", job.id, job.attempts)
             else:
-                await outbox.retry_at(session, job, self.clock() + wait, error, timed_out=timed_out)
+                await outbox.retry_at(
+                    session, job, self.clock() + wait, error, timed_out=timed_out, counts=counts
+                )
         self.wake.set()

@@ -52,6 +52,7 @@ class Settings:
     log_level: str = "INFO"
     # Telegram asks for about one message a second per chat (short bursts are fine).
     chat_rate: float = 1.0
+    telegram_timeout: float = 15.0  # seconds before a Bot API call counts as timed out
     var_dir: Path = Path("var")
 
     @property
@@ -106,6 +107,7 @@ class Settings:
             roles=roles,
             log_level=get("LOG_LEVEL", "INFO").upper(),
             chat_rate=float(get("SEND_CHAT_RATE", "1.0")),
+            telegram_timeout=float(get("TELEGRAM_TIMEOUT", "15")),
             var_dir=var_dir,
         )
 

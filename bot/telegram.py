@@ -53,8 +53,8 @@ DESCRIPTION = N_(
 SHORT_DESCRIPTION = N_("Gratis hulp bij werk, school en meer. Jij beslist.")
 
 
-def make_bot(token: str, base_url: str, file_url: str) -> Bot:
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=15, write_timeout=15)
+def make_bot(token: str, base_url: str, file_url: str, timeout: float = 15.0) -> Bot:
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=timeout, write_timeout=timeout)
     polling = HTTPXRequest(connection_pool_size=2, read_timeout=40)
     return Bot(
         token,

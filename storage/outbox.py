@@ -99,6 +99,15 @@ async def claim(
         .with_for_update(skip_locked=True)
     )
     jobs = list((await session.execute(stmt)).scalars())
+    unreachable = set(
+        (await session.execute(
+            select(Youth.id).where(Youth.id.in_({j.youth_id for j in jobs}), Youth.unreachable)
+        )).scalars()
+    )  # fmt: skip
+    for job in [j for j in jobs if j.youth_id in unreachable]:
+        # The youth blocked the bot: nothing to try until they write again.
+        job.status, job.last_error = "failed", "youth unreachable"
+    jobs = [j for j in jobs if j.youth_id not in unreachable]
     for job in jobs:
         job.status = "sending"
         job.claimed_until = now + LEASE
@@ -138,11 +147,20 @@ async def mark_failed(session: AsyncSession, job: Job, error: str, *, unreachabl
 
 
 async def retry_at(
-    session: AsyncSession, job: Job, when: datetime, error: str, *, timed_out: bool = False
+    session: AsyncSession,
+    job: Job,
+    when: datetime,
+    error: str,
+    *,
+    timed_out: bool = False,
+    counts: bool = True,
 ) -> None:
+    """Put a job back for later; `counts=False` when the channel only asked us to wait."""
     values: dict[str, Any] = {"status": "pending", "not_before": when, "last_error": error}
     if timed_out:
         values["timeouts"] = OutboxJob.timeouts + 1
+    if not counts:
+        values["attempts"] = OutboxJob.attempts - 1
     await session.execute(update(OutboxJob).where(OutboxJob.id == job.id).values(**values))
 
 
