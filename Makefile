@@ -36,7 +36,9 @@ extract: $(STAMP)
 		--project=instap --copyright-holder="Instap" -o locales/instap.pot .
 
 update: extract
-	$(BIN)/pybabel update -q -D instap -i locales/instap.pot -d locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -D instap -i locales/instap.pot -d locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python locales/copy_source.py
+	@echo "Now translate the new empty entries in locales/en/LC_MESSAGES/instap.po"
 
 compile: $(STAMP) $(MO)
 

@@ -110,3 +110,19 @@ def test_long_texts_are_split_for_telegram() -> None:
     chunks = split_text(text)
     assert all(len(c) <= 4096 for c in chunks)
     assert " ".join(chunks).split() == text.split()
+
+
+def test_youth_facing_texts_in_the_partnerships_file_are_short_and_plain() -> None:
+    from tests.support.dialog import directory
+
+    texts: list[str] = []
+    for partnership in (*directory().partnerships, directory().fallback):
+        texts.append(partnership.contact["nl"])
+    for line in directory().help_lines.values():
+        texts.append(line.hours["nl"])
+    for text in texts:
+        for sentence in sentences(text):
+            words = [w for w in sentence.split() if re.search(r"\w", w)]
+            assert len(words) <= MAX_WORDS, f"{len(words)} words: {sentence}"
+        for word in ("neet", "traject", "activering", "indien", "gelieve"):
+            assert not re.search(rf"\b{word}\b", text.lower()), f"{word!r} in {text}"

@@ -16,6 +16,9 @@ from .spec import Spec
 
 __all__ = ["bot_api", "telegram_api_spec", "telegram_api_spec_path"]
 
+# Totals over the whole run, printed at the end (see pytest_terminal_summary below).
+TOTALS = {"servers": 0, "calls": 0, "violations": 0}
+
 
 @pytest.fixture(scope="session")
 def telegram_api_spec_path() -> Path:
@@ -41,10 +44,21 @@ async def bot_api(telegram_api_spec: Spec) -> AsyncIterator[BotApiServer]:
         yield server
     finally:
         await server.stop()
+    TOTALS["servers"] += 1
+    TOTALS["calls"] += len(server.calls)
+    TOTALS["violations"] += len(server.violations)
     if server.violations:
         listing = "\n".join(f"  - {v}" for v in server.violations)
         pytest.fail(
             f"{len(server.violations)} Bot API violation(s):\n{listing}\n"
             f"--- transcript ---\n{server.transcript_text()}",
             pytrace=False,
+        )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TOTALS["servers"]:
+        terminalreporter.write_line(
+            f"Bot API test server: {TOTALS['calls']} calls in {TOTALS['servers']} tests, "
+            f"{TOTALS['violations']} spec violations"
         )
