@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -25,10 +25,18 @@ from bot.sender import Channel, Sender
 from bot.settings import Settings
 from bot.webchat import WebChannel, WebChat
 from flows.safety import Lexicon, merge, parse_lexicon
+from inbox import auth
+from inbox.accounts import seed_demo
+from inbox.api import InboxApi, problems_middleware
+from inbox.live import Live
+from inbox.media import MediaFiles
+from inbox.pages import InboxPages
+from inbox.service import Inbox
 from storage.db import Database
 
 log = logging.getLogger("instap")
 TEMPLATES = Path(__file__).parent / "templates"
+INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
 
 
 def load_lexicon() -> Lexicon:
@@ -52,8 +60,16 @@ class Service:
     sender: Sender
     bot: Bot | None
     receiver: tg.TelegramReceiver | None
+    inbox: Inbox
     webapp: web.Application
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    background: set[asyncio.Task[object]] = field(default_factory=set)
+
+    def spawn(self, coroutine: Coroutine[object, object, object]) -> None:
+        """Run a short job in the background, keeping a reference until it is done."""
+        task = asyncio.create_task(coroutine)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
 
 def build(settings: Settings) -> Service:
@@ -72,20 +88,40 @@ def build(settings: Settings) -> Service:
             settings.file_url,
             settings.telegram_timeout,
         )
-        channels["telegram"] = tg.TelegramChannel(bot)
+        channels["telegram"] = tg.TelegramChannel(bot, settings.var_dir / "media")
     sender = Sender(db, channels, chat_rate=settings.chat_rate)
+    inbox = Inbox(db, directory, world.translator, feed, sender.notify, settings.timezone)
     engine = Engine(db, world, sender.notify)
     dispatcher = Dispatcher(db, engine)
     receiver = (
         tg.TelegramReceiver(bot, db, dispatcher.notify, settings.webhook_secret) if bot else None
     )
-    webchat = WebChat(db, feed, dispatcher.notify, settings.secret_key, Pages(TEMPLATES))
-    app = web.Application(client_max_size=1024 * 1024)
+    pages = Pages(TEMPLATES, INBOX_TEMPLATES)
+    webchat = WebChat(db, feed, dispatcher.notify, settings.secret_key, pages)
+    app = web.Application(
+        client_max_size=1024 * 1024, middlewares=[problems_middleware(), auth.middleware(db)]
+    )
     app.add_routes(webchat.routes())
     app.add_routes([web.get("/healthz", health)])
+    secure = settings.public_url.startswith("https://")
+    app.add_routes(InboxPages(inbox, db, pages, secure_cookies=secure).routes())
+    app.add_routes(InboxApi(inbox).routes())
+    live = Live(feed)
+    app.add_routes(live.routes())
+    app.on_shutdown.append(live.close)  # open event streams must not hold up a shutdown
+    app.add_routes(MediaFiles(db, settings.var_dir / "media").routes())
     if receiver is not None:
         app.add_routes([web.post(tg.WEBHOOK_PATH, receiver.webhook)])
-    return Service(settings, db, world, feed, engine, dispatcher, sender, bot, receiver, app)
+    service = Service(
+        settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, app
+    )
+
+    def case_changed(partnership_id: str, case_id: int) -> None:
+        inbox.changed(partnership_id, case_id)
+        service.spawn(inbox.auto_assign(partnership_id))
+
+    engine.on_case = case_changed
+    return service
 
 
 async def health(request: web.Request) -> web.Response:
@@ -97,6 +133,8 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
     """Start the roles this instance has; stop them all on exit."""
     s = service.settings
     await service.db.migrate()
+    if s.demo_accounts:
+        await show_demo_logins(service)
     runner = web.AppRunner(service.webapp, access_log=None)
     await runner.setup()
     try:
@@ -123,6 +161,20 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             await service.bot.shutdown()
         await runner.cleanup()
         await service.db.dispose()
+
+
+async def show_demo_logins(service: Service) -> None:
+    """A fresh local install gets demo accounts; their passwords are shown this once."""
+    accounts = await seed_demo(service.db, service.world.directory)
+    if not accounts:
+        return
+    s = service.settings
+    lines = [
+        f"Demo inbox at http://{s.http_host}:{s.http_port}/inbox ({accounts[0].partnership_id}):"
+    ]
+    lines += [f"  {a.username:6} {a.password}   ({a.role})" for a in accounts]
+    lines.append("These passwords are shown only now. Set SECRET_KEY to run without demo accounts.")
+    print("\n".join(lines), flush=True)
 
 
 async def start_telegram(service: Service) -> None:

@@ -6,13 +6,16 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import secrets
 import sys
 from collections.abc import Sequence
 
 from bot.app import serve
 from bot.partnerships_file import PartnershipsFileError, load_directory
 from bot.settings import Settings, SettingsError
-from storage import cases
+from inbox.accounts import add_account
+from storage import cases, workers
+from storage.clock import utcnow
 from storage.db import Database
 
 
@@ -80,6 +83,43 @@ async def show_blind_spots(settings: Settings) -> None:
     )
 
 
+async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
+    directory = load_directory(settings.partnerships_file)
+    db = Database(settings.database_url)
+    await db.migrate()
+    try:
+        if args.action == "add":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+            account = await add_account(
+                db, directory, partnership_id=args.partnership, username=args.username,
+                first_name=args.first_name, full_name=args.full_name or args.first_name,
+                role=args.role, password=password, organisation=args.organisation,
+            )  # fmt: skip
+            print(f"added {account.username} ({account.role}, {account.partnership_id})")
+            if not password:
+                print(f"password: {account.password}  (shown once; the worker changes it later)")
+        elif args.action == "list":
+            async with db.transaction() as session:
+                team = await workers.of_partnership(session, args.partnership)
+            for w in team:
+                flags = " (afwezig)" if w.absent else ""
+                print(f"{w.username:20} {w.full_name:30} {w.role:12} capacity {w.capacity}{flags}")
+        elif args.action == "token":
+            token = secrets.token_urlsafe(32)
+            async with db.transaction() as session:
+                worker = await workers.by_username(session, args.username)
+                if worker is None:
+                    raise ValueError(f"no worker {args.username!r}")
+                await workers.add_token(session, worker, token, args.name, utcnow())
+            print(f"bearer token for {args.username} ({args.name}), shown once:\n{token}")
+    except ValueError as exc:
+        print(f"instap: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="instap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,6 +129,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     queue = sub.add_parser("cases", help="list the cases waiting in the queue")
     queue.add_argument("--partnership", help="only this partnership id, e.g. wam")
     sub.add_parser("blind-spots", help="count requests from places no partnership covers")
+    worker = sub.add_parser("worker", help="manage inbox accounts").add_subparsers(
+        dest="action", required=True
+    )
+    add = worker.add_parser("add", help="add a trajectgezel, coordinator or admin")
+    add.add_argument("--partnership", required=True, help="partnership id, e.g. wam")
+    add.add_argument("--username", required=True)
+    add.add_argument("--first-name", required=True, help="shown to youths, e.g. Sara")
+    add.add_argument("--full-name", default="")
+    add.add_argument("--organisation", default="")
+    add.add_argument("--role", default="worker", choices=workers.ROLES)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    listing = worker.add_parser("list", help="list a partnership's accounts")
+    listing.add_argument("--partnership", required=True)
+    token = worker.add_parser("token", help="create an API bearer token for a worker")
+    token.add_argument("username")
+    token.add_argument("--name", default="api")
     args = parser.parse_args(argv)
     try:
         settings = Settings.load()
@@ -108,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(show_queue(settings, args.partnership))
     elif args.command == "blind-spots":
         asyncio.run(show_blind_spots(settings))
+    elif args.command == "worker":
+        return asyncio.run(worker_command(settings, args))
     return 0
 
 

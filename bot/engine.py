@@ -16,6 +16,7 @@ from flows import conversation
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import (
+    N_,
     BlockedIn,
     ButtonIn,
     CommandIn,
@@ -33,15 +34,31 @@ from flows.model import (
     SetLanguage,
     SetStopped,
     TextIn,
+    raw,
 )
 from flows.safety import Lexicon
 from flows.state import State
-from storage import cases, inbound, outbox, youths
+from storage import cases, casework, inbound, outbox, workers, youths
 from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Inbound, Youth
 
 log = logging.getLogger(__name__)
+
+# To workers (Dutch): never any content, only that there is something in the inbox.
+NEW_MESSAGE = N_("Nieuw bericht van {name}. Open de inbox.")
+LINKED = N_("Gekoppeld, {name}! Hier krijg je een seintje bij nieuwe berichten.")
+LINK_FAILED = N_("Die koppelcode klopt niet of is verlopen. Vraag een nieuwe in de inbox.")
+
+
+FETCHED = frozenset({"voice", "audio", "photo", "document", "video", "video_note"})
+
+
+def is_link_command(incoming: Incoming) -> bool:
+    event = incoming.event
+    return (
+        incoming.channel == "telegram" and isinstance(event, CommandIn) and event.name == "koppel"
+    )
 
 
 @dataclass(frozen=True)
@@ -58,10 +75,18 @@ class World:
 class Engine:
     """Processes one youth's pending events in order; each in a single transaction."""
 
-    def __init__(self, db: Database, world: World, on_outbox: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        world: World,
+        on_outbox: Callable[[], None],
+        on_case: Callable[[str, int], None] = lambda partnership, case: None,
+    ) -> None:
         self.db = db
         self.world = world
         self.on_outbox = on_outbox
+        self.on_case = on_case  # a case changed: live inbox pages refresh
+        self.touched: list[tuple[str, int]] = []
 
     async def process_next(self, key: str) -> bool:
         """Handle the oldest pending event of this youth. False when there is none."""
@@ -83,22 +108,30 @@ class Engine:
                     log.error("inbound %s set aside after repeated failures", row_id)
             return True
         self.on_outbox()
+        for partnership_id, case_id in self.touched:
+            self.on_case(partnership_id, case_id)
+        self.touched.clear()
         return True
 
     async def handle(self, session: AsyncSession, row: Inbound) -> None:
         now = self.world.clock()
         incoming = decode(row.source, row.payload)
-        if incoming is not None:
+        if incoming is not None and is_link_command(incoming):
+            await self.link_worker(session, incoming, now)
+        elif incoming is not None:
             youth = await youths.get_or_create(
                 session, incoming.channel, incoming.user_id, language_of(incoming.lang_hint), now
             )
             state = State.from_json(youth.state)
+            handler, back_at = await self.who_answers(session, youth, state, now)
             ctx = Context(
                 now=now.astimezone(self.world.timezone),
                 lang=youth.lang,
                 directory=self.world.directory,
                 lexicon=self.world.lexicon,
                 channel="web" if incoming.channel == "web" else "telegram",
+                handler=handler,
+                back_at=back_at,
             )
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
@@ -115,16 +148,56 @@ class Engine:
             youth.updated_at = now
         await inbound.mark_done(session, row, now)
 
+    async def link_worker(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
+        """A worker sends /koppel CODE from their own Telegram: notifications come here now."""
+        assert isinstance(incoming.event, CommandIn)
+        worker = await workers.link_telegram(session, incoming.event.args, incoming.user_id, now)
+        if worker is None:
+            text = self.world.translator.gettext(LINK_FAILED, "nl")
+            youth = await youths.get_or_create(session, "telegram", incoming.user_id, "nl", now)
+            await self.send(session, youth, incoming, False, Reply((raw(text),)), now)
+            return
+        text = self.world.translator.gettext(LINKED, "nl").format(name=worker.first_name)
+        await outbox.notify_worker(session, worker, text, now)
+
+    async def who_answers(
+        self, session: AsyncSession, youth: Youth, state: State, now: datetime
+    ) -> tuple[str | None, datetime | None]:
+        """After the intake: the worker who answers now, and when they are back if away."""
+        if state.step != "done":
+            return None, None
+        case = await casework.case_of_youth(session, youth.id)
+        worker = await casework.answering_worker(session, case) if case else None
+        if case is None or worker is None:
+            return None, None
+        local = now.astimezone(self.world.timezone)
+        back = self.world.directory.partnership(case.partnership_id).next_opening(local)
+        return worker.first_name, None if back == local else back
+
     async def record_incoming(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime
     ) -> None:
         """Put what the youth sent on their timeline (a pressed button as its label)."""
         text = await timeline_text(session, youth, incoming)
         if text:
-            await outbox.add_message(
+            message = await outbox.add_message(
                 session, youth, direction="in", author="youth", text=text, buttons=None,
                 now=now, delivery="received",
             )  # fmt: skip
+            case = await casework.youth_wrote(session, youth.id, now)
+            event = incoming.event
+            if case is not None and isinstance(event, MediaIn) and event.kind in FETCHED:
+                # Voice, photos and documents are for the coach: fetch and keep them.
+                message.media = {"kind": event.kind, "state": "pending"}
+                payload = {"file_id": event.file_ref, "kind": event.kind}
+                await outbox.enqueue(session, youth, "fetch_media", payload, now, message)
+            if case is not None:
+                self.touched.append((case.partnership_id, case.id))
+                worker = await casework.answering_worker(session, case)
+                if worker is not None and case.unread == 1:  # the first unread: one ping
+                    name = str((case.answers or {}).get("name") or "?")
+                    text = self.world.translator.gettext(NEW_MESSAGE, "nl").format(name=name)
+                    await outbox.notify_worker(session, worker, text, now)
 
     async def apply(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, effect: Effect, now: datetime
@@ -140,7 +213,8 @@ class Engine:
             case MarkUnreachable():
                 youth.unreachable = True
             case CreateCase(partnership_id, answers):
-                await cases.open_case(session, youth, partnership_id, dict(answers), now)
+                case = await cases.open_case(session, youth, partnership_id, dict(answers), now)
+                self.touched.append((partnership_id, case.id))
             case CountUncovered(place):
                 await cases.count_uncovered(session, place, day)
             case CountSignpost(reason):

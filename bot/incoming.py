@@ -75,9 +75,22 @@ def telegram_event(message: dict[str, Any]) -> Event:
             return MediaIn("forward", text[:MAX_TEXT])
         return command_of(text) or TextIn(text[:MAX_TEXT])
     caption = str(message.get("caption") or "")[:MAX_TEXT]
+    if "location" in message:
+        spot = message["location"]
+        return MediaIn("location", f"📍 {spot.get('latitude')}, {spot.get('longitude')}")
+    if "contact" in message:
+        card = message["contact"]
+        return MediaIn(
+            "contact", f"{card.get('first_name', '')} {card.get('phone_number', '')}".strip()
+        )
     for kind in MEDIA_KINDS:
         if kind in message:
-            return MediaIn(kind, caption)
+            item = message[kind]
+            if isinstance(item, list):  # photo: several sizes, the largest last
+                item = item[-1] if item else {}
+            return MediaIn(
+                kind, caption, str(item.get("file_id", "")) if isinstance(item, dict) else ""
+            )
     return MediaIn("other", caption)
 
 

@@ -323,6 +323,8 @@ def parse_partnership(row: Table, help_lines: Mapping[str, HelpLine]) -> Partner
         help_line_ids=tuple(row.items("help_line_ids", help_line_id, required=False)),
         is_fallback=is_fallback,
         to_confirm=row.boolean("to_confirm", default=False),
+        quick_replies=row.texts("quick_replies"),
+        auto_assign=row.boolean("auto_assign", default=False),
     )
     row.done()
     return partnership

@@ -57,7 +57,7 @@ class Sender:
         self.clock = clock
         self.overall = TokenBucket(overall_rate, overall_rate)
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
-        self.per_chat: dict[int, TokenBucket] = {}
+        self.per_chat: dict[str, TokenBucket] = {}
         self.wake = asyncio.Event()
 
     def notify(self) -> None:
@@ -85,9 +85,8 @@ class Sender:
         return len(jobs)
 
     async def deliver(self, job: Job) -> None:
-        bucket = self.per_chat.setdefault(
-            job.youth_id, TokenBucket(self.chat_rate, self.chat_burst)
-        )
+        chat = str(job.payload.get("chat_id", job.youth_id))  # a youth's chat or a worker's
+        bucket = self.per_chat.setdefault(chat, TokenBucket(self.chat_rate, self.chat_burst))
         await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
         try:
             message_id = await self.channels[job.channel].deliver(job)

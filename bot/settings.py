@@ -53,6 +53,8 @@ class Settings:
     # Telegram asks for about one message a second per chat (short bursts are fine).
     chat_rate: float = 1.0
     telegram_timeout: float = 15.0  # seconds before a Bot API call counts as timed out
+    # Demo accounts on an empty database: only for a local run without SECRET_KEY.
+    demo_accounts: bool = False
     var_dir: Path = Path("var")
 
     @property
@@ -90,7 +92,11 @@ class Settings:
         roles = frozenset(r.strip() for r in get("ROLES", ",".join(sorted(ROLES))).split(",") if r)
         if not roles <= ROLES:
             raise SettingsError(f"ROLES: unknown {sorted(roles - ROLES)}; known {sorted(ROLES)}")
-        secret_key = get("SECRET_KEY") or local_secret(var_dir / "secret_key")
+        configured_secret = get("SECRET_KEY")
+        secret_key = configured_secret or local_secret(var_dir / "secret_key")
+        demo = get("DEMO_ACCOUNTS", "auto").lower()
+        if demo not in ("auto", "yes", "no"):
+            raise SettingsError(f"DEMO_ACCOUNTS: {demo!r} must be auto, yes or no")
         return cls(
             database_url=get("DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'instap.db'}"),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
@@ -108,6 +114,7 @@ class Settings:
             log_level=get("LOG_LEVEL", "INFO").upper(),
             chat_rate=float(get("SEND_CHAT_RATE", "1.0")),
             telegram_timeout=float(get("TELEGRAM_TIMEOUT", "15")),
+            demo_accounts=demo == "yes" or (demo == "auto" and not configured_secret),
             var_dir=var_dir,
         )
 

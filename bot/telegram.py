@@ -10,7 +10,10 @@ import asyncio
 import hmac
 import json
 import logging
+import re
+import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -37,6 +40,7 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 
+SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram/webhook"
@@ -80,8 +84,23 @@ def seconds(value: float | timedelta) -> float:
 class TelegramChannel:
     """Delivers outbox jobs with python-telegram-bot, mapping its errors to ours."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, media_dir: Path) -> None:
         self.bot = bot
+        self.media_dir = media_dir
+
+    async def fetch(self, file_id: str) -> str:
+        """Download a youth's file into the media folder; return its name there.
+
+        The file's Bot API URL holds the bot token: it is used here only, never shown.
+        """
+        found = await self.bot.get_file(file_id)
+        suffix = Path(found.file_path or "").suffix.lower()
+        if not SUFFIX.match(suffix):
+            suffix = ".bin"
+        name = f"{uuid.uuid4().hex}{suffix}"
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        await found.download_to_drive(self.media_dir / name)
+        return name
 
     async def deliver(self, job: Job) -> str | None:
         p = job.payload
@@ -103,6 +122,8 @@ class TelegramChannel:
                     if "not modified" not in str(exc).lower():
                         raise
                 return p["target"]  # type: ignore[no-any-return]
+            if job.kind == "fetch_media":
+                return await self.fetch(p["file_id"])
             if job.kind == "callback_answer":
                 await self.bot.answer_callback_query(p["callback_query_id"])
                 return None

@@ -19,3 +19,7 @@ class Context:
     directory: Directory
     lexicon: Lexicon
     channel: Channel = "telegram"
+    # After the intake: the first name of the worker who answers this youth now (None while
+    # the case waits in the queue) and, outside working hours, when the team is back.
+    handler: str | None = None
+    back_at: datetime | None = None

@@ -12,6 +12,7 @@ order  what                          handled by
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from flows import intake
 from flows.context import Context
@@ -288,8 +289,24 @@ def ordinary(state: State, event: Event, ctx: Context) -> Transition:
     return reask(state, ctx)
 
 
+BURST = timedelta(hours=2)  # one automatic answer per burst of messages
+
+
 def after_intake(state: State, event: Event, ctx: Context) -> Transition:
-    """A registered youth writes: the message is on their timeline for the coach; say so."""
+    """A registered youth writes: it is on their timeline for the coach.
+
+    While a worker handles the case the bot stays quiet (the worker answers), except for
+    one honest automatic answer per burst outside working hours.
+    """
     if isinstance(event, ButtonIn):
         return Transition(state, (say(msg(N_("Die knop werkt niet meer."))),))
-    return Transition(state, (say(msg(N_("Bedankt! Ik geef je bericht door aan je coach."))),))
+    last = datetime.fromisoformat(state.auto_reply_at) if state.auto_reply_at else None
+    if last is not None and ctx.now - last < BURST:
+        return Transition(state)
+    if ctx.handler is None:
+        answer = msg(N_("Bedankt! Ik geef je bericht door aan je coach."))
+    elif ctx.back_at is None:
+        return Transition(state)  # the worker is at work and answers themselves
+    else:
+        answer = msg(N_("{name} leest dit {when}."), name=ctx.handler, when=ctx.back_at)
+    return Transition(replace(state, auto_reply_at=ctx.now.isoformat()), (say(answer),))

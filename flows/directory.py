@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 LocalText = Mapping[str, str]
@@ -73,11 +73,27 @@ class Partnership:
     help_line_ids: tuple[str, ...] = ()
     is_fallback: bool = False
     to_confirm: bool = False
+    quick_replies: tuple[str, ...] = ()  # ready-made answers for workers (Dutch)
+    auto_assign: bool = False  # give new cases to the least-loaded worker automatically
 
     def is_open(self, moment: datetime) -> bool:
         """Whether `moment` (local wall-clock time) falls inside the working hours."""
         hours = self.working_hours.get(moment.weekday())
         return hours is not None and hours[0] <= moment.time() < hours[1]
+
+    def next_opening(self, moment: datetime) -> datetime | None:
+        """When the team is next at work (`moment` itself when open now; None: never)."""
+        if self.is_open(moment):
+            return moment
+        for days in range(8):
+            day = (moment + timedelta(days=days)).date()
+            hours = self.working_hours.get(day.weekday())
+            if hours is None:
+                continue
+            start = datetime.combine(day, hours[0], tzinfo=moment.tzinfo)
+            if start > moment:
+                return start
+        return None
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ class CommandIn:
 class MediaIn:
     kind: MediaKind
     caption: str = ""
+    file_ref: str = ""  # the channel's reference to fetch the file (Telegram file_id)
 
 
 @dataclass(frozen=True)

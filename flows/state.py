@@ -67,6 +67,7 @@ class State:
     editing: bool = False  # answering one question again from the summary
     resume_step: Step = "new"  # where /start interrupted the intake
     stopped: bool = False
+    auto_reply_at: str = ""  # ISO time of the last automatic answer after the intake
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +88,7 @@ class State:
             editing=bool(data.get("editing", False)),
             resume_step=data.get("resume_step", "new"),
             stopped=bool(data.get("stopped", False)),
+            auto_reply_at=str(data.get("auto_reply_at", "")),
         )
 
     def at(self, step: Step, **changes: Any) -> State:

@@ -91,6 +91,10 @@ class Message(Base):
     buttons: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     delivery: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
     channel_message_id: Mapped[str | None] = mapped_column(String(64))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    media: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # kind, file_id, path, mime
+    # A worker's reply form carries a one-time reference: a double submit is stored once.
+    client_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
 
 
@@ -101,7 +105,11 @@ class OutboxJob(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "not_before", "id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    # For a youth, or (a short notification) for a worker who linked their Telegram.
+    youth_id: Mapped[int | None] = mapped_column(
+        ForeignKey("youths.id", ondelete="CASCADE"), index=True
+    )
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(24))  # message | edit | callback_answer
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
@@ -126,10 +134,118 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
     partnership_id: Mapped[str] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    status: Mapped[str] = mapped_column(
+        String(16), default="waiting"
+    )  # waiting|active|paused|closed
     answers: Mapped[dict[str, Any]]
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    unread: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # youth messages the worker has not seen
+    claimed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    last_youth_message_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Worker(Base):
+    """A trajectgezel, coordinator or admin, in one partnership."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    partnership_id: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    first_name: Mapped[str] = mapped_column(String(60))
+    full_name: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16), default="worker")  # worker|coordinator|admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    languages: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"codes": ["nl", "en"]}
+    municipalities: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"names": [...]}
+    capacity: Mapped[int] = mapped_column(Integer, default=15)
+    absent: Mapped[bool] = mapped_column(Boolean, default=False)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
+    link_code_hash: Mapped[str | None] = mapped_column(String(64))
+    link_code_expires: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class WorkerSession(Base):
+    """A login: the cookie holds the token, we keep only its hash."""
+
+    __tablename__ = "worker_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API, acting as one worker."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+
+
+class LoginAttempt(Base):
+    """Failed logins, for throttling (no passwords, ever)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    remote: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+class Note(Base):
+    """A private note on a case: workers only, never sent to the youth."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class CaseEvent(Base):
+    """What happened to a case (claimed, assigned, transferred, status) for its timeline."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who looked at or acted on which case, when: never any message content."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    at: Mapped[datetime]
 
 
 class Consent(Base):

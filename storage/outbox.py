@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Message, OutboxJob, Youth
+from storage.models import Message, OutboxJob, Worker, Youth
 
 LEASE = timedelta(seconds=30)
 
@@ -20,7 +20,7 @@ class Job:
     """A claimed delivery, detached from the session."""
 
     id: int
-    youth_id: int
+    youth_id: int | None  # None: a notification to a worker
     channel: str
     kind: str
     payload: dict[str, Any]
@@ -77,6 +77,19 @@ async def enqueue(
     )
 
 
+async def notify_worker(session: AsyncSession, worker: Worker, text: str, now: datetime) -> None:
+    """A short Telegram note to a worker who linked their account (never case content)."""
+    if worker.telegram_chat_id is None:
+        return
+    session.add(
+        OutboxJob(
+            youth_id=None, worker_id=worker.id, channel="telegram", kind="message",
+            payload={"chat_id": worker.telegram_chat_id, "text": text, "buttons": []},
+            status="pending", attempts=0, timeouts=0, not_before=now, created_at=now,
+        )
+    )  # fmt: skip
+
+
 async def claim(
     session: AsyncSession, now: datetime, channels: set[str], limit: int = 50
 ) -> list[Job]:
@@ -99,9 +112,10 @@ async def claim(
         .with_for_update(skip_locked=True)
     )
     jobs = list((await session.execute(stmt)).scalars())
+    youth_ids = {j.youth_id for j in jobs if j.youth_id is not None}
     unreachable = set(
         (await session.execute(
-            select(Youth.id).where(Youth.id.in_({j.youth_id for j in jobs}), Youth.unreachable)
+            select(Youth.id).where(Youth.id.in_(youth_ids), Youth.unreachable)
         )).scalars()
     )  # fmt: skip
     for job in [j for j in jobs if j.youth_id in unreachable]:
@@ -124,19 +138,25 @@ async def mark_sent(
     await session.execute(
         update(OutboxJob).where(OutboxJob.id == job.id).values(status="sent", sent_at=now)
     )
-    if job.message_id is not None:
-        await session.execute(
-            update(Message)
-            .where(Message.id == job.message_id)
-            .values(delivery="sent", channel_message_id=channel_message_id)
-        )
+    if job.message_id is None:
+        return
+    if job.kind == "fetch_media":  # the "message id" is where the file was stored
+        message = await session.get(Message, job.message_id)
+        if message is not None:
+            message.media = {**(message.media or {}), "state": "stored", "path": channel_message_id}
+        return
+    await session.execute(
+        update(Message)
+        .where(Message.id == job.message_id)
+        .values(delivery="sent", channel_message_id=channel_message_id)
+    )
 
 
 async def mark_failed(session: AsyncSession, job: Job, error: str, *, unreachable: bool) -> None:
     await session.execute(
         update(OutboxJob).where(OutboxJob.id == job.id).values(status="failed", last_error=error)
     )
-    if job.message_id is not None:
+    if job.message_id is not None and job.kind != "fetch_media":
         await session.execute(
             update(Message).where(Message.id == job.message_id).values(delivery="failed")
         )

@@ -143,7 +143,29 @@ def test_after_registration_messages_go_to_the_coach() -> None:
     register(chat)
     finish(chat)
     assert "Ik geef je bericht door aan je coach." in chat.say("wanneer belt iemand?")
+    assert chat.say("hallo??") == ""  # one automatic answer per burst, not one per message
     assert "Je bent al aangemeld bij WAM" in chat.say("/start")
+
+
+def test_while_a_worker_handles_the_case_the_bot_stays_quiet() -> None:
+    from datetime import timedelta
+
+    from tests.flows.test_intake import finish, register
+
+    chat = Chat()
+    register(chat)
+    finish(chat)
+    chat.handler = "Sara"
+    assert chat.say("Hoi Sara, morgen past ook") == ""
+    assert "1813" in chat.say("ik wil niet meer leven")  # the safety net still answers
+    assert "Ik geef je bericht ook door aan je coach." in chat.last[-1].text
+    # Friday evening: the team is back on Monday at 9.
+    chat.now = chat.now.replace(hour=19)
+    chat.back_at = (chat.now + timedelta(days=3)).replace(hour=9)
+    assert chat.say("ben je daar?") == "Sara leest dit maandag 23 november om 9u."
+    assert chat.say("hallo?") == ""
+    chat.now += timedelta(hours=3)
+    assert chat.say("nog iemand?") == "Sara leest dit maandag 23 november om 9u."
 
 
 def test_flows_import_no_io_libraries() -> None:

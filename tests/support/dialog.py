@@ -55,9 +55,18 @@ class Chat:
     now: datetime = NOW
     effects: list[Effect] = field(default_factory=list)
     last: list[Rendered] = field(default_factory=list)
+    handler: str | None = None
+    back_at: datetime | None = None
 
     def send(self, event: Event) -> list[str]:
-        ctx = Context(now=self.now, lang=self.lang, directory=directory(), lexicon=lexicon())
+        ctx = Context(
+            now=self.now,
+            lang=self.lang,
+            directory=directory(),
+            lexicon=lexicon(),
+            handler=self.handler,
+            back_at=self.back_at,
+        )
         transition = conversation.step(self.state, event, ctx)
         self.state = transition.state
         self.effects.extend(transition.effects)

@@ -1,0 +1,1 @@
+"""The worker inbox: queue, conversations, notes, status; server-rendered pages and a JSON API."""

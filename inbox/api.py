@@ -1,0 +1,426 @@
+"""The JSON API under /api/: every inbox action, through the same `Inbox` service as the pages.
+
+Routes come from the operation table in `inbox.openapi`, which also checks every path id,
+query and body, so what the document says and what the server accepts are one thing.
+Every error is `application/problem+json` (add `problems_middleware()` to the app for the
+errors aiohttp makes itself: unknown paths, wrong methods, crashes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from inbox.auth import Handler, require_worker
+from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
+from inbox.openapi import (
+    BODIES,
+    MAX_BODY,
+    MAX_ID,
+    OPERATIONS,
+    PROBLEM_JSON,
+    TITLES,
+    Operation,
+    check,
+    document,
+)
+from inbox.problems import problem
+from inbox.service import CaseView, Inbox, QueuedCase
+from storage import casework, workers
+from storage.casework import CaseSummary, TimelineItem
+from storage.workers import WorkerView
+
+log = logging.getLogger(__name__)
+
+JSON = Any  # what json.dumps takes
+ID = re.compile(r"[0-9]{1,16}")
+RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+STATUS_OF: dict[type[InboxError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Invalid: 422,
+}
+NOT_FOUND = {
+    "case_id": "Deze aanmelding bestaat niet (of niet in jouw partnerschap).",
+    "worker_id": "Die collega bestaat niet in jouw partnerschap.",
+}
+
+
+@dataclass
+class Call:
+    """One checked request: who asks, the path ids, the query and the body."""
+
+    request: web.Request
+    viewer: WorkerView | None
+    ids: dict[str, int] = field(default_factory=dict)
+    after: datetime | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def worker(self) -> WorkerView:
+        if self.viewer is None:
+            raise AssertionError("a public operation has no worker")
+        return self.viewer
+
+    @property
+    def case_id(self) -> int:
+        return self.ids["case_id"]
+
+
+Action = Callable[[Call], Awaitable[JSON]]
+
+
+class InboxApi:
+    """The handlers; `routes()` gives one route per operation of the table."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+        self.document = document()
+        self.actions: dict[str, Action] = {
+            "getOpenApi": self.openapi,
+            "getMe": self.me,
+            "getQueue": self.queue,
+            "getCase": self.case,
+            "getTimeline": self.timeline,
+            "claimCase": self.claim,
+            "replyToCase": self.reply,
+            "addNote": self.note,
+            "setStatus": self.status,
+            "assignCase": self.assign,
+            "getAudit": self.audit,
+            "getTeam": self.team,
+            "addWorker": self.add_worker,
+            "setPresence": self.presence,
+            "createToken": self.create_token,
+        }
+        missing = {op.id for op in OPERATIONS} ^ set(self.actions)
+        if missing:
+            raise AssertionError(
+                f"operations without a handler (or the reverse): {sorted(missing)}"
+            )
+
+    def routes(self) -> list[web.AbstractRouteDef]:
+        return [
+            web.route(op.method, op.path, self.endpoint(op, self.actions[op.id]), name=op.id)
+            for op in OPERATIONS
+        ]
+
+    def endpoint(self, op: Operation, action: Action) -> Handler:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            call = Call(request, None if op.public else require_worker(request))
+            for param in op.params:
+                if param.where == "path":
+                    call.ids[param.name] = path_id(request.match_info[param.name], param.name)
+                elif param.name == "after" and "after" in request.query:
+                    call.after = moment(request.query["after"], "after")
+            if op.body is not None:
+                call.body = await json_body(request, op.body)
+            try:
+                result = await action(call)
+            except InboxError as exc:
+                status = STATUS_OF.get(type(exc), 422)
+                raise problem(status, TITLES[status], str(exc)) from None
+            if op.response is None and op.id != "getOpenApi":
+                return web.Response(status=op.status, headers={"Cache-Control": "no-store"})
+            return web.json_response(
+                result, status=op.status, dumps=dumps, headers={"Cache-Control": "no-store"}
+            )
+
+        handle.__name__ = op.id
+        return handle
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def openapi(self, call: Call) -> JSON:
+        return self.document
+
+    async def me(self, call: Call) -> JSON:
+        return worker_json(call.worker)
+
+    async def queue(self, call: Call) -> JSON:
+        view = await self.inbox.queue(call.worker)
+        return {
+            "waiting": [queued_json(q) for q in view.waiting],
+            "mine": [summary_json(c) for c in view.mine],
+            "team": [summary_json(c) for c in view.team],
+        }
+
+    async def case(self, call: Call) -> JSON:
+        return case_json(await self.inbox.case(call.worker, call.case_id))
+
+    async def timeline(self, call: Call) -> JSON:
+        items = await self.inbox.timeline_after(call.worker, call.case_id, call.after)
+        return [item_json(i) for i in items]
+
+    async def audit(self, call: Call) -> JSON:
+        trail = await self.inbox.audit_trail(call.worker, call.case_id)
+        return [{"at": at, "action": action, "worker": who} for at, action, who in trail]
+
+    async def team(self, call: Call) -> JSON:
+        return [
+            {"worker": worker_json(w), "open_cases": load}
+            for w, load in await self.inbox.team(call.worker)
+        ]
+
+    # --- acting -----------------------------------------------------------------------------
+
+    async def claim(self, call: Call) -> JSON:
+        await self.inbox.claim(call.worker, call.case_id)
+
+    async def reply(self, call: Call) -> JSON:
+        await self.inbox.reply(call.worker, call.case_id, call.body["text"], call.body.get("ref"))
+
+    async def note(self, call: Call) -> JSON:
+        await self.inbox.note(call.worker, call.case_id, call.body["text"])
+
+    async def status(self, call: Call) -> JSON:
+        body = call.body
+        await self.inbox.set_status(call.worker, call.case_id, body["status"], body.get("outcome"))
+
+    async def assign(self, call: Call) -> JSON:
+        await self.inbox.assign(call.worker, call.case_id, int(call.body["worker_id"]))
+
+    async def add_worker(self, call: Call) -> JSON:
+        body = call.body
+        new = await self.inbox.add_worker(
+            call.worker,
+            username=body["username"],
+            first_name=body["first_name"],
+            full_name=body.get("full_name", ""),
+            password=body["password"],
+            role=body.get("role", "worker"),
+            capacity=int(body.get("capacity", 15)),
+            languages=tuple(dict.fromkeys(body.get("languages", ["nl"]))),
+            organisation=body.get("organisation", ""),
+        )
+        return worker_json(new)
+
+    async def presence(self, call: Call) -> JSON:
+        cover = call.body.get("cover_id")
+        await self.inbox.set_presence(
+            call.worker,
+            call.ids["worker_id"],
+            call.body["absent"],
+            int(cover) if cover is not None else None,
+        )
+
+    async def create_token(self, call: Call) -> JSON:
+        """A new bearer token for the caller; only its hash is kept, so it is shown once."""
+        token, name, now = secrets.token_urlsafe(32), call.body["name"].strip(), self.inbox.clock()
+        if not name:
+            raise Invalid("Geef de token een naam, bv. het programma dat hem gebruikt.")
+        async with self.inbox.db.transaction() as session:
+            me = await workers.get(session, call.worker.id)
+            if me is None:
+                raise NotFound("Je account bestaat niet meer.")
+            await workers.add_token(session, me, token, name, now)
+            await casework.audit(session, me.id, "add_token", None, now)
+        return {"token": token, "name": name, "worker_id": call.worker.id}
+
+
+# --- checking what comes in -----------------------------------------------------------------
+
+
+def path_id(raw: str, name: str) -> int:
+    """A positive id below 2^53; anything else cannot exist, so it is a 404 too."""
+    value = int(raw) if ID.fullmatch(raw) else 0
+    if not 1 <= value <= MAX_ID:
+        raise problem(404, TITLES[404], NOT_FOUND.get(name, "Bestaat niet."))
+    return value
+
+
+def moment(raw: str, name: str) -> datetime:
+    """An RFC 3339 date-time with an offset (a 'Z' or +01:00), as UTC."""
+    try:
+        if not RFC3339.fullmatch(raw):
+            raise ValueError(raw)
+        return datetime.fromisoformat(raw).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise problem(
+            422, TITLES[422], f"'{name}' moet een tijdstip zijn zoals 2026-11-20T14:00:00Z."
+        ) from None
+
+
+def refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def json_body(request: web.Request, body: str) -> dict[str, Any]:
+    """Read at most 64 KiB of JSON and check it against the body's schema."""
+    if request.headers.get("Content-Type") and not is_json(request.content_type):
+        raise problem(
+            415, TITLES[415], "Stuur de gegevens als JSON (Content-Type: application/json)."
+        )
+    too_big = problem(413, TITLES[413], f"De body mag hooguit {MAX_BODY // 1024} KiB groot zijn.")
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise too_big
+    data = bytearray()
+    while chunk := await request.content.read(MAX_BODY + 1 - len(data)):
+        data += chunk
+        if len(data) > MAX_BODY:
+            raise too_big
+    try:
+        value = json.loads(data.decode("utf-8"), parse_constant=refuse_constant)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800")
+    except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8, NaN, too many digits
+        raise problem(400, TITLES[400], "De body is geen geldige JSON.") from None
+    reason = check(BODIES[body], value)
+    if reason:
+        raise problem(422, TITLES[422], reason)
+    assert isinstance(value, dict)
+    return value
+
+
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+# --- what goes out --------------------------------------------------------------------------
+
+
+def dumps(value: JSON) -> str:
+    return json.dumps(value, default=encode, ensure_ascii=False)
+
+
+def encode(value: object) -> JSON:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def worker_json(w: WorkerView) -> JSON:
+    return {
+        "id": w.id,
+        "partnership_id": w.partnership_id,
+        "username": w.username,
+        "first_name": w.first_name,
+        "full_name": w.full_name,
+        "organisation": w.organisation,
+        "role": w.role,
+        "languages": list(w.languages),
+        "municipalities": list(w.municipalities),
+        "capacity": w.capacity,
+        "absent": w.absent,
+        "cover_id": w.cover_id,
+        "telegram_linked": w.telegram_linked,
+    }
+
+
+def summary_json(c: CaseSummary) -> JSON:
+    return {
+        "id": c.id,
+        "partnership_id": c.partnership_id,
+        "status": c.status,
+        "name": c.name,
+        "age": c.age if isinstance(c.age, int) and not isinstance(c.age, bool) else None,
+        "municipality": c.municipality,
+        "language": c.language,
+        "channel": c.channel,
+        "needs": [str(n) for n in c.needs],
+        "worker_id": c.worker_id,
+        "worker_name": c.worker_name,
+        "unread": c.unread,
+        "urgent": c.urgent,
+        "created_at": c.created_at,
+        "last_youth_message_at": c.last_youth_message_at,
+    }
+
+
+def queued_json(q: QueuedCase) -> JSON:
+    return {
+        "case": summary_json(q.case),
+        "waiting_since": q.waiting_since,
+        "promise": q.promise,
+        "deadline": q.deadline,
+    }
+
+
+def item_json(i: TimelineItem) -> JSON:
+    return {
+        "kind": i.kind,
+        "id": i.id,
+        "at": i.at,
+        "author": i.author,
+        "text": i.text,
+        "worker_name": i.worker_name,
+        "delivery": i.delivery,
+        "data": dict(i.data) if i.data is not None else None,
+    }
+
+
+def case_json(view: CaseView) -> JSON:
+    return {
+        "case": summary_json(view.case),
+        "answers": view.answers,
+        "timeline": [item_json(i) for i in view.timeline],
+        "colleagues": [worker_json(w) for w in view.colleagues],
+        "suggestions": [
+            {"worker_id": s.worker_id, "score": float(s.score), "reasons": list(s.reasons)}
+            for s in view.suggestions
+        ],
+        "quick_replies": list(view.quick_replies),
+        "answering": worker_json(view.answering) if view.answering else None,
+        "promise": view.promise,
+    }
+
+
+# --- errors aiohttp makes itself -------------------------------------------------------------
+
+
+def problem_response(
+    status: int, detail: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Fout"),
+        "status": status,
+        "detail": detail,
+    }
+    return web.Response(
+        status=status, text=json.dumps(body), content_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def problems_middleware() -> Any:
+    """Under /api/: unknown paths, wrong methods and crashes answer problem+json too.
+
+    Put it first in the app's middlewares (outside the auth middleware).
+    """
+
+    @web.middleware
+    async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400 or exc.content_type == PROBLEM_JSON:
+                raise
+            headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+            details = {
+                404: "Dit adres bestaat niet in de API; zie /api/openapi.json.",
+                405: "Deze methode kan hier niet; zie /api/openapi.json.",
+                413: f"De body mag hooguit {MAX_BODY // 1024} KiB groot zijn.",
+            }
+            return problem_response(exc.status, details.get(exc.status, exc.reason), headers)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("API error on %s %s", request.method, request.path)
+            return problem_response(500, "Er ging iets mis aan onze kant. Probeer het zo opnieuw.")
+
+    return problems

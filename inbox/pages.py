@@ -1,0 +1,573 @@
+"""The inbox as server-rendered pages: login, queue, conversation, team and audit trail.
+
+Thin: each handler reads the form, calls `Inbox`, and renders or redirects (303, with a
+flash message signed by the session's CSRF token so a crafted link cannot put words in it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from babel.dates import format_datetime
+from yarl import URL
+
+from bot.i18n import catalog
+from bot.pages import Pages
+from flows.intake import NEEDS, REACH, REFERRALS
+from flows.model import N_
+from inbox import auth
+from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
+from inbox.service import Inbox
+from storage import workers
+from storage.casework import CaseSummary
+from storage.db import Database
+from storage.workers import WorkerView
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+LANG = "nl"
+LOGIN_COOKIE = "instap_login"  # pre-login double-submit token against login CSRF
+MAX_ID = 2**62
+HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+}
+
+STATUS_LABELS = {
+    "waiting": N_("wachtend"),
+    "active": N_("actief"),
+    "paused": N_("gepauzeerd"),
+    "closed": N_("afgesloten"),
+}
+OUTCOME_LABELS = {
+    "work": N_("werk"),
+    "training": N_("opleiding"),
+    "other_help": N_("andere hulp"),
+    "no_contact": N_("geen contact meer"),
+    "moved": N_("verhuisd"),
+    "other": N_("andere"),
+}
+PROMISE_LABELS = {
+    "on_time": N_("op tijd"),
+    "almost_late": N_("bijna te laat"),
+    "late": N_("te laat"),
+}
+ROLE_LABELS = {
+    "worker": N_("trajectgezel"),
+    "coordinator": N_("coördinator"),
+    "admin": N_("beheerder"),
+}
+MEDIA_LABELS = {
+    "voice": N_("Spraakbericht"),
+    "audio": N_("Geluidsfragment"),
+    "photo": N_("Foto"),
+    "video": N_("Video"),
+    "document": N_("Document"),
+    "location": N_("Locatie"),
+}
+LANGUAGE_LABELS = {"nl": N_("Nederlands"), "en": N_("Engels"), "fr": N_("Frans")}
+ACTION_LABELS = {
+    "view_queue": N_("bekeek de wachtrij"),
+    "view_case": N_("bekeek het dossier"),
+    "view_audit": N_("bekeek wie het dossier bekeek"),
+    "claim": N_("nam de aanmelding op"),
+    "assign": N_("wees de aanmelding toe"),
+    "reply": N_("stuurde een bericht"),
+    "note": N_("schreef een notitie"),
+    "status_waiting": N_("zette terug in de wachtrij"),
+    "status_active": N_("zette de status op actief"),
+    "status_paused": N_("pauzeerde"),
+    "status_closed": N_("sloot af"),
+}
+OK_CLAIM = N_("Je hebt deze aanmelding opgenomen.")
+OK_REPLY = N_("Je bericht is onderweg.")
+OK_NOTE = N_("Je notitie is bewaard.")
+OK_STATUS = N_("De status is aangepast.")
+OK_ASSIGN = N_("Doorgegeven aan {name}.")
+OK_PRESENCE = N_("Je aanwezigheid is aangepast.")
+OK_ADDED = N_("{name} is toegevoegd.")
+LOGIN_EXPIRED = N_("Dit aanmeldformulier is verlopen. Probeer het opnieuw.")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def gettext(msgid: str) -> str:
+    return catalog(LANG).gettext(msgid)
+
+
+def safe_next(value: str | None) -> str:
+    """A same-site inbox path to go back to after login; anything else becomes /inbox."""
+    if not value or len(value) > 2000 or not value.isprintable() or "\\" in value:
+        return "/inbox"
+    if not (value == "/inbox" or value.startswith(("/inbox/", "/inbox?"))):
+        return "/inbox"
+    url = URL(value)
+    if url.is_absolute() or url.scheme or ".." in url.path.split("/"):
+        return "/inbox"
+    if url.path.startswith(("/inbox/login", "/inbox/logout", "/inbox/events")):
+        return "/inbox"
+    return value
+
+
+def sign(csrf: str, kind: str, text: str) -> str:
+    return hmac.new(csrf.encode(), f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def flash_url(request: web.Request, path: str, *, ok: str = "", error: str = "") -> str:
+    """`path` with a one-line message the next page shows (only if the signature fits)."""
+    kind, text = ("error", error) if error else ("ok", ok)
+    if not text:
+        return path
+    return str(URL(path).with_query({kind: text, "sig": sign(auth.csrf_of(request), kind, text)}))
+
+
+def flash_of(request: web.Request) -> tuple[str, str] | None:
+    csrf, sig = auth.csrf_of(request), request.query.get("sig", "")
+    for kind in ("error", "ok"):
+        text = request.query.get(kind)
+        if text and csrf and hmac.compare_digest(sig, sign(csrf, kind, text)):
+            return kind, text[:500]
+    return None
+
+
+def id_param(request: web.Request, name: str = "id") -> int:
+    value = int(request.match_info[name])
+    if value > MAX_ID:
+        raise NotFound("Deze pagina bestaat niet.")
+    return value
+
+
+def status_of(error: InboxError) -> int:
+    return {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}.get(type(error), 400)
+
+
+class InboxPages:
+    """Pages for workers; every action goes through the `Inbox` service."""
+
+    def __init__(self, inbox: Inbox, db: Database, pages: Pages, *, secure_cookies: bool) -> None:
+        self.inbox = inbox
+        self.db = db
+        self.pages = pages
+        self.secure = secure_cookies
+
+    def routes(self) -> list[web.AbstractRouteDef]:
+        case = r"/inbox/cases/{id:\d{1,19}}"
+        return [
+            web.get("/inbox/login", self.login_page),
+            web.post("/inbox/login", self.login),
+            web.post("/inbox/logout", self.logout),
+            web.get("/inbox", self.guarded(self.queue)),
+            web.get("/inbox/fragment/queue", self.guarded(self.queue_fragment)),
+            web.get(case, self.guarded(self.case)),
+            web.get(case + "/timeline", self.guarded(self.timeline)),
+            web.get(case + "/audit", self.guarded(self.audit)),
+            web.post(case + "/claim", self.guarded(self.claim)),
+            web.post(case + "/reply", self.guarded(self.reply)),
+            web.post(case + "/note", self.guarded(self.note)),
+            web.post(case + "/status", self.guarded(self.status)),
+            web.post(case + "/assign", self.guarded(self.assign)),
+            web.get("/inbox/team", self.guarded(self.team)),
+            web.post("/inbox/team", self.guarded(self.add_worker)),
+            web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", self.guarded(self.presence)),
+            web.get("/inbox/telegram", self.guarded(self.telegram)),
+            web.post("/inbox/telegram", self.guarded(self.telegram_code)),
+            web.static("/inbox/static", STATIC),
+        ]
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.inbox.clock()
+
+    def when(self, moment: datetime) -> str:
+        """A short local time: "14u05", "gisteren 9u30", "do 4 mei 14u05"."""
+        tz = self.inbox.translator.tz
+        local, today = moment.astimezone(tz), self.now().astimezone(tz).date()
+        clock = f"{local.hour}u{local.minute:02d}"
+        if local.date() == today:
+            return clock
+        if local.date() == today - timedelta(days=1):
+            return gettext(N_("gisteren {time}")).format(time=clock)
+        day = format_datetime(local, "EEE d MMM", tzinfo=tz, locale=LANG)
+        if local.year != today.year:
+            day += f" {local.year}"
+        return f"{day} {clock}"
+
+    def long_when(self, moment: datetime) -> str:
+        return self.inbox.translator.param(moment, LANG)
+
+    def day(self, moment: datetime) -> str:
+        return self.inbox.translator.param(moment.astimezone(self.inbox.translator.tz).date(), LANG)
+
+    def waited(self, since: datetime) -> str:
+        """How long someone waits: "12 min", "3 u 20 min", "2 d 4 u"."""
+        minutes = max(int((self.now() - since).total_seconds() // 60), 0)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        if days:
+            return gettext(N_("{days} d {hours} uur")).format(days=days, hours=hours)
+        if hours:
+            return gettext(N_("{hours} uur {minutes} min")).format(hours=hours, minutes=minutes)
+        return gettext(N_("{minutes} min")).format(minutes=minutes)
+
+    def needs(self, case: CaseSummary) -> str:
+        labels = dict(NEEDS)
+        return ", ".join(gettext(labels.get(n, n)) for n in case.needs)
+
+    def render(
+        self, request: web.Request, name: str, *, status: int = 200, **context: Any
+    ) -> web.Response:
+        body = self.pages.render(
+            name,
+            LANG,
+            me=auth.current(request),
+            csrf=auth.csrf_of(request),
+            flash=flash_of(request),
+            path=request.path,
+            when=self.when,
+            long_when=self.long_when,
+            day=self.day,
+            waited=self.waited,
+            needs=self.needs,
+            labels={
+                "status": STATUS_LABELS,
+                "outcome": OUTCOME_LABELS,
+                "promise": PROMISE_LABELS,
+                "role": ROLE_LABELS,
+                "media": MEDIA_LABELS,
+                "language": LANGUAGE_LABELS,
+                "action": ACTION_LABELS,
+            },
+            **context,
+        )
+        return web.Response(text=body, status=status, content_type="text/html", headers=HEADERS)
+
+    def error_page(self, request: web.Request, error: InboxError) -> web.Response:
+        return self.render(request, "error.html", status=status_of(error), message=str(error))
+
+    def guarded(self, handler: Handler) -> Handler:
+        """Log in first; a NotFound or Forbidden the handler lets through becomes a page."""
+
+        async def page(request: web.Request) -> web.StreamResponse:
+            auth.require_worker(request)
+            try:
+                return await handler(request)
+            except (NotFound, Forbidden) as error:
+                return self.error_page(request, error)
+            except ValueError:  # e.g. a form number that is not one
+                return self.error_page(request, Invalid("Dit formulier klopt niet."))
+
+        return page
+
+    # --- login ----------------------------------------------------------------------------
+
+    def login_form(
+        self,
+        request: web.Request,
+        *,
+        next_path: str,
+        username: str = "",
+        message: str = "",
+        status: int = 200,
+    ) -> web.Response:
+        token = secrets.token_urlsafe(24)
+        response = self.render(
+            request, "login.html", status=status, next=next_path, username=username,
+            message=message, login_token=token,
+        )  # fmt: skip
+        response.set_cookie(
+            LOGIN_COOKIE, token, httponly=True, samesite="Strict", secure=self.secure,
+            path="/inbox/login", max_age=3600,
+        )  # fmt: skip
+        return response
+
+    async def login_page(self, request: web.Request) -> web.StreamResponse:
+        next_path = safe_next(request.query.get("next"))
+        if auth.current(request) is not None:
+            raise web.HTTPSeeOther(next_path)
+        return self.login_form(request, next_path=next_path)
+
+    async def login(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        next_path = safe_next(str(form.get("next", "")))
+        username = str(form.get("username", "")).strip()[:120]
+        sent, kept = str(form.get("login_token", "")), request.cookies.get(LOGIN_COOKIE, "")
+        if not sent or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+            message = gettext(LOGIN_EXPIRED)
+            return self.login_form(
+                request, next_path=next_path, username=username, message=message, status=403
+            )
+        try:
+            token, _csrf = await auth.login(
+                self.db, username, str(form.get("password", "")), auth.remote_of(request)
+            )
+        except auth.LoginRefused as refused:
+            throttled = str(refused).startswith("Te veel")
+            return self.login_form(
+                request, next_path=next_path, username=username, message=str(refused),
+                status=429 if throttled else 200,
+            )  # fmt: skip
+        response = web.HTTPSeeOther(next_path, headers={"Cache-Control": "no-store"})
+        auth.set_cookie(response, token, self.secure)
+        response.del_cookie(LOGIN_COOKIE, path="/inbox/login")
+        raise response
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        token = request.cookies.get(auth.COOKIE, "")
+        if token:
+            async with self.db.transaction() as session:
+                await workers.close_session(session, token)
+        response = web.HTTPSeeOther("/inbox/login")
+        response.del_cookie(auth.COOKIE, path="/")
+        raise response
+
+    # --- queue ----------------------------------------------------------------------------
+
+    async def queue_context(self, worker: WorkerView) -> dict[str, Any]:
+        view = await self.inbox.queue(worker)
+        team = await self.inbox.team(worker)
+        return {"queue": view, "colleagues": [w for w, _ in team if w.id != worker.id]}
+
+    async def queue(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        return self.render(request, "queue.html", **await self.queue_context(worker))
+
+    async def queue_fragment(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        return self.render(request, "_queue.html", **await self.queue_context(worker))
+
+    # --- a case ---------------------------------------------------------------------------
+
+    def answers_card(
+        self, answers: Mapping[str, object], case: CaseSummary
+    ) -> list[tuple[str, str]]:
+        """The intake answers as (label, value) lines, in plain Dutch."""
+
+        def listed(key: str, table: tuple[tuple[str, str], ...]) -> str:
+            value = answers.get(key)
+            items = value if isinstance(value, list | tuple) else [value] if value else []
+            labels = dict(table)
+            return ", ".join(gettext(labels.get(str(i), str(i))) for i in items)
+
+        lines = [
+            (N_("Naam"), case.name),
+            (N_("Leeftijd"), str(case.age) if case.age is not None else ""),
+            (N_("Woonplaats"), case.municipality),
+            (N_("Hulp bij"), self.needs(case)),
+            (N_("In eigen woorden"), str(answers.get("needs_text") or "")),
+            (N_("Hoe gevonden"), listed("referral", REFERRALS)),
+            (N_("Best bereikbaar"), listed("reach", REACH)),
+            (N_("Taal"), gettext(LANGUAGE_LABELS.get(case.language, case.language))),
+            (N_("Kanaal"), "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))),
+        ]
+        return [(label, value) for label, value in lines if value]
+
+    async def case(
+        self, request: web.Request, *, status: int = 200, draft: str = "", note: str = "",
+        message: str = "",
+    ) -> web.StreamResponse:  # fmt: skip
+        worker = auth.require_worker(request)
+        view = await self.inbox.case(worker, id_param(request))
+        by_id = {w.id: w for w in view.colleagues}
+        return self.render(
+            request,
+            "case.html",
+            status=status,
+            view=view,
+            card=self.answers_card(view.answers, view.case),
+            suggestions=[(by_id[s.worker_id], s) for s in view.suggestions if s.worker_id in by_id],
+            ref=uuid.uuid4().hex,
+            draft=draft,
+            note_draft=note,
+            message=message,
+            max_reply=4000,
+        )
+
+    async def timeline(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        after = parse_time(request.query.get("after", ""))
+        items = await self.inbox.timeline_after(worker, id_param(request), after)
+        return self.render(request, "_timeline.html", items=items)
+
+    async def audit(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        case_id = id_param(request)
+        trail = await self.inbox.audit_trail(worker, case_id)
+        return self.render(request, "audit.html", case_id=case_id, trail=trail)
+
+    # --- actions on a case ----------------------------------------------------------------
+
+    def back(
+        self, request: web.Request, case_id: int, *, ok: str = "", error: str = ""
+    ) -> web.HTTPSeeOther:
+        return web.HTTPSeeOther(flash_url(request, f"/inbox/cases/{case_id}", ok=ok, error=error))
+
+    async def act(
+        self, request: web.Request, action: Callable[[WorkerView, int], Awaitable[str]]
+    ) -> web.StreamResponse:
+        """Do `action`, then back to the case with its message; refusals become a flash too."""
+        worker = auth.require_worker(request)
+        case_id = id_param(request)
+        try:
+            ok = await action(worker, case_id)
+        except (Conflict, Invalid, Forbidden) as error:
+            raise self.back(request, case_id, error=str(error)) from None
+        raise self.back(request, case_id, ok=ok)
+
+    async def claim(self, request: web.Request) -> web.StreamResponse:
+        async def claim(worker: WorkerView, case_id: int) -> str:
+            await self.inbox.claim(worker, case_id)
+            return gettext(OK_CLAIM)
+
+        return await self.act(request, claim)
+
+    async def reply(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        form = await request.post()
+        text, ref = str(form.get("text", "")), str(form.get("ref", ""))[:64] or None
+        try:
+            await self.inbox.reply(worker, id_param(request), text, ref)
+        except (Conflict, Invalid, Forbidden) as error:
+            # Shown again with the draft kept: a refused reply must not cost the typing.
+            return await self.case(request, status=status_of(error), draft=text, message=str(error))
+        raise self.back(request, id_param(request), ok=gettext(OK_REPLY))
+
+    async def note(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        form = await request.post()
+        text = str(form.get("text", ""))
+        try:
+            await self.inbox.note(worker, id_param(request), text)
+        except (Conflict, Invalid, Forbidden) as error:
+            return await self.case(request, status=status_of(error), note=text, message=str(error))
+        raise self.back(request, id_param(request), ok=gettext(OK_NOTE))
+
+    async def status(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+
+        async def set_status(worker: WorkerView, case_id: int) -> str:
+            status = str(form.get("status", ""))
+            outcome = str(form.get("outcome", "")) or None
+            await self.inbox.set_status(
+                worker, case_id, status, outcome if status == "closed" else None
+            )
+            return gettext(OK_STATUS)
+
+        return await self.act(request, set_status)
+
+    async def assign(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+
+        async def assign(worker: WorkerView, case_id: int) -> str:
+            raw = str(form.get("to", ""))
+            team = {w.id: w for w, _ in await self.inbox.team(worker)}
+            to = team.get(int(raw)) if raw.isdigit() and int(raw) <= MAX_ID else None
+            if to is None:
+                raise Invalid("Kies een collega uit je eigen partnerschap.")
+            await self.inbox.assign(worker, case_id, to.id)
+            return gettext(OK_ASSIGN).format(name=to.first_name)
+
+        return await self.act(request, assign)
+
+    # --- the team -------------------------------------------------------------------------
+
+    async def telegram(self, request: web.Request) -> web.StreamResponse:
+        auth.require_worker(request)
+        return self.render(request, "telegram.html", code="")
+
+    async def telegram_code(self, request: web.Request) -> web.StreamResponse:
+        """A one-time code to send as /koppel CODE to the bot from the worker's own Telegram."""
+        worker = auth.require_worker(request)
+        return self.render(request, "telegram.html", code=await self.inbox.link_code(worker))
+
+    async def team(
+        self, request: web.Request, *, status: int = 200, message: str = "",
+        values: Mapping[str, str] | None = None,
+    ) -> web.StreamResponse:  # fmt: skip
+        worker = auth.require_worker(request)
+        if not worker.is_coordinator:
+            raise Forbidden("Alleen coördinatoren beheren het team.")
+        team = await self.inbox.team(worker)
+        return self.render(
+            request, "team.html", status=status, team=team, message=message,
+            values=values or {"capacity": "15", "languages": "nl", "role": "worker"},
+        )  # fmt: skip
+
+    async def add_worker(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        form = await request.post()
+        values = {
+            key: str(form.get(key, "")).strip()[:200]
+            for key in ("username", "first_name", "full_name", "role", "capacity", "languages")
+        }
+        try:
+            capacity = values["capacity"]
+            if not capacity.isdigit():
+                raise Invalid("Het aantal jongeren moet een getal zijn.")
+            languages = parse_languages(values["languages"])
+            added = await self.inbox.add_worker(
+                worker,
+                username=values["username"],
+                first_name=values["first_name"],
+                full_name=values["full_name"],
+                password=str(form.get("password", "")),
+                role=values["role"],
+                capacity=int(capacity),
+                languages=languages,
+            )
+        except Invalid as error:
+            return await self.team(request, status=422, message=str(error), values=values)
+        raise web.HTTPSeeOther(
+            flash_url(request, "/inbox/team", ok=gettext(OK_ADDED).format(name=added.first_name))
+        )
+
+    async def presence(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        form = await request.post()
+        back = safe_next(str(form.get("back", "")))
+        cover = str(form.get("cover", ""))
+        try:
+            await self.inbox.set_presence(
+                worker,
+                id_param(request, "worker_id"),
+                absent=form.get("absent") == "1",
+                cover_id=int(cover) if cover.isdigit() and int(cover) <= MAX_ID else None,
+            )
+        except (Invalid, Conflict, Forbidden, NotFound) as error:
+            raise web.HTTPSeeOther(flash_url(request, back, error=str(error))) from None
+        raise web.HTTPSeeOther(flash_url(request, back, ok=gettext(OK_PRESENCE)))
+
+
+def parse_time(value: str) -> datetime | None:
+    """An ISO time from the query (a '+' may have arrived as a space); None when absent."""
+    if not value:
+        return None
+    try:
+        value = value.strip()
+        if "T" in value:
+            value = value.replace(" ", "+")
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(c.lower() for c in value.replace(",", " ").split()))
+    if not codes or any(not (c.isascii() and c.isalpha() and 2 <= len(c) <= 3) for c in codes):
+        raise Invalid("Geef de talen als korte codes, bijvoorbeeld: nl, en, fr.")
+    return codes

@@ -1,0 +1,486 @@
+"""Inbox actions, shared by the pages and the JSON API: one place that checks and does.
+
+Every action takes the acting worker first and works inside that worker's partnership:
+a case, worker or message of another partnership raises NotFound, exactly as a missing one.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Literal
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.feed import Feed
+from bot.i18n import Translator
+from flows.assignment import Candidate, Suggestion, WaitingCase, auto_assign, needs_requeue, suggest
+from flows.directory import Directory, Partnership
+from flows.intake import add_workdays
+from flows.model import N_
+from inbox.errors import Conflict, Forbidden, Invalid, NotFound
+from inbox.passwords import hash_password, password_problem
+from storage import casework, outbox, workers
+from storage.casework import OUTCOMES, STATUSES, CaseSummary, TimelineItem
+from storage.clock import utcnow
+from storage.db import Database
+from storage.models import Case, Worker, Youth
+from storage.workers import WorkerView
+
+log = logging.getLogger(__name__)
+
+MAX_REPLY = 4000  # Telegram allows 4,096 characters; the name line takes some
+MAX_NOTE = 10_000
+Promise = Literal["on_time", "almost_late", "late"]
+
+HANDOVER = N_("{new} neemt het nu over van {old}. Je kunt gewoon hier blijven schrijven.")
+COVER = N_("{old} is even afwezig. {new} leest en antwoordt intussen.")
+SIGNATURE = N_("{name} schrijft:")
+ASSIGNED = N_("{name} is aan jou toegewezen. Open de inbox.")
+LINK_CODE_TTL = timedelta(minutes=15)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+@dataclass(frozen=True)
+class QueuedCase:
+    case: CaseSummary
+    waiting_since: datetime
+    promise: Promise
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class QueueView:
+    waiting: list[QueuedCase]
+    mine: list[CaseSummary]
+    team: list[CaseSummary]  # coordinators: every open case of the partnership
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: CaseSummary
+    answers: dict[str, object]
+    timeline: list[TimelineItem]
+    colleagues: list[WorkerView]
+    suggestions: list[Suggestion]
+    quick_replies: tuple[str, ...]
+    answering: WorkerView | None
+    promise: Promise | None
+
+
+@dataclass
+class Inbox:
+    db: Database
+    directory: Directory
+    translator: Translator
+    feed: Feed
+    notify_outbox: Callable[[], None]
+    timezone: str = "Europe/Brussels"
+    clock: Callable[[], datetime] = utcnow
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def partnership(self, worker: WorkerView) -> Partnership:
+        return self.directory.partnership(worker.partnership_id)
+
+    def changed(self, partnership_id: str, case_id: int | None = None) -> None:
+        """Tell open inbox pages of this partnership that something changed."""
+        self.feed.publish(f"inbox:{partnership_id}", {"type": "case", "case_id": case_id})
+
+    async def acting(self, session: AsyncSession, worker: WorkerView) -> Worker:
+        row = await workers.get(session, worker.id)
+        if row is None:
+            raise NotFound("Je account bestaat niet meer.")
+        return row
+
+    async def own_case(self, session: AsyncSession, worker: WorkerView, case_id: int) -> Case:
+        case = await casework.case_in(session, worker.partnership_id, case_id)
+        if case is None:
+            raise NotFound("Deze aanmelding bestaat niet (of niet in jouw partnerschap).")
+        return case
+
+    async def colleague(self, session: AsyncSession, worker: WorkerView, worker_id: int) -> Worker:
+        other = await workers.get(session, worker_id)
+        if other is None or other.partnership_id != worker.partnership_id:
+            raise NotFound("Die collega bestaat niet in jouw partnerschap.")
+        return other
+
+    async def may_act(self, session: AsyncSession, worker: WorkerView, case: Case) -> None:
+        """The case's worker, their cover while they are away, or a coordinator."""
+        if worker.is_coordinator or case.worker_id in (None, worker.id):
+            return
+        if await self.covering(session, worker, case):
+            return
+        raise Forbidden("Deze jongere is aan een collega toegewezen.")
+
+    def promise(
+        self, partnership: Partnership, created: datetime, now: datetime
+    ) -> tuple[Promise, datetime]:
+        """Waiting time against the first-response promise (working days, local time)."""
+        local = created.astimezone(self.translator.tz)
+        last_day = add_workdays(local.date(), partnership.first_response_workdays)
+        deadline = datetime.combine(last_day, time(23, 59), tzinfo=self.translator.tz)
+        if now > deadline:
+            return "late", deadline
+        if now.astimezone(self.translator.tz).date() >= last_day:
+            return "almost_late", deadline
+        return "on_time", deadline
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def queue(self, worker: WorkerView) -> QueueView:
+        now = self.clock()
+        partnership = self.partnership(worker)
+        async with self.db.transaction() as session:
+            waiting = await casework.queue(session, worker.partnership_id)
+            mine_ids = [worker.id]
+            for colleague in await workers.of_partnership(session, worker.partnership_id):
+                if colleague.absent and colleague.cover_id == worker.id:
+                    mine_ids.append(colleague.id)  # I cover for them
+            mine = await casework.assigned_to(session, mine_ids)
+            team = (
+                await casework.open_cases(session, worker.partnership_id)
+                if worker.is_coordinator
+                else []
+            )
+            await casework.audit(session, worker.id, "view_queue", None, now)
+        queued = []
+        for case in waiting:
+            state, deadline = self.promise(partnership, case.created_at, now)
+            queued.append(QueuedCase(case, case.created_at, state, deadline))
+        return QueueView(queued, mine, team)
+
+    async def case(self, worker: WorkerView, case_id: int) -> CaseView:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
+                await casework.mark_read(session, case)
+            await casework.audit(session, worker.id, "view_case", case.id, now)
+            summary = await casework.summary_of(session, case)
+            timeline = await casework.timeline(session, case)
+            team = await workers.of_partnership(session, worker.partnership_id)
+            load = await casework.open_load(session, worker.partnership_id)
+            answering = await casework.answering_worker(session, case)
+        partnership = self.partnership(worker)
+        candidates = [candidate(w, load.get(w.id, 0)) for w in team]
+        waiting = WaitingCase(case.id, case.created_at, summary.language, summary.municipality)
+        promise = (
+            self.promise(partnership, case.created_at, now)[0] if case.status == "waiting" else None
+        )
+        return CaseView(
+            case=summary,
+            answers=dict(case.answers),
+            timeline=timeline,
+            colleagues=[workers.view(w) for w in team],
+            suggestions=suggest(waiting, candidates) if case.worker_id is None else [],
+            quick_replies=partnership.quick_replies,
+            answering=workers.view(answering) if answering else None,
+            promise=promise,
+        )
+
+    async def covering(self, session: AsyncSession, worker: WorkerView, case: Case) -> bool:
+        answering = await casework.answering_worker(session, case)
+        return answering is not None and answering.id == worker.id
+
+    async def timeline_after(
+        self, worker: WorkerView, case_id: int, after: datetime | None
+    ) -> list[TimelineItem]:
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            if case.worker_id == worker.id or await self.covering(session, worker, case):
+                await casework.mark_read(session, case)
+            await casework.audit(session, worker.id, "view_case", case.id, self.clock())
+            return await casework.timeline(session, case, after)
+
+    async def audit_trail(
+        self, worker: WorkerView, case_id: int
+    ) -> list[tuple[datetime, str, str]]:
+        if not worker.is_coordinator:
+            raise Forbidden("Alleen coördinatoren zien wie een dossier bekeek.")
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            await casework.audit(session, worker.id, "view_audit", case.id, self.clock())
+            return await casework.audit_trail(session, case.id)
+
+    async def team(self, worker: WorkerView) -> list[tuple[WorkerView, int]]:
+        async with self.db.transaction() as session:
+            team = await workers.of_partnership(session, worker.partnership_id)
+            load = await casework.open_load(session, worker.partnership_id)
+        return [(workers.view(w), load.get(w.id, 0)) for w in team]
+
+    # --- acting -----------------------------------------------------------------------------
+
+    async def claim(self, worker: WorkerView, case_id: int) -> None:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            me = await self.acting(session, worker)
+            if not await casework.claim(session, case.id, me, now):
+                taken = await casework.summary_of(session, case)
+                who = taken.worker_name or "Een collega"
+                raise Conflict(f"{who} heeft deze aanmelding al genomen.")
+            await casework.audit(session, worker.id, "claim", case.id, now)
+        self.changed(worker.partnership_id, case_id)
+
+    async def assign(
+        self, worker: WorkerView, case_id: int, to_id: int, *, handover: bool = True
+    ) -> None:
+        """Give a case to a colleague; the youth hears who takes over when someone had it."""
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            await self.may_act(session, worker, case)
+            if case.status == "closed":
+                raise Conflict("Deze aanmelding is afgesloten.")
+            to = await self.colleague(session, worker, to_id)
+            if case.worker_id == to.id:
+                return
+            me = await self.acting(session, worker)
+            previous = await casework.assign(session, case, to, me, now)
+            await casework.audit(session, worker.id, "assign", case.id, now)
+            if to.id != me.id:
+                await self.tell_assignee(session, to, case, now)
+            if handover and previous is not None:
+                youth = await session.get(Youth, case.youth_id)
+                assert youth is not None
+                text = self.translator.gettext(HANDOVER, youth.lang).format(
+                    new=to.first_name, old=previous.first_name
+                )
+                await self.say_to_youth(session, youth, None, text, None, now)
+        self.notify_outbox()
+        self.changed(worker.partnership_id, case_id)
+
+    async def reply(
+        self, worker: WorkerView, case_id: int, text: str, ref: str | None = None
+    ) -> None:
+        """Send a worker's message to the youth, signed with their first name."""
+        text = text.strip()
+        if not text:
+            raise Invalid("Je bericht is leeg.")
+        if len(text) > MAX_REPLY:
+            raise Invalid(
+                f"Je bericht is {len(text)} tekens lang; het mag er hooguit {MAX_REPLY} zijn. "
+                "Verdeel het over twee berichten."
+            )
+        now = self.clock()
+        try:
+            async with self.db.transaction() as session:
+                case = await self.own_case(session, worker, case_id)
+                if case.status == "closed":
+                    raise Conflict("Deze aanmelding is afgesloten. Heropen ze eerst.")
+                me = await self.acting(session, worker)
+                if case.worker_id is None:
+                    await casework.claim(session, case.id, me, now)  # answering is taking it
+                else:
+                    await self.may_act(session, worker, case)
+                youth = await session.get(Youth, case.youth_id)
+                assert youth is not None
+                signature = self.translator.gettext(SIGNATURE, youth.lang).format(
+                    name=me.first_name
+                )
+                await self.say_to_youth(session, youth, me, f"{signature}\n{text}", ref, now)
+                await casework.mark_read(session, case)
+                await casework.audit(session, worker.id, "reply", case.id, now)
+        except IntegrityError:
+            return  # the same form was submitted twice: it was sent once
+        self.notify_outbox()
+        self.changed(worker.partnership_id, case_id)
+
+    async def say_to_youth(
+        self,
+        session: AsyncSession,
+        youth: Youth,
+        worker: Worker | None,
+        text: str,
+        ref: str | None,
+        now: datetime,
+    ) -> None:
+        message = await outbox.add_message(
+            session, youth, direction="out", author="worker" if worker else "bot", text=text,
+            buttons=None, now=now,
+        )  # fmt: skip
+        message.worker_id = worker.id if worker else None
+        message.client_ref = ref
+        await session.flush()  # a duplicate ref fails here, before the outbox job exists
+        payload = {"chat_id": youth.channel_user_id, "text": text, "buttons": []}
+        await outbox.enqueue(session, youth, "message", payload, now, message)
+
+    async def note(self, worker: WorkerView, case_id: int, text: str) -> None:
+        text = text.strip()
+        if not text:
+            raise Invalid("Je notitie is leeg.")
+        if len(text) > MAX_NOTE:
+            raise Invalid(f"Een notitie mag hooguit {MAX_NOTE} tekens lang zijn.")
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            me = await self.acting(session, worker)
+            await casework.add_note(session, case, me, text, now)
+            await casework.audit(session, worker.id, "note", case.id, now)
+        self.changed(worker.partnership_id, case_id)
+
+    async def set_status(
+        self, worker: WorkerView, case_id: int, status: str, outcome: str | None
+    ) -> None:
+        if status not in STATUSES:
+            raise Invalid(f"Onbekende status: {status!r}.")
+        if status == "closed" and outcome not in OUTCOMES:
+            raise Invalid("Kies een resultaat om de aanmelding af te sluiten.")
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            await self.may_act(session, worker, case)
+            me = await self.acting(session, worker)
+            if status == "waiting":
+                await casework.unassign(session, case, me, "status", now)
+            else:
+                await casework.set_status(
+                    session, case, status, outcome if status == "closed" else None, me, now
+                )
+            await casework.audit(session, worker.id, f"status_{status}", case.id, now)
+        self.changed(worker.partnership_id, case_id)
+        await self.auto_assign(worker.partnership_id)
+
+    # --- the team ---------------------------------------------------------------------------
+
+    async def add_worker(
+        self,
+        worker: WorkerView,
+        *,
+        username: str,
+        first_name: str,
+        full_name: str,
+        password: str,
+        role: str = "worker",
+        capacity: int = 15,
+        languages: tuple[str, ...] = ("nl",),
+        organisation: str = "",
+    ) -> WorkerView:
+        if not worker.is_coordinator:
+            raise Forbidden("Alleen coördinatoren voegen collega's toe.")
+        if role not in ("worker", "coordinator"):
+            raise Invalid("Kies de rol trajectgezel of coördinator.")
+        problem = password_problem(password)
+        if problem:
+            raise Invalid(problem)
+        if not username.strip() or not first_name.strip():
+            raise Invalid("Vul een gebruikersnaam en een voornaam in.")
+        if not 0 <= capacity <= 200:
+            raise Invalid("Het aantal jongeren moet tussen 0 en 200 liggen.")
+        try:
+            async with self.db.transaction() as session:
+                new = await workers.add(
+                    session,
+                    partnership_id=worker.partnership_id,
+                    username=username,
+                    first_name=first_name.strip(),
+                    full_name=full_name.strip() or first_name.strip(),
+                    password_hash=hash_password(password),
+                    role=role,
+                    now=self.clock(),
+                    organisation=organisation.strip(),
+                    languages=languages,
+                    capacity=capacity,
+                )
+                await casework.audit(session, worker.id, "add_worker", None, self.clock())
+                return workers.view(new)
+        except IntegrityError as exc:
+            raise Invalid("Die gebruikersnaam bestaat al.") from exc
+
+    async def set_presence(
+        self, worker: WorkerView, worker_id: int, absent: bool, cover_id: int | None
+    ) -> None:
+        """Mark a worker absent or back; with no present cover their cases go back to the queue."""
+        if worker.id != worker_id and not worker.is_coordinator:
+            raise Forbidden("Je kunt alleen jezelf afwezig zetten.")
+        now = self.clock()
+        async with self.db.transaction() as session:
+            target = await self.colleague(session, worker, worker_id)
+            cover = await self.colleague(session, worker, cover_id) if cover_id else None
+            if cover is not None and cover.id == target.id:
+                raise Invalid("Iemand kan niet zijn eigen vervanger zijn.")
+            target.absent, target.cover_id = absent, cover.id if cover else None
+            load = await casework.open_load(session, worker.partnership_id)
+            if needs_requeue(candidate(target, load.get(target.id, 0)),
+                             candidate(cover, load.get(cover.id, 0)) if cover else None):  # fmt: skip
+                for case in await casework.assigned_to(session, [target.id]):
+                    row = await casework.case_in(session, worker.partnership_id, case.id)
+                    if row is not None and row.status != "closed":
+                        await casework.unassign(session, row, None, "absent", now)
+            elif absent and cover is not None:
+                await self.tell_cover(session, target, cover, now)
+            await casework.audit(session, worker.id, "presence", None, now)
+        self.notify_outbox()
+        self.changed(worker.partnership_id)
+        await self.auto_assign(worker.partnership_id)
+
+    async def tell_cover(
+        self, session: AsyncSession, absent: Worker, cover: Worker, now: datetime
+    ) -> None:
+        """Youths of an absent worker hear who answers meanwhile."""
+        for case in await casework.assigned_to(session, [absent.id]):
+            row = await casework.case_in(session, absent.partnership_id, case.id)
+            youth = await session.get(Youth, row.youth_id) if row else None
+            if youth is not None:
+                text = self.translator.gettext(COVER, youth.lang).format(
+                    old=absent.first_name, new=cover.first_name
+                )
+                await self.say_to_youth(session, youth, None, text, None, now)
+
+    async def auto_assign(self, partnership_id: str) -> int:
+        """Where the partnership wants it: give waiting cases to the least-loaded workers."""
+        if not self.directory.partnership(partnership_id).auto_assign:
+            return 0
+        now = self.clock()
+        async with self.db.transaction() as session:
+            waiting = await casework.queue(session, partnership_id)
+            team = await workers.of_partnership(session, partnership_id)
+            load = await casework.open_load(session, partnership_id)
+            cases = [WaitingCase(c.id, c.created_at, c.language, c.municipality) for c in waiting]
+            pairs = auto_assign(cases, [candidate(w, load.get(w.id, 0)) for w in team])
+            by_id = {w.id: w for w in team}
+            for case_id, worker_id in pairs:
+                if await casework.claim(session, case_id, by_id[worker_id], now):
+                    await casework.add_event(session, case_id, None, "auto_assigned", {}, now)
+                    row = await casework.case_in(session, partnership_id, case_id)
+                    if row is not None:
+                        await self.tell_assignee(session, by_id[worker_id], row, now)
+        if pairs:
+            self.notify_outbox()
+        if pairs:
+            self.changed(partnership_id)
+        return len(pairs)
+
+    async def tell_assignee(
+        self, session: AsyncSession, to: Worker, case: Case, now: datetime
+    ) -> None:
+        name = str((case.answers or {}).get("name") or "?")
+        text = self.translator.gettext(ASSIGNED, "nl").format(name=name)
+        await outbox.notify_worker(session, to, text, now)
+
+    async def link_code(self, worker: WorkerView) -> str:
+        """A one-time code the worker sends to the bot (/koppel CODE) to get notifications."""
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        async with self.db.transaction() as session:
+            me = await self.acting(session, worker)
+            await workers.set_link_code(session, me, code, self.clock() + LINK_CODE_TTL)
+        return code
+
+
+def candidate(worker: Worker, open_cases: int) -> Candidate:
+    view = workers.view(worker)
+    return Candidate(
+        id=worker.id,
+        first_name=worker.first_name,
+        languages=frozenset(view.languages),
+        municipalities=frozenset(view.municipalities),
+        capacity=worker.capacity,
+        open_cases=open_cases,
+        absent=worker.absent,
+        role=worker.role,
+    )

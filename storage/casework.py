@@ -1,0 +1,335 @@
+"""Cases as workers handle them: queue, claim, assign, status, notes, timeline and audit.
+
+Every read goes through `case_in(partnership, id)`: a case of another partnership does not
+exist for the caller (the inbox answers 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEntry, Case, CaseEvent, Message, Note, Worker, Youth
+
+OPEN = ("waiting", "active", "paused")
+STATUSES = ("waiting", "active", "paused", "closed")
+OUTCOMES = ("work", "training", "other_help", "no_contact", "moved", "other")
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    partnership_id: str
+    status: str
+    name: str
+    age: int | None
+    municipality: str
+    language: str
+    channel: str
+    needs: tuple[str, ...]
+    worker_id: int | None
+    worker_name: str
+    unread: int
+    urgent: bool
+    created_at: datetime
+    last_youth_message_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: str  # message | note | event
+    id: int
+    at: datetime
+    author: str  # youth | bot | worker | system
+    text: str
+    worker_name: str = ""
+    delivery: str = ""
+    data: dict[str, Any] | None = None
+
+
+def summary(case: Case, youth: Youth, worker: Worker | None) -> CaseSummary:
+    a = case.answers or {}
+    return CaseSummary(
+        id=case.id,
+        partnership_id=case.partnership_id,
+        status=case.status,
+        name=str(a.get("name") or "?"),
+        age=a.get("age"),
+        municipality=str(a.get("municipality") or ""),
+        language=str(a.get("language") or youth.lang),
+        channel=youth.channel,
+        needs=tuple(a.get("needs") or ()),
+        worker_id=case.worker_id,
+        worker_name=worker.first_name if worker else "",
+        unread=case.unread,
+        urgent=case.urgent,
+        created_at=case.created_at,
+        last_youth_message_at=case.last_youth_message_at,
+    )
+
+
+def base_query() -> Any:
+    return (
+        select(Case, Youth, Worker)
+        .join(Youth, Youth.id == Case.youth_id)
+        .outerjoin(Worker, Worker.id == Case.worker_id)
+    )
+
+
+async def queue(session: AsyncSession, partnership_id: str) -> list[CaseSummary]:
+    """Waiting cases nobody has taken yet, oldest first."""
+    stmt = (
+        base_query()
+        .where(
+            Case.partnership_id == partnership_id,
+            Case.status == "waiting",
+            Case.worker_id.is_(None),
+        )
+        .order_by(Case.created_at, Case.id)
+    )
+    return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
+
+
+async def assigned_to(session: AsyncSession, worker_ids: list[int]) -> list[CaseSummary]:
+    """Open cases of these workers, the most recent youth message first."""
+    stmt = (
+        base_query()
+        .where(Case.worker_id.in_(worker_ids), Case.status.in_(OPEN))
+        .order_by(Case.urgent.desc(), Case.unread.desc(), Case.updated_at.desc())
+    )
+    return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
+
+
+async def open_cases(session: AsyncSession, partnership_id: str) -> list[CaseSummary]:
+    stmt = (
+        base_query()
+        .where(Case.partnership_id == partnership_id, Case.status.in_(OPEN))
+        .order_by(Case.created_at)
+    )
+    return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
+
+
+async def case_in(session: AsyncSession, partnership_id: str, case_id: int) -> Case | None:
+    """The case, only if it belongs to this partnership."""
+    case = await session.get(Case, case_id)
+    return case if case is not None and case.partnership_id == partnership_id else None
+
+
+async def summary_of(session: AsyncSession, case: Case) -> CaseSummary:
+    youth = await session.get(Youth, case.youth_id)
+    worker = await session.get(Worker, case.worker_id) if case.worker_id else None
+    assert youth is not None
+    return summary(case, youth, worker)
+
+
+async def open_load(session: AsyncSession, partnership_id: str) -> dict[int, int]:
+    """Open cases per worker of a partnership."""
+    stmt = (
+        select(Case.worker_id, func.count())
+        .where(
+            Case.partnership_id == partnership_id,
+            Case.worker_id.is_not(None),
+            Case.status.in_(OPEN),
+        )
+        .group_by(Case.worker_id)
+    )
+    return {int(w): int(n) for w, n in (await session.execute(stmt)).all() if w is not None}
+
+
+async def claim(session: AsyncSession, case_id: int, worker: Worker, now: datetime) -> bool:
+    """Take a waiting case: an atomic compare-and-set, so of two workers exactly one wins."""
+    result = await session.execute(
+        update(Case)
+        .where(
+            Case.id == case_id,
+            Case.partnership_id == worker.partnership_id,
+            Case.status == "waiting",
+            Case.worker_id.is_(None),
+        )
+        .values(worker_id=worker.id, status="active", claimed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return False
+    await add_event(session, case_id, worker.id, "claimed", {"worker": worker.first_name}, now)
+    return True
+
+
+async def assign(
+    session: AsyncSession, case: Case, to: Worker, by: Worker | None, now: datetime
+) -> Worker | None:
+    """Give a case to a worker of the same partnership; returns the previous worker."""
+    if to.partnership_id != case.partnership_id:
+        raise ValueError("a case can only go to a worker of its own partnership")
+    previous = await session.get(Worker, case.worker_id) if case.worker_id else None
+    case.worker_id = to.id
+    if case.status == "waiting":
+        case.status = "active"
+    case.claimed_at = case.claimed_at or now
+    case.updated_at = now
+    data = {"worker": to.first_name, "from": previous.first_name if previous else ""}
+    await add_event(session, case.id, by.id if by else None, "assigned", data, now)
+    return previous
+
+
+async def unassign(
+    session: AsyncSession, case: Case, by: Worker | None, reason: str, now: datetime
+) -> None:
+    """Back to the queue (e.g. the worker is absent and has no cover)."""
+    case.worker_id = None
+    case.status = "waiting"
+    case.updated_at = now
+    await add_event(session, case.id, by.id if by else None, "requeued", {"reason": reason}, now)
+
+
+async def set_status(
+    session: AsyncSession, case: Case, status: str, outcome: str | None, by: Worker, now: datetime
+) -> None:
+    if status not in STATUSES or (status == "closed") != (outcome is not None):
+        raise ValueError("closing needs an outcome; other statuses have none")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    case.status = status
+    case.outcome = outcome
+    case.closed_at = now if status == "closed" else None
+    case.updated_at = now
+    await add_event(session, case.id, by.id, "status", {"status": status, "outcome": outcome}, now)
+
+
+async def add_note(
+    session: AsyncSession, case: Case, worker: Worker, text: str, now: datetime
+) -> Note:
+    note = Note(case_id=case.id, worker_id=worker.id, text=text, created_at=now)
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def add_event(
+    session: AsyncSession,
+    case_id: int,
+    worker_id: int | None,
+    kind: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    session.add(
+        CaseEvent(case_id=case_id, worker_id=worker_id, kind=kind, data=data, created_at=now)
+    )
+
+
+async def mark_read(session: AsyncSession, case: Case) -> None:
+    case.unread = 0
+
+
+async def audit(
+    session: AsyncSession, worker_id: int | None, action: str, case_id: int | None, now: datetime
+) -> None:
+    """Record who did what to which case; never any content."""
+    session.add(AuditEntry(worker_id=worker_id, action=action, case_id=case_id, at=now))
+
+
+async def audit_trail(session: AsyncSession, case_id: int) -> list[tuple[datetime, str, str]]:
+    stmt = (
+        select(AuditEntry.at, AuditEntry.action, Worker.full_name)
+        .outerjoin(Worker, Worker.id == AuditEntry.worker_id)
+        .where(AuditEntry.case_id == case_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(500)
+    )
+    return [(at, action, name or "") for at, action, name in (await session.execute(stmt)).all()]
+
+
+async def timeline(
+    session: AsyncSession, case: Case, after: datetime | None = None
+) -> list[TimelineItem]:
+    """Messages both ways, notes and events of a case, in time order."""
+    names = {
+        w.id: w.first_name
+        for w in (
+            await session.execute(
+                select(Worker).where(Worker.partnership_id == case.partnership_id)
+            )
+        ).scalars()
+    }
+    items: list[TimelineItem] = []
+    messages = select(Message).where(Message.youth_id == case.youth_id)
+    notes = select(Note).where(Note.case_id == case.id)
+    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if after is not None:
+        messages = messages.where(Message.created_at > after)
+        notes = notes.where(Note.created_at > after)
+        events = events.where(CaseEvent.created_at > after)
+    for m in (await session.execute(messages.order_by(Message.id))).scalars():
+        items.append(
+            TimelineItem(
+                "message", m.id, m.created_at, m.author, m.text,
+                names.get(m.worker_id or 0, ""), m.delivery, m.media,
+            )
+        )  # fmt: skip
+    for n in (await session.execute(notes.order_by(Note.id))).scalars():
+        items.append(
+            TimelineItem("note", n.id, n.created_at, "worker", n.text, names.get(n.worker_id, ""))
+        )
+    for e in (await session.execute(events.order_by(CaseEvent.id))).scalars():
+        items.append(
+            TimelineItem(
+                "event", e.id, e.created_at, "system", e.kind,
+                names.get(e.worker_id or 0, ""), data=dict(e.data),
+            )
+        )  # fmt: skip
+    order = {"message": 0, "event": 1, "note": 2}
+    return sorted(items, key=lambda i: (i.at, order[i.kind], i.id))
+
+
+async def case_of_youth(session: AsyncSession, youth_id: int) -> Case | None:
+    """The youth's open case (the newest), if any."""
+    stmt = (
+        select(Case)
+        .where(Case.youth_id == youth_id, Case.status.in_(OPEN))
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def answering_worker(session: AsyncSession, case: Case) -> Worker | None:
+    """Who answers the youth now: the worker, or their cover while they are absent."""
+    if case.worker_id is None:
+        return None
+    worker = await session.get(Worker, case.worker_id)
+    if worker is None:
+        return None
+    if worker.absent and worker.cover_id:
+        cover = await session.get(Worker, worker.cover_id)
+        if cover is not None and not cover.absent and cover.active:
+            return cover
+    return worker
+
+
+async def youth_wrote(session: AsyncSession, youth_id: int, now: datetime) -> Case | None:
+    """Count a youth's message as unread on their case; a closed case opens again.
+
+    A reopened case goes back to its worker when they are around (or covered), otherwise to
+    the queue: it never sits with someone who is away.
+    """
+    stmt = select(Case).where(Case.youth_id == youth_id).order_by(Case.id.desc()).limit(1)
+    case = (await session.execute(stmt)).scalar_one_or_none()
+    if case is None:
+        return None
+    if case.status == "closed":
+        answering = await answering_worker(session, case)
+        if answering is None or answering.absent:
+            case.worker_id, case.status = None, "waiting"
+        else:
+            case.status = "active"
+        case.outcome, case.closed_at = None, None
+        await add_event(session, case.id, None, "reopened", {"status": case.status}, now)
+    case.unread += 1
+    case.last_youth_message_at = now
+    case.updated_at = now
+    return case

@@ -1,0 +1,39 @@
+"""Workers and cases for inbox tests, straight into the database."""
+
+from __future__ import annotations
+
+from inbox.passwords import hash_password
+from storage import cases, workers, youths
+from storage.clock import utcnow
+from storage.db import Database
+from storage.workers import WorkerView
+
+PASSWORD = "correct horse battery"
+
+
+async def add_worker(db: Database, name: str, *, role: str = "worker", partnership: str = "wam",
+                     capacity: int = 15) -> WorkerView:  # fmt: skip
+    async with db.transaction() as session:
+        worker = await workers.add(
+            session, partnership_id=partnership, username=f"{name.lower()}@{partnership}",
+            first_name=name, full_name=f"{name} Peeters", password_hash=hash_password(PASSWORD),
+            role=role, now=utcnow(), capacity=capacity,
+        )  # fmt: skip
+        return workers.view(worker)
+
+
+async def add_case(
+    db: Database, name: str = "Noor", partnership: str = "wam", chat: str = "1"
+) -> int:
+    async with db.transaction() as session:
+        youth = await youths.get_or_create(session, "telegram", chat, "nl", utcnow())
+        youth.state = {"step": "done"}
+        answers = {
+            "name": name,
+            "age": 19,
+            "municipality": "Maasmechelen",
+            "needs": ["work"],
+            "language": "nl",
+        }
+        case = await cases.open_case(session, youth, partnership, answers, utcnow())
+        return case.id
