@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.lexicon import load_lexicon
 from bot.partnerships_file import load_directory
 from flows.directory import Directory
-from flows.safety import Lexicon, merge, parse_lexicon
+from flows.safety import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -32,16 +32,8 @@ def directory() -> Directory:
     return load_directory(ROOT / "partnerships.toml")
 
 
-@cache
 def lexicon() -> Lexicon:
-    """The shipped crisis lexicons (nl + en), merged as the service does."""
-    folder = files("flows.data.safety")
-    return merge(
-        *(
-            parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang)
-            for lang in ("nl", "en")
-        )
-    )
+    return load_lexicon()
 
 
 @dataclass

@@ -7,7 +7,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,12 +18,12 @@ from bot.dispatcher import Dispatcher
 from bot.engine import Engine, World
 from bot.feed import Feed
 from bot.i18n import Translator
+from bot.lexicon import load_lexicon
 from bot.pages import Pages
 from bot.partnerships_file import load_directory
 from bot.sender import Channel, Sender
 from bot.settings import Settings
 from bot.webchat import WebChannel, WebChat
-from flows.safety import Lexicon, merge, parse_lexicon
 from inbox import auth
 from inbox.accounts import seed_demo
 from inbox.api import InboxApi, problems_middleware
@@ -37,16 +36,6 @@ from storage.db import Database
 log = logging.getLogger("instap")
 TEMPLATES = Path(__file__).parent / "templates"
 INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
-
-
-def load_lexicon() -> Lexicon:
-    """The crisis phrase lists shipped as data (flows/data/safety/*.toml)."""
-    folder = files("flows.data.safety")
-    lexicons = [
-        parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang)
-        for lang in ("nl", "en")
-    ]
-    return merge(*lexicons)
 
 
 @dataclass
@@ -195,4 +184,5 @@ async def serve(settings: Settings) -> None:
     async with running(service):
         if "web" in settings.roles:
             log.info("Web chat: http://%s:%s/chat", settings.http_host, settings.http_port)
+            log.info("Inbox: http://%s:%s/inbox", settings.http_host, settings.http_port)
         await asyncio.Event().wait()

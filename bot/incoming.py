@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from flows.model import (
     BlockedIn,
@@ -17,17 +17,9 @@ from flows.model import (
     TextIn,
 )
 
-MEDIA_KINDS: tuple[MediaKind, ...] = (
-    "sticker",
-    "photo",
-    "voice",
-    "video",
-    "video_note",
-    "document",
-    "location",
-    "contact",
-    "animation",
-    "audio",
+# Every kind of media a message can carry ("forward" and "other" are not Telegram fields).
+MEDIA_KINDS: tuple[MediaKind, ...] = tuple(
+    k for k in get_args(MediaKind) if k not in ("forward", "other")
 )
 MAX_TEXT = 10_000  # far above Telegram's 4,096; a web chat frame longer than this is cut
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 import tomllib
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.lexicon import load_lexicon
 from flows.safety import (
     CATEGORIES,
     Detection,
@@ -21,7 +20,6 @@ from flows.safety import (
     detect,
     help_line_ids,
     help_line_ids_for,
-    merge,
     normalise,
     parse_lexicon,
 )
@@ -30,15 +28,8 @@ CASES_FILE = Path(__file__).parent / "data" / "safety_cases.toml"
 KNOWN_LINES = {"112", "101", "1813", "106", "102", "jac", "1712", "druglijn"}
 
 
-@cache
 def lexicon() -> Lexicon:
-    folder = files("flows.data.safety")
-    return merge(
-        *(
-            parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang)
-            for lang in ("nl", "en")
-        )
-    )
+    return load_lexicon()
 
 
 def load_cases() -> list[dict[str, Any]]:

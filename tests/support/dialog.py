@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Rendered, Translator
 from bot.incoming import command_of
+from bot.lexicon import load_lexicon
 from bot.partnerships_file import load_directory
 from flows import conversation
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
-from flows.safety import Lexicon, merge, parse_lexicon
+from flows.safety import Lexicon
 from flows.state import State
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,15 +30,8 @@ def directory() -> Directory:
     return load_directory(ROOT / "partnerships.toml")
 
 
-@cache
 def lexicon() -> Lexicon:
-    folder = files("flows.data.safety")
-    return merge(
-        *(
-            parse_lexicon(folder.joinpath(f"{lang}.toml").read_text("utf-8"), lang)
-            for lang in ("nl", "en")
-        )
-    )
+    return load_lexicon()
 
 
 @cache
