@@ -21,6 +21,7 @@ from bot.i18n import Translator
 from bot.lexicon import load_lexicon
 from bot.pages import Pages
 from bot.partnerships_file import load_directory
+from bot.reminders import Reminders
 from bot.sender import Channel, Sender
 from bot.settings import Settings
 from bot.webchat import WebChannel, WebChat
@@ -50,6 +51,7 @@ class Service:
     bot: Bot | None
     receiver: tg.TelegramReceiver | None
     inbox: Inbox
+    reminders: Reminders
     webapp: web.Application
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
@@ -101,8 +103,9 @@ def build(settings: Settings) -> Service:
     app.add_routes(MediaFiles(db, settings.var_dir / "media").routes())
     if receiver is not None:
         app.add_routes([web.post(tg.WEBHOOK_PATH, receiver.webhook)])
+    reminders = Reminders(db, world, sender.notify)
     service = Service(
-        settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, app
+        settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, reminders, app
     )
 
     def case_changed(partnership_id: str, case_id: int) -> None:
@@ -125,6 +128,7 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
     if s.demo_accounts:
         await show_demo_logins(service)
     runner = web.AppRunner(service.webapp, access_log=None)
+    scheduler = None
     await runner.setup()
     try:
         if "web" in s.roles or "receive" in s.roles:
@@ -134,6 +138,9 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             service.tasks.append(asyncio.create_task(service.dispatcher.run(), name="dispatcher"))
         if "send" in s.roles:
             service.tasks.append(asyncio.create_task(service.sender.run(), name="sender"))
+        scheduler = service.reminders.schedule() if "schedule" in s.roles else None
+        if scheduler is not None:
+            scheduler.start()
         if service.bot is not None:
             await service.bot.initialize()
             if "receive" in s.roles:
@@ -142,6 +149,8 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             log.info("Telegram is off: set TELEGRAM_BOT_TOKEN in .env to turn it on.")
         yield runner
     finally:
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
         for task in service.tasks:
             task.cancel()
         await asyncio.gather(*service.tasks, return_exceptions=True)

@@ -41,6 +41,7 @@ def setup_logging(settings: Settings) -> None:
     handler.addFilter(RedactToken(settings.telegram_bot_token))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
 
 
 async def migrate(settings: Settings) -> None:

@@ -12,11 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, language_of
 from bot.incoming import Incoming, decode
+from bot.replies import send_reply
 from flows import conversation
+from flows.appointments import AppointmentView
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import (
     N_,
+    AppointmentAnswer,
     BlockedIn,
     ButtonIn,
     CommandIn,
@@ -32,16 +35,18 @@ from flows.model import (
     SafetyAlert,
     Send,
     SetLanguage,
+    SetReminders,
     SetStopped,
     TextIn,
     raw,
 )
 from flows.safety import Lexicon
 from flows.state import State
-from storage import cases, casework, inbound, outbox, workers, youths
+from storage import appointments, cases, casework, inbound, outbox, workers, youths
+from storage.appointments import view_of
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import Inbound, Youth
+from storage.models import Case, Inbound, Worker, Youth
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,21 @@ log = logging.getLogger(__name__)
 NEW_MESSAGE = N_("Nieuw bericht van {name}. Open de inbox.")
 LINKED = N_("Gekoppeld, {name}! Hier krijg je een seintje bij nieuwe berichten.")
 LINK_FAILED = N_("Die koppelcode klopt niet of is verlopen. Vraag een nieuwe in de inbox.")
+
+
+WISH_PINGS = {
+    "wants_change": N_("{name} wil een afspraak verzetten. Open de inbox."),
+    "late": N_("{name} is te laat voor de afspraak. Open de inbox."),
+}
+
+
+def appointment_id(data: str) -> int:
+    """The appointment id in appt:ok:12:1, apptwhen:12:avond or apptwhy:12:skip (0: none)."""
+    head, _, rest = data.partition(":")
+    if head == "appt":
+        rest = rest.partition(":")[2]
+    number = rest.partition(":")[0]
+    return int(number) if head in ("appt", "apptwhen", "apptwhy") and number.isdigit() else 0
 
 
 FETCHED = frozenset({"voice", "audio", "photo", "document", "video", "video_note"})
@@ -124,6 +144,7 @@ class Engine:
             )
             state = State.from_json(youth.state)
             handler, back_at = await self.who_answers(session, youth, state, now)
+            appointment = await self.appointment_for(session, youth, state, incoming)
             ctx = Context(
                 now=now.astimezone(self.world.timezone),
                 lang=youth.lang,
@@ -132,6 +153,9 @@ class Engine:
                 channel="web" if incoming.channel == "web" else "telegram",
                 handler=handler,
                 back_at=back_at,
+                appointment=appointment,
+                upcoming=await self.upcoming(session, youth, incoming, now),
+                reminders_on=youth.reminders,
             )
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
@@ -159,6 +183,46 @@ class Engine:
             return
         text = self.world.translator.gettext(LINKED, "nl").format(name=worker.first_name)
         await outbox.notify_worker(session, worker, text, now)
+
+    async def upcoming(
+        self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime
+    ) -> tuple[AppointmentView, ...]:
+        """For /afspraken only: the youth's next appointments."""
+        event = incoming.event
+        if not (isinstance(event, CommandIn) and event.name == "afspraken"):
+            return ()
+        found = await appointments.upcoming_for_youth(session, youth.id, now)
+        names = {
+            w.id: w.first_name for w in [await session.get(Worker, a.worker_id) for a in found] if w
+        }
+        return tuple(view_of(a, names.get(a.worker_id, "?")) for a in found)
+
+    async def appointment_for(
+        self, session: AsyncSession, youth: Youth, state: State, incoming: Incoming
+    ) -> AppointmentView | None:
+        """The appointment an appt… button (or a reason typed for one) refers to, if theirs."""
+        ident = state.appt_change
+        if isinstance(incoming.event, ButtonIn):
+            ident = appointment_id(incoming.event.data)
+        if not ident:
+            return None
+        found = await appointments.of_youth(session, youth.id, ident)
+        if found is None:
+            return None
+        worker = await session.get(Worker, found.worker_id)
+        return view_of(found, worker.first_name if worker else "?")
+
+    async def ping_worker(
+        self, session: AsyncSession, case: Case, text: str | None, now: datetime
+    ) -> None:
+        """A content-free note to the worker's Telegram, if they linked it."""
+        worker = await casework.answering_worker(session, case)
+        if worker is None or text is None:
+            return
+        name = str((case.answers or {}).get("name") or "?")
+        await outbox.notify_worker(
+            session, worker, self.world.translator.gettext(text, "nl").format(name=name), now
+        )
 
     async def who_answers(
         self, session: AsyncSession, youth: Youth, state: State, now: datetime
@@ -210,6 +274,8 @@ class Engine:
                 youth.lang = lang
             case SetStopped(stopped):
                 youth.stopped = stopped
+            case SetReminders(on):
+                youth.reminders = on
             case MarkUnreachable():
                 youth.unreachable = True
             case CreateCase(partnership_id, answers):
@@ -221,6 +287,13 @@ class Engine:
                 await cases.count_signpost(session, reason, day)
             case RecordConsent(kind, version, given):
                 await cases.record_consent(session, youth, kind, version, given, now)
+            case AppointmentAnswer(ident, answer, dayparts, reason):
+                flagged = await appointments.youth_answered(
+                    session, youth.id, ident, answer, dayparts, reason, now
+                )
+                if flagged is not None:
+                    self.touched.append((flagged.partnership_id, flagged.id))
+                    await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
             case SafetyAlert(category, phrase_id):
                 await cases.record_safety_event(session, youth, category, phrase_id, now)
 
@@ -233,8 +306,8 @@ class Engine:
         reply: Reply,
         now: datetime,
     ) -> None:
-        rendered = self.world.translator.reply(reply, youth.lang)
-        if edit and incoming.button_ref and len(rendered) == 1:
+        rendered = self.world.translator.reply(reply, youth.lang) if edit else []
+        if incoming.button_ref and len(rendered) == 1:
             text, buttons = rendered[0].text, rendered[0].buttons_json()
             if youth.channel == "web" and incoming.button_ref.isdigit():
                 await outbox.set_buttons(session, youth, int(incoming.button_ref), text, buttons)
@@ -246,14 +319,7 @@ class Engine:
             }
             await outbox.enqueue(session, youth, "edit", payload, now)
             return
-        for part in rendered:
-            buttons = part.buttons_json()
-            message = await outbox.add_message(
-                session, youth, direction="out", author="bot", text=part.text,
-                buttons=buttons or None, now=now,
-            )  # fmt: skip
-            payload = {"chat_id": youth.channel_user_id, "text": part.text, "buttons": buttons}
-            await outbox.enqueue(session, youth, "message", payload, now, message)
+        await send_reply(session, self.world.translator, youth, reply, now)
 
 
 async def timeline_text(session: AsyncSession, youth: Youth, incoming: Incoming) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROLES = frozenset({"web", "receive", "process", "send"})
+ROLES = frozenset({"web", "receive", "process", "send", "schedule"})
 
 
 class SettingsError(Exception):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction
 from telegram.error import (
     BadRequest,
@@ -48,6 +48,8 @@ WEBHOOK_PATH = "/telegram/webhook"
 COMMANDS = (
     ("start", N_("Begin of ga verder met je aanmelding")),
     ("hulp", N_("Hulplijnen als het even niet gaat")),
+    ("afspraken", N_("Je volgende afspraken")),
+    ("herinneringen", N_("Herinneringen voor afspraken aan of uit")),
     ("taal", N_("Kies je taal")),
     ("stop", N_("Geen berichten meer van Instap")),
 )
@@ -122,6 +124,13 @@ class TelegramChannel:
                     if "not modified" not in str(exc).lower():
                         raise
                 return p["target"]  # type: ignore[no-any-return]
+            if job.kind == "document":
+                sent = await self.bot.send_document(
+                    p["chat_id"],
+                    InputFile(p["content"].encode(), filename=p["filename"]),
+                    caption=p.get("caption"),
+                )
+                return str(sent.message_id)
             if job.kind == "fetch_media":
                 return await self.fetch(p["file_id"])
             if job.kind == "callback_answer":

@@ -43,6 +43,7 @@ def message_json(message: Message) -> dict[str, Any]:
         "author": message.author,
         "text": message.text,
         "buttons": (message.buttons or {}).get("rows", []),
+        "file": file_of(message),
         "at": message.created_at.isoformat(),
     }
 
@@ -51,6 +52,18 @@ def first_language(request: web.Request) -> str | None:
     header = request.headers.get("Accept-Language", "")
     first = header.split(",", 1)[0].split(";", 1)[0].strip()
     return first or None
+
+
+def file_of(message: Message) -> dict[str, str] | None:
+    """A file the youth can download from the chat (an .ics agenda entry)."""
+    media = message.media or {}
+    if media.get("kind") != "ics":
+        return None
+    return {
+        "name": str(media["filename"]),
+        "type": "text/calendar",
+        "content": str(media["content"]),
+    }
 
 
 class WebChannel:

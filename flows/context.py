@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from flows.directory import Directory
 from flows.safety import Lexicon
+
+if TYPE_CHECKING:  # flows.appointments imports this module: no import at run time
+    from flows.appointments import AppointmentView
 
 Channel = Literal["telegram", "web"]
 
@@ -23,3 +26,9 @@ class Context:
     # the case waits in the queue) and, outside working hours, when the team is back.
     handler: str | None = None
     back_at: datetime | None = None
+    # The appointment a pressed appt… button (or, while state.appt_change is set, a typed
+    # text) refers to: the engine looks it up; None when it no longer exists.
+    appointment: AppointmentView | None = None
+    # For /afspraken: the youth's upcoming appointments; for /herinneringen: the current choice.
+    upcoming: tuple[AppointmentView, ...] = ()
+    reminders_on: bool = True

@@ -5,8 +5,10 @@ order  what                          handled by
 1      blocked bot / group chat      mark unreachable / decline politely
 2      crisis words in any text      help lines first, then carry on gently
 3      commands (/start, /stop, …)   here, in every step
-4      language buttons              here, in every step
-5      anything else                 the intake (flows.intake) or the after-intake reply
+4      appointment buttons           flows.appointments, in every step
+5      language buttons              here, in every step
+6      a text while moving an appt   flows.appointments (why it does not suit)
+7      anything else                 the intake (flows.intake) or the after-intake reply
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import intake
+from flows import appointments, intake
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake import Transition, ask, partnership_of, reask, say
@@ -35,6 +37,7 @@ from flows.model import (
     SafetyAlert,
     Send,
     SetLanguage,
+    SetReminders,
     SetStopped,
     TextIn,
     msg,
@@ -89,9 +92,16 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
             return crisis(state, event, found.category, found.phrase_id, ctx)
     if isinstance(event, CommandIn):
         return command(state, event, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith(APPOINTMENT_BUTTONS):
+        return appointments.on_button(state, event.data, ctx.appointment, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("lang:"):
         return choose_language(state, event.data.removeprefix("lang:"), ctx)
+    if isinstance(event, TextIn) and state.appt_change:
+        return appointments.on_reason(state, event.text, ctx.appointment, ctx)
     return ordinary(state, event, ctx)
+
+
+APPOINTMENT_BUTTONS = ("appt:", "apptwhen:", "apptwhy:")
 
 
 def event_text(event: Event) -> str:
@@ -160,6 +170,20 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
         return Transition(state, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
     if name == "hulp":
         return Transition(state, (say(*help_reply(state, ctx)),))
+    if name == "afspraken":
+        return Transition(state, (say(*appointments.upcoming_parts(ctx)),))
+    if name == "herinneringen":
+        on = not ctx.reminders_on
+        text = (
+            N_(
+                "Herinneringen staan weer aan. Ik laat je op tijd weten wanneer je een afspraak hebt."
+            )
+            if on
+            else N_(
+                "Oké, je krijgt geen herinneringen meer voor je afspraken. Typ /herinneringen om ze weer aan te zetten."
+            )
+        )
+        return Transition(state, (SetReminders(on), say(msg(text))))
     hint = msg(N_("Dat commando ken ik niet. Typ /hulp voor hulp of /start om te beginnen."))
     return carry_on(state, ctx, hint)
 

@@ -174,8 +174,25 @@ class SetStopped:
 
 
 @dataclass(frozen=True)
+class SetReminders:
+    """The youth turns appointment reminders on or off (/herinneringen)."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class MarkUnreachable:
     pass
+
+
+@dataclass(frozen=True)
+class AppointmentAnswer:
+    """The youth answered an appointment: the engine stores it and tells the worker."""
+
+    appointment_id: int
+    answer: Literal["confirmed", "wants_change", "late"]
+    dayparts: tuple[str, ...] = ()  # keys of flows.intake.REACH: when would suit better
+    reason: str = ""  # why it does not suit, as the youth typed it (may be empty)
 
 
 Effect = (
@@ -188,4 +205,6 @@ Effect = (
     | SafetyAlert
     | SetStopped
     | MarkUnreachable
+    | SetReminders
+    | AppointmentAnswer
 )

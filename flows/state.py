@@ -68,6 +68,8 @@ class State:
     resume_step: Step = "new"  # where /start interrupted the intake
     stopped: bool = False
     auto_reply_at: str = ""  # ISO time of the last automatic answer after the intake
+    appt_change: int = 0  # the appointment the youth is asking to move (0: none)
+    appt_dayparts: tuple[str, ...] = ()  # the day parts they chose for it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,6 +91,8 @@ class State:
             resume_step=data.get("resume_step", "new"),
             stopped=bool(data.get("stopped", False)),
             auto_reply_at=str(data.get("auto_reply_at", "")),
+            appt_change=int(data.get("appt_change") or 0),
+            appt_dayparts=tuple(data.get("appt_dayparts") or ()),
         )
 
     def at(self, step: Step, **changes: Any) -> State:

@@ -15,11 +15,12 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from aiohttp import web
 
+from inbox.appointments import Appointments, DayItem
 from inbox.auth import Handler, require_worker
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.openapi import (
@@ -35,8 +36,11 @@ from inbox.openapi import (
 )
 from inbox.problems import problem
 from inbox.service import CaseView, Inbox, QueuedCase
+from storage import appointments as stored_appointments
 from storage import casework, workers
+from storage.appointments import view_of
 from storage.casework import CaseSummary, TimelineItem
+from storage.models import Youth
 from storage.workers import WorkerView
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,7 @@ STATUS_OF: dict[type[InboxError], int] = {
 NOT_FOUND = {
     "case_id": "Deze aanmelding bestaat niet (of niet in jouw partnerschap).",
     "worker_id": "Die collega bestaat niet in jouw partnerschap.",
+    "appointment_id": "Deze afspraak bestaat niet (of niet in jouw partnerschap).",
 }
 
 
@@ -66,6 +71,7 @@ class Call:
     viewer: WorkerView | None
     ids: dict[str, int] = field(default_factory=dict)
     after: datetime | None = None
+    day: date | None = None
     body: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,6 +84,10 @@ class Call:
     def case_id(self) -> int:
         return self.ids["case_id"]
 
+    @property
+    def appointment_id(self) -> int:
+        return self.ids["appointment_id"]
+
 
 Action = Callable[[Call], Awaitable[JSON]]
 
@@ -87,6 +97,7 @@ class InboxApi:
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
+        self.appointments = Appointments(inbox)
         self.document = document()
         self.actions: dict[str, Action] = {
             "getOpenApi": self.openapi,
@@ -104,6 +115,13 @@ class InboxApi:
             "addWorker": self.add_worker,
             "setPresence": self.presence,
             "createToken": self.create_token,
+            "getAppointments": self.case_appointments,
+            "createAppointment": self.create_appointment,
+            "moveAppointment": self.move_appointment,
+            "cancelAppointment": self.cancel_appointment,
+            "markAppointment": self.mark_appointment,
+            "followUpAppointment": self.follow_up,
+            "getAgenda": self.agenda,
         }
         missing = {op.id for op in OPERATIONS} ^ set(self.actions)
         if missing:
@@ -125,6 +143,8 @@ class InboxApi:
                     call.ids[param.name] = path_id(request.match_info[param.name], param.name)
                 elif param.name == "after" and "after" in request.query:
                     call.after = moment(request.query["after"], "after")
+                elif param.name == "day" and "day" in request.query:
+                    call.day = query_day(request.query["day"], "day")
             if op.body is not None:
                 call.body = await json_body(request, op.body)
             try:
@@ -229,6 +249,94 @@ class InboxApi:
             await casework.audit(session, me.id, "add_token", None, now)
         return {"token": token, "name": name, "worker_id": call.worker.id}
 
+    # --- appointments -----------------------------------------------------------------------
+
+    async def case_appointments(self, call: Call) -> JSON:
+        found = await case_appointments(self.appointments, call.worker, call.case_id)
+        return [appointment_json(item) for item in found.items]
+
+    async def create_appointment(self, call: Call) -> JSON:
+        body = call.body
+        with_id = body.get("worker_id")
+        new_id = await self.appointments.create(
+            call.worker,
+            call.case_id,
+            day=local_date(body["date"], "date"),
+            at=local_time(body["time"], "time"),
+            minutes=int(body["minutes"]),
+            place=body["place"],
+            kind=body["kind"],
+            note=body.get("note", ""),
+            with_id=int(with_id) if with_id is not None else None,
+        )
+        return {"id": new_id}
+
+    async def move_appointment(self, call: Call) -> JSON:
+        await self.appointments.move(
+            call.worker,
+            call.appointment_id,
+            day=local_date(call.body["date"], "date"),
+            at=local_time(call.body["time"], "time"),
+        )
+
+    async def cancel_appointment(self, call: Call) -> JSON:
+        await self.appointments.cancel(call.worker, call.appointment_id)
+
+    async def mark_appointment(self, call: Call) -> JSON:
+        await self.appointments.mark(call.worker, call.appointment_id, call.body["state"])
+
+    async def follow_up(self, call: Call) -> JSON:
+        await self.appointments.follow_up(call.worker, call.appointment_id)
+
+    async def agenda(self, call: Call) -> JSON:
+        day = call.day or self.inbox.clock().astimezone(self.inbox.translator.tz).date()
+        return [appointment_json(item) for item in await self.appointments.day(call.worker, day)]
+
+
+# --- appointments of a case, with what the youth said ----------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAppointments:
+    youth_name: str
+    items: list[DayItem]
+    unreachable: bool  # the youth blocked the bot: appointment messages do not arrive
+
+
+async def case_appointments(
+    appointments: Appointments, worker: WorkerView, case_id: int
+) -> CaseAppointments:
+    """A case's appointments, earliest first, with "te laat" and the youth's wish to move.
+
+    (`Appointments.of_case` gives the views only; the inbox also shows the youth's answers.)
+    """
+    inbox = appointments.inbox
+    async with inbox.db.transaction() as session:
+        case = await inbox.own_case(session, worker, case_id)
+        name = str((case.answers or {}).get("name") or "?")
+        youth = await session.get(Youth, case.youth_id)
+        unreachable = bool(youth is not None and youth.unreachable)
+        names = {w.id: w.first_name for w in await appointments.team(session, worker)}
+        items = [
+            DayItem(view_of(a, names.get(a.worker_id, "?")), a.case_id, name, a.late, dict(a.wish))
+            for a in await stored_appointments.of_case(session, case.id)
+        ]
+    return CaseAppointments(name, items, unreachable)
+
+
+def local_date(raw: str, name: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"'{name}' is geen bestaande datum (JJJJ-MM-DD).") from None
+
+
+def local_time(raw: str, name: str) -> time:
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"'{name}' is geen geldig uur (UU:MM).") from None
+
 
 # --- checking what comes in -----------------------------------------------------------------
 
@@ -251,6 +359,16 @@ def moment(raw: str, name: str) -> datetime:
         raise problem(
             422, TITLES[422], f"'{name}' moet een tijdstip zijn zoals 2026-11-20T14:00:00Z."
         ) from None
+
+
+def query_day(raw: str, name: str) -> date:
+    """A local date from the query (YYYY-MM-DD)."""
+    try:
+        if len(raw) != 10:
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise problem(422, TITLES[422], f"'{name}' moet een datum zijn zoals 2026-11-20.") from None
 
 
 def refuse_constant(name: str) -> Any:
@@ -359,6 +477,32 @@ def item_json(i: TimelineItem) -> JSON:
         "worker_name": i.worker_name,
         "delivery": i.delivery,
         "data": dict(i.data) if i.data is not None else None,
+    }
+
+
+def appointment_json(item: DayItem) -> JSON:
+    a, wish = item.appointment, item.wish
+    dayparts = wish.get("dayparts")
+    return {
+        "id": a.id,
+        "case_id": item.case_id,
+        "youth_name": item.youth_name,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        "minutes": a.minutes,
+        "place": a.place,
+        "kind": a.kind,
+        "worker_name": a.worker_name,
+        "note": a.note,
+        "state": a.state,
+        "late": item.late,
+        "wish": {
+            "dayparts": [str(d) for d in dayparts] if isinstance(dayparts, list) else [],
+            "reason": str(wish.get("reason") or ""),
+        }
+        if wish
+        else {},
+        "version": a.version,
     }
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from flows.appointments import KINDS, MINUTES_MAX, NOTE_MAX, PLACE_MAX, STATES
 from storage.casework import OUTCOMES, STATUSES
 
 Schema = dict[str, Any]
@@ -92,6 +93,10 @@ NULLABLE_DATE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 TEXT: Schema = {"type": "string"}
 STRINGS: Schema = array(TEXT)
 PROMISES = ("on_time", "almost_late", "late")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+KIND_KEYS = tuple(key for key, _ in KINDS)
+MARKS = ("done", "no_show")
 
 # --- what the API answers ----------------------------------------------------------------------
 
@@ -197,6 +202,28 @@ COMPONENTS: dict[str, Schema] = {
         }
     ),
     "AuditEntry": obj({"at": DATE_TIME, "action": TEXT, "worker": TEXT}),
+    "Appointment": obj(
+        {
+            "id": {"type": "integer"},
+            "case_id": {"type": "integer"},
+            "youth_name": TEXT,
+            "starts_at": {**DATE_TIME, "description": "UTC; shown in Europe/Brussels."},
+            "ends_at": DATE_TIME,
+            "minutes": {"type": "integer"},
+            "place": TEXT,
+            "kind": {"type": "string", "enum": list(KIND_KEYS)},
+            "worker_name": {**TEXT, "description": "With whom (a colleague's first name)."},
+            "note": {**TEXT, "description": "What the youth reads with the appointment."},
+            "state": {"type": "string", "enum": list(STATES)},
+            "late": {"type": "boolean", "description": "The youth said they are late."},
+            "wish": obj(
+                {"dayparts": STRINGS, "reason": TEXT},
+                required=(),
+            ),
+            "version": {"type": "integer", "description": "+1 each time it is moved."},
+        }
+    ),
+    "NewId": obj({"id": {"type": "integer"}}),
     "TeamMember": obj({"worker": ref("Worker"), "open_cases": {"type": "integer"}}),
     "NewToken": obj(
         {
@@ -263,6 +290,31 @@ BODIES: dict[str, Schema] = {
         required=("absent",),
     ),
     "NewTokenRequest": obj({"name": string(60, 1, description="What it is for.")}),
+    "NewAppointment": obj(
+        {
+            "date": string(10, pattern=DATE_PATTERN, description="Local date (Europe/Brussels)."),
+            "time": string(5, pattern=TIME_PATTERN, description="Local time, HH:MM (24 h)."),
+            "minutes": integer(1, MINUTES_MAX, description="How long it lasts."),
+            "place": string(
+                PLACE_MAX, 1, description="A location, an address, a phone call or a video link."
+            ),
+            "kind": string(32, enum=KIND_KEYS),
+            "note": string(NOTE_MAX, description="For the youth; sent with the appointment."),
+            "worker_id": integer(
+                nullable=True, description="With whom (a colleague); yourself when left out."
+            ),
+        },
+        required=("date", "time", "minutes", "place", "kind"),
+    ),
+    "MoveAppointment": obj(
+        {
+            "date": string(10, pattern=DATE_PATTERN, description="Local date (Europe/Brussels)."),
+            "time": string(5, pattern=TIME_PATTERN, description="Local time, HH:MM (24 h)."),
+        }
+    ),
+    "MarkAppointment": obj(
+        {"state": string(16, enum=MARKS, description="done: geweest; no_show: niet gekomen.")}
+    ),
 }
 
 # --- the operations ----------------------------------------------------------------------------
@@ -279,6 +331,14 @@ class Param:
 
 CASE_ID = Param("case_id", "path", integer(), "A case of your partnership.")
 WORKER_ID = Param("worker_id", "path", integer(), "A worker of your partnership.")
+APPOINTMENT_ID = Param("appointment_id", "path", integer(), "An appointment of your partnership.")
+DAY = Param(
+    "day",
+    "query",
+    {"type": "string", "format": "date"},
+    "A local date (YYYY-MM-DD, Europe/Brussels); today when left out.",
+    False,
+)
 AFTER = Param(
     "after",
     "query",
@@ -336,6 +396,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("addWorker", "POST", "/api/team", "Add a worker (coordinators)", "team", body="NewWorker", status=201, response="Worker"),
     Operation("setPresence", "POST", "/api/team/{worker_id}/presence", "Mark a worker absent (with a cover) or back", "team", (WORKER_ID,), body="Presence", status=204),
     Operation("createToken", "POST", "/api/tokens", "Create a bearer token for yourself (shown once)", "team", body="NewTokenRequest", status=201, response="NewToken"),
+    Operation("getAppointments", "GET", "/api/cases/{case_id}/appointments", "A case's appointments, earliest first", "appointments", (CASE_ID,), response="Appointment", array=True),
+    Operation("createAppointment", "POST", "/api/cases/{case_id}/appointments", "Plan an appointment (the youth gets it at once, with buttons)", "appointments", (CASE_ID,), body="NewAppointment", status=201, response="NewId", errors=(409,)),
+    Operation("moveAppointment", "POST", "/api/appointments/{appointment_id}/move", "Move an appointment (reminders follow; the youth is told)", "appointments", (APPOINTMENT_ID,), body="MoveAppointment", status=204, errors=(409,)),
+    Operation("cancelAppointment", "POST", "/api/appointments/{appointment_id}/cancel", "Cancel an appointment (the youth is told)", "appointments", (APPOINTMENT_ID,), status=204, errors=(409,)),
+    Operation("markAppointment", "POST", "/api/appointments/{appointment_id}/mark", "After the start: held (done) or missed (no_show)", "appointments", (APPOINTMENT_ID,), body="MarkAppointment", status=204, errors=(409,)),
+    Operation("followUpAppointment", "POST", "/api/appointments/{appointment_id}/follow-up", "After a missed appointment: send the youth a gentle message to find a new moment", "appointments", (APPOINTMENT_ID,), status=204, errors=(409,)),
+    Operation("getAgenda", "GET", "/api/agenda", "My appointments on one local day", "appointments", (DAY,), response="Appointment", array=True),
 )  # fmt: skip
 
 BY_ID = {op.id: op for op in OPERATIONS}
@@ -356,8 +423,11 @@ DESCRIPTIONS = {
     400: "The body is not JSON.",
     401: "No valid session or bearer token.",
     403: "Not allowed for your role, or a session request without the right X-CSRF-Token header.",
-    404: "No such case or worker in your partnership (another partnership's look the same).",
-    409: "Someone else was first, or the case is closed.",
+    404: (
+        "No such case, appointment or worker in your partnership "
+        "(another partnership's look the same)."
+    ),
+    409: "Someone else was first, the case is closed, or the appointment's state does not allow it.",
     413: "The body is larger than 64 KiB.",
     415: "The body is not application/json.",
     422: "A field is missing, unknown, of the wrong type or out of range; `detail` says which.",
@@ -381,14 +451,16 @@ def document() -> dict[str, Any]:
             "description": (
                 "Every action of the worker inbox. Authenticate with a bearer token "
                 "(`POST /api/tokens`) or with the inbox session cookie plus the `X-CSRF-Token` "
-                "header on POST. A worker only ever sees their own partnership: a case or worker "
-                "of another partnership answers 404, exactly as a missing one. Errors are "
-                "`application/problem+json`; times are ISO 8601 in UTC."
+                "header on POST. A worker only ever sees their own partnership: a case, appointment "
+                "or worker of another partnership answers 404, exactly as a missing one. Errors "
+                "are `application/problem+json`; times are ISO 8601 in UTC, except the local "
+                "`date` and `time` (Europe/Brussels) with which an appointment is planned."
             ),
         },
         "servers": [{"url": "/"}],
         "tags": [
             {"name": "cases", "description": "The queue and the conversation with a youth."},
+            {"name": "appointments", "description": "Appointments with a youth, and my day."},
             {"name": "team", "description": "Workers, presence and tokens."},
             {"name": "meta", "description": "About the API itself."},
         ],

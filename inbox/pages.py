@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,15 @@ from yarl import URL
 
 from bot.i18n import catalog
 from bot.pages import Pages
+from flows.appointments import DAYPARTS, KINDS, NOTE_MAX, PLACE_MAX
 from flows.intake import NEEDS, REACH, REFERRALS
 from flows.model import N_
 from inbox import auth
+from inbox.api import case_appointments
+from inbox.appointments import Appointments, DayItem
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.service import Inbox
+from storage import appointments as stored_appointments
 from storage import workers
 from storage.casework import CaseSummary
 from storage.db import Database
@@ -93,6 +98,24 @@ ACTION_LABELS = {
     "status_paused": N_("pauzeerde"),
     "status_closed": N_("sloot af"),
 }
+APPOINTMENT_LABELS = {
+    "proposed": N_("voorgesteld"),
+    "confirmed": N_("bevestigd"),
+    "wants_change": N_("wil verzetten"),
+    "cancelled": N_("geannuleerd"),
+    "done": N_("geweest"),
+    "no_show": N_("niet gekomen"),
+}
+OPEN_APPOINTMENT = ("proposed", "confirmed", "wants_change")
+OK_APPOINTMENT = N_("De afspraak is gepland. {name} krijgt ze meteen.")
+OK_MOVED = N_("De afspraak is verzet. {name} krijgt het nieuwe moment.")
+OK_CANCELLED = N_("De afspraak is geannuleerd. {name} krijgt een bericht.")
+OK_MARKED = N_("Bewaard: {state}.")
+OK_FOLLOW_UP = N_("Je opvolgbericht is onderweg.")
+BAD_DATE = N_("Kies een geldige datum.")
+BAD_TIME = N_("Kies een geldig uur.")
+BAD_MINUTES = N_("De duur moet een getal (in minuten) zijn.")
+BAD_COLLEAGUE = N_("Kies een collega uit je eigen partnerschap.")
 OK_CLAIM = N_("Je hebt deze aanmelding opgenomen.")
 OK_REPLY = N_("Je bericht is onderweg.")
 OK_NOTE = N_("Je notitie is bewaard.")
@@ -163,9 +186,11 @@ class InboxPages:
         self.db = db
         self.pages = pages
         self.secure = secure_cookies
+        self.appointments = Appointments(inbox)
 
     def routes(self) -> list[web.AbstractRouteDef]:
         case = r"/inbox/cases/{id:\d{1,19}}"
+        appointment = r"/inbox/appointments/{aid:\d{1,19}}"
         return [
             web.get("/inbox/login", self.login_page),
             web.post("/inbox/login", self.login),
@@ -180,6 +205,13 @@ class InboxPages:
             web.post(case + "/note", self.guarded(self.note)),
             web.post(case + "/status", self.guarded(self.status)),
             web.post(case + "/assign", self.guarded(self.assign)),
+            web.get(case + "/appointments", self.guarded(self.appointments_fragment)),
+            web.post(case + "/appointments", self.guarded(self.new_appointment)),
+            web.post(appointment + "/move", self.guarded(self.move_appointment)),
+            web.post(appointment + "/cancel", self.guarded(self.cancel_appointment)),
+            web.post(appointment + "/mark", self.guarded(self.mark_appointment)),
+            web.post(appointment + "/follow-up", self.guarded(self.follow_up)),
+            web.get("/inbox/agenda", self.guarded(self.agenda)),
             web.get("/inbox/team", self.guarded(self.team)),
             web.post("/inbox/team", self.guarded(self.add_worker)),
             web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", self.guarded(self.presence)),
@@ -213,6 +245,19 @@ class InboxPages:
     def day(self, moment: datetime) -> str:
         return self.inbox.translator.param(moment.astimezone(self.inbox.translator.tz).date(), LANG)
 
+    def local_inputs(self, moment: datetime) -> tuple[str, str]:
+        """The date and time fields for a moment: ("2026-05-04", "14:00"), local time."""
+        local = moment.astimezone(self.inbox.translator.tz)
+        return local.date().isoformat(), f"{local.hour:02d}:{local.minute:02d}"
+
+    def clock(self, moment: datetime) -> str:
+        """Only the local hour: "14u", "9u30"."""
+        local = moment.astimezone(self.inbox.translator.tz)
+        return f"{local.hour}u{local.minute:02d}" if local.minute else f"{local.hour}u"
+
+    def today(self) -> date:
+        return self.now().astimezone(self.inbox.translator.tz).date()
+
     def waited(self, since: datetime) -> str:
         """How long someone waits: "12 min", "3 u 20 min", "2 d 4 u"."""
         minutes = max(int((self.now() - since).total_seconds() // 60), 0)
@@ -243,6 +288,12 @@ class InboxPages:
             day=self.day,
             waited=self.waited,
             needs=self.needs,
+            local_inputs=self.local_inputs,
+            clock=self.clock,
+            now=self.now(),
+            kinds=KINDS,
+            dayparts=dict(DAYPARTS),
+            open_appointment=OPEN_APPOINTMENT,
             labels={
                 "status": STATUS_LABELS,
                 "outcome": OUTCOME_LABELS,
@@ -251,6 +302,7 @@ class InboxPages:
                 "media": MEDIA_LABELS,
                 "language": LANGUAGE_LABELS,
                 "action": ACTION_LABELS,
+                "appointment": APPOINTMENT_LABELS,
             },
             **context,
         )
@@ -378,11 +430,15 @@ class InboxPages:
 
     async def case(
         self, request: web.Request, *, status: int = 200, draft: str = "", note: str = "",
-        message: str = "",
+        message: str = "", appointment: Mapping[str, str] | None = None,
+        appointment_error: str = "", moving: Mapping[str, str] | None = None,
+        case_id: int | None = None,
     ) -> web.StreamResponse:  # fmt: skip
         worker = auth.require_worker(request)
-        view = await self.inbox.case(worker, id_param(request))
+        view = await self.inbox.case(worker, case_id or id_param(request))
         by_id = {w.id: w for w in view.colleagues}
+        planned = await case_appointments(self.appointments, worker, view.case.id)
+        partnership = self.inbox.directory.partnership(worker.partnership_id)
         return self.render(
             request,
             "case.html",
@@ -395,13 +451,27 @@ class InboxPages:
             note_draft=note,
             message=message,
             max_reply=4000,
+            youth=view.case.name,
+            appointments=planned.items,
+            unreachable=planned.unreachable,
+            appointment=appointment or {"minutes": "60", "with": str(worker.id)},
+            appointment_error=appointment_error,
+            moving=moving or {},
+            locations=[f"{loc.name}, {loc.address}" for loc in partnership.locations],
+            place_max=PLACE_MAX,
+            note_max=NOTE_MAX,
         )
 
     async def timeline(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)
         after = parse_time(request.query.get("after", ""))
         items = await self.inbox.timeline_after(worker, id_param(request), after)
-        return self.render(request, "_timeline.html", items=items)
+        youth = ""
+        if any(i.kind == "event" and i.text == "appointment" for i in items):
+            youth = (
+                await case_appointments(self.appointments, worker, id_param(request))
+            ).youth_name
+        return self.render(request, "_timeline.html", items=items, youth=youth)
 
     async def audit(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)
@@ -482,6 +552,144 @@ class InboxPages:
             return gettext(OK_ASSIGN).format(name=to.first_name)
 
         return await self.act(request, assign)
+
+    # --- appointments ---------------------------------------------------------------------
+
+    async def appointments_fragment(self, request: web.Request) -> web.StreamResponse:
+        """The Afspraken list alone, for the live refresh of the case page."""
+        worker = auth.require_worker(request)
+        planned = await case_appointments(self.appointments, worker, id_param(request))
+        return self.render(
+            request, "_appointments.html", appointments=planned.items, youth=planned.youth_name,
+            unreachable=planned.unreachable, moving={},
+        )  # fmt: skip
+
+    async def new_appointment(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        case_id = id_param(request)
+        form = await request.post()
+        values = {
+            key: str(form.get(key, ""))[:limit]
+            for key, limit in (
+                ("date", 20), ("time", 20), ("minutes", 20), ("kind", 40),
+                ("place", 10_000), ("with", 40), ("note", 10_000),
+            )
+        }  # fmt: skip
+        try:
+            team = {w.id: w for w, _ in await self.inbox.team(worker)}
+            raw = values["with"]
+            colleague = team.get(int(raw)) if raw.isdigit() and int(raw) <= MAX_ID else None
+            if raw and colleague is None:
+                raise Invalid(gettext(BAD_COLLEAGUE))
+            minutes = values["minutes"].strip()
+            if not re.fullmatch(r"-?[0-9]{1,6}", minutes):
+                raise Invalid(gettext(BAD_MINUTES))
+            await self.appointments.create(
+                worker, case_id, day=form_date(values["date"]), at=form_time(values["time"]),
+                minutes=int(minutes), place=values["place"], kind=values["kind"],
+                note=values["note"], with_id=colleague.id if colleague else None,
+            )  # fmt: skip
+        except Invalid as error:
+            return await self.case(
+                request, status=422, appointment=values, appointment_error=str(error)
+            )
+        except Conflict as error:
+            raise self.back(request, case_id, error=str(error)) from None
+        name = await self.youth_name(worker, case_id)
+        raise self.back(request, case_id, ok=gettext(OK_APPOINTMENT).format(name=name))
+
+    async def youth_name(self, worker: WorkerView, case_id: int) -> str:
+        return (await case_appointments(self.appointments, worker, case_id)).youth_name
+
+    async def appointment_case(self, worker: WorkerView, appointment_id: int) -> int:
+        """The case of an appointment of my partnership (NotFound for any other)."""
+        async with self.db.transaction() as session:
+            found = await stored_appointments.in_partnership(
+                session, worker.partnership_id, appointment_id
+            )
+            if found is None:
+                raise NotFound("Deze afspraak bestaat niet (of niet in jouw partnerschap).")
+            return found.case_id
+
+    async def on_appointment(
+        self, request: web.Request, action: Callable[[WorkerView, int, int], Awaitable[str]]
+    ) -> web.StreamResponse:
+        """Do `action` on an appointment, then back to its case with a message."""
+        worker = auth.require_worker(request)
+        appointment_id = id_param(request, "aid")
+        case_id = await self.appointment_case(worker, appointment_id)
+        try:
+            ok = await action(worker, appointment_id, case_id)
+        except (Conflict, Invalid, Forbidden) as error:
+            raise self.back(request, case_id, error=str(error)) from None
+        raise self.back(request, case_id, ok=ok)
+
+    async def move_appointment(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        appointment_id = id_param(request, "aid")
+        case_id = await self.appointment_case(worker, appointment_id)
+        form = await request.post()
+        values = {"id": str(appointment_id)} | {
+            key: str(form.get(key, ""))[:20] for key in ("date", "time")
+        }
+        try:
+            await self.appointments.move(
+                worker, appointment_id, day=form_date(values["date"]), at=form_time(values["time"])
+            )
+        except Invalid as error:
+            return await self.case(
+                request, status=422, moving=values | {"error": str(error)}, case_id=case_id
+            )
+        except Conflict as error:
+            raise self.back(request, case_id, error=str(error)) from None
+        name = await self.youth_name(worker, case_id)
+        raise self.back(request, case_id, ok=gettext(OK_MOVED).format(name=name))
+
+    async def cancel_appointment(self, request: web.Request) -> web.StreamResponse:
+        async def cancel(worker: WorkerView, appointment_id: int, case_id: int) -> str:
+            await self.appointments.cancel(worker, appointment_id)
+            return gettext(OK_CANCELLED).format(name=await self.youth_name(worker, case_id))
+
+        return await self.on_appointment(request, cancel)
+
+    async def mark_appointment(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+
+        async def mark(worker: WorkerView, appointment_id: int, case_id: int) -> str:
+            state = str(form.get("state", ""))
+            await self.appointments.mark(worker, appointment_id, state)
+            return gettext(OK_MARKED).format(state=gettext(APPOINTMENT_LABELS[state]))
+
+        return await self.on_appointment(request, mark)
+
+    async def follow_up(self, request: web.Request) -> web.StreamResponse:
+        async def follow_up(worker: WorkerView, appointment_id: int, case_id: int) -> str:
+            await self.appointments.follow_up(worker, appointment_id)
+            return gettext(OK_FOLLOW_UP)
+
+        return await self.on_appointment(request, follow_up)
+
+    async def agenda(self, request: web.Request) -> web.StreamResponse:
+        """My appointments of one local day, with the day before and after one click away."""
+        worker = auth.require_worker(request)
+        raw = request.query.get("day", "")
+        try:
+            day = form_date(raw) if raw else self.today()
+        except Invalid as error:
+            return self.render(request, "agenda.html", status=422, day_of=self.today(),
+                               items=[], message=str(error), **self.agenda_links(self.today()))  # fmt: skip
+        items: list[DayItem] = await self.appointments.day(worker, day)
+        return self.render(
+            request, "agenda.html", day_of=day, items=items, message="", **self.agenda_links(day)
+        )
+
+    def agenda_links(self, day: date) -> dict[str, Any]:
+        return {
+            "day_label": self.inbox.translator.param(day, LANG),
+            "previous": (day - timedelta(days=1)).isoformat(),
+            "next": (day + timedelta(days=1)).isoformat(),
+            "is_today": day == self.today(),
+        }
 
     # --- the team -------------------------------------------------------------------------
 
@@ -564,6 +772,27 @@ def parse_time(value: str) -> datetime | None:
     except ValueError as exc:
         raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def form_date(value: str) -> date:
+    """A date field (YYYY-MM-DD, as <input type=date> sends it)."""
+    try:
+        if len(value.strip()) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(gettext(BAD_DATE)) from None
+
+
+def form_time(value: str) -> time:
+    """A time field (HH:MM, as <input type=time> sends it; seconds are dropped)."""
+    try:
+        parts = value.strip().split(":")
+        if len(parts) not in (2, 3) or not all(p.isdigit() and len(p) == 2 for p in parts):
+            raise ValueError(value)
+        return time(int(parts[0]), int(parts[1]))
+    except ValueError:
+        raise Invalid(gettext(BAD_TIME)) from None
 
 
 def parse_languages(value: str) -> tuple[str, ...]:

@@ -53,6 +53,7 @@ class Youth(Base):
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)  # appointment reminders wanted
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -292,3 +293,47 @@ class SafetyEvent(Base):
     category: Mapped[str] = mapped_column(String(32))
     phrase_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class Appointment(Base):
+    """A meeting with a youth: when, how long, where, with whom, and what the youth said."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[str] = mapped_column(String(64), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # proposed | confirmed | wants_change | cancelled | done | no_show
+    state: Mapped[str] = mapped_column(String(16), default="proposed")
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    wish: Mapped[dict[str, Any]] = mapped_column(default=dict)  # day parts and reason to move
+    version: Mapped[int] = mapped_column(Integer, default=1)  # +1 each time it is moved
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """A reminder due at a time: claimed by one scheduler tick, sent through the outbox once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("appointment_id", "version", "offset_minutes"),
+        Index("ix_reminders_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    offset_minutes: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|sent|skipped|cancelled
+    sent_at: Mapped[datetime | None]

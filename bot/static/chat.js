@@ -67,6 +67,15 @@
     text.textContent = m.text;
     const box = document.createElement("div");
     el.append(text, box);
+    if (m.file) {
+      // An agenda entry: offered as a download made in the browser, nothing fetched.
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([m.file.content], { type: m.file.type }));
+      link.download = m.file.name;
+      link.textContent = m.file.name;
+      link.className = "file";
+      el.insertBefore(link, box);
+    }
     if (m.direction !== "in") renderButtons(box, m.id, m.buttons);
     log.appendChild(el);
     seen.set(m.id, el);

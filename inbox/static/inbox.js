@@ -121,6 +121,27 @@
   }
   const refreshTimelineSoon = timeline ? later(refreshTimeline) : null;
 
+  // --- the case page: redraw the Afspraken list (states, "te laat", wishes) ----------------
+  const appointments = document.getElementById("appointments");
+  let appointmentsStale = false;
+  function busy() { // never redraw under the worker's hands (an open "Verzetten", focus inside)
+    return appointments.contains(document.activeElement) || appointments.querySelector("details[open]");
+  }
+  async function refreshAppointments() {
+    if (busy()) { appointmentsStale = true; return; }
+    const html = await fragment(appointments.dataset.fragment);
+    if (html === null) return;
+    if (busy()) { appointmentsStale = true; return; }
+    appointmentsStale = false;
+    appointments.replaceChildren(parse(html));
+  }
+  const refreshAppointmentsSoon = appointments ? later(refreshAppointments) : null;
+  if (appointments) {
+    const retryLater = () => { if (appointmentsStale) setTimeout(refreshAppointmentsSoon, 0); };
+    appointments.addEventListener("focusout", retryLater);
+    appointments.addEventListener("toggle", retryLater, true);
+  }
+
   // --- the queue page: replace the lists, say what is new ---------------------------------
   function rows() {
     const map = new Map();
@@ -166,7 +187,10 @@
   function onCase(event) {
     let data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
-    if (timeline && String(data.case_id) === timeline.dataset.case) refreshTimelineSoon();
+    if (timeline && String(data.case_id) === timeline.dataset.case) {
+      refreshTimelineSoon();
+      if (appointments) refreshAppointmentsSoon();
+    }
     if (queue) refreshQueueSoon();
   }
   function connect() {
@@ -181,6 +205,7 @@
       // Between rendering the page and this moment (or while away) we may have missed
       // something: look once.
       if (timeline) refreshTimelineSoon();
+      if (appointments) refreshAppointmentsSoon();
       if (queue) refreshQueueSoon();
     });
     source.addEventListener("error", () => {
@@ -257,6 +282,14 @@
     status.addEventListener("change", sync);
     sync();
   }
+
+  // --- forms that ask first (cancelling an appointment tells the youth) --------------------
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      e.preventDefault();
+    }
+  });
 
   if (timeline) timeline.scrollTop = timeline.scrollHeight;
   if (queue) setTitle(unreadTotal());

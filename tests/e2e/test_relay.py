@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import Service
 from storage import casework
 from tests.botapi.server import BotApiServer
 from tests.support.inbox import add_worker
-from tests.support.service import make_settings, serving
+from tests.support.service import make_settings, serving, travel
 from tests.support.telegram import Youth, complete_intake
 
 TUESDAY_NOON = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)  # 12u in Brussels: the team is at work
 SATURDAY = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
-
-
-def travel(service: Service, moment: datetime) -> None:
-    """Set the service's clocks (the engine's and the sender's) to a fixed moment."""
-    service.engine.world = replace(service.engine.world, clock=lambda: moment)
-    service.sender.clock = lambda: moment
 
 
 async def test_a_worker_answers_and_the_youths_reply_reaches_the_inbox(

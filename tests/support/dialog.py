@@ -13,6 +13,7 @@ from bot.incoming import command_of
 from bot.lexicon import load_lexicon
 from bot.partnerships_file import load_directory
 from flows import conversation
+from flows.appointments import AppointmentView
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
@@ -50,6 +51,7 @@ class Chat:
     last: list[Rendered] = field(default_factory=list)
     handler: str | None = None
     back_at: datetime | None = None
+    appointment: AppointmentView | None = None  # what the engine would look up for appt…
 
     def send(self, event: Event) -> list[str]:
         ctx = Context(
@@ -59,6 +61,7 @@ class Chat:
             lexicon=lexicon(),
             handler=self.handler,
             back_at=self.back_at,
+            appointment=self.appointment,
         )
         transition = conversation.step(self.state, event, ctx)
         self.state = transition.state

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,10 @@ async def serving(settings: Settings) -> AsyncIterator[Service]:
     service = build(settings)
     async with running(service):
         yield service
+
+
+def travel(service: Service, moment: datetime) -> None:
+    """Every clock of the service (engine, sender, inbox) at one fixed moment."""
+    service.engine.world = replace(service.engine.world, clock=lambda: moment)
+    service.sender.clock = lambda: moment
+    service.inbox.clock = lambda: moment

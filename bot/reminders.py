@@ -1,0 +1,86 @@
+"""The reminder tick: due reminder rows become outbox messages, each exactly once.
+
+APScheduler only calls `tick` every few seconds; the work itself is rows. One transaction
+claims due reminders (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances never share
+one), writes the message and its outbox job, and marks the reminder sent: a crash before
+the commit leaves the reminder due, a crash after it leaves the message in the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.engine import World
+from bot.replies import send_reply
+from flows.appointments import appointment_message
+from flows.context import Context
+from storage import appointments
+from storage.appointments import view_of
+from storage.db import Database
+from storage.models import Case, Worker, Youth
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 10
+
+
+class Reminders:
+    def __init__(self, db: Database, world: World, on_outbox: Callable[[], None]) -> None:
+        self.db = db
+        self.world = world
+        self.on_outbox = on_outbox
+
+    async def tick(self) -> int:
+        """Send what is due; returns how many reminders went to the outbox."""
+        now = self.world.clock()
+        sent = 0
+        async with self.db.transaction() as session:
+            for reminder, appointment in await appointments.claim_due(session, now):
+                youth = await session.get(Youth, appointment.youth_id)
+                case = await session.get(Case, appointment.case_id)
+                worker = await session.get(Worker, appointment.worker_id)
+                if (
+                    youth is None
+                    or case is None
+                    or worker is None
+                    or reminder.version != appointment.version
+                    or appointment.state not in appointments.OPEN_STATES
+                    or appointment.starts_at <= now  # it has started: too late to remind
+                    or not youth.reminders
+                    or youth.stopped
+                    or youth.unreachable
+                ):
+                    reminder.status = "skipped"
+                    continue
+                ctx = Context(
+                    now=now.astimezone(self.world.timezone),
+                    lang=youth.lang,
+                    directory=self.world.directory,
+                    lexicon=self.world.lexicon,
+                )
+                reply = appointment_message(
+                    view_of(appointment, worker.first_name), ctx, intro="reminder"
+                )
+                await send_reply(session, self.world.translator, youth, reply, now)
+                reminder.status, reminder.sent_at = "sent", now
+                sent += 1
+        if sent:
+            self.on_outbox()
+        return sent
+
+    def schedule(self) -> AsyncIOScheduler:
+        """An APScheduler that only ticks: no job store, nothing pickled, no misfire skipping."""
+        scheduler = AsyncIOScheduler()
+        scheduler.add_job(
+            self.safe_tick, "interval", seconds=TICK_SECONDS, coalesce=True, max_instances=1,
+            misfire_grace_time=None, id="reminders",
+        )  # fmt: skip
+        return scheduler
+
+    async def safe_tick(self) -> None:
+        try:
+            await self.tick()
+        except Exception:
+            log.exception("reminder tick failed; the next tick tries again")
