@@ -185,7 +185,8 @@ async def test_document_is_served_publicly_and_is_valid_openapi(api: Api) -> Non
     reply = await api.get("/api/openapi.json")
     assert reply.status == 200 and reply.body == document()
     assert reply.body["openapi"].startswith("3.1")
-    validator = pytest.importorskip("openapi_spec_validator")
+    import openapi_spec_validator as validator
+
     validator.validate(reply.body)
 
 

@@ -296,7 +296,6 @@ RESHOWN = {"plan with B's worker"}
 @pytest.mark.parametrize("actor", ["coordinator", "worker"])
 @pytest.mark.parametrize("attempt", list(PAGE_ATTEMPTS))
 async def test_pages_hide_the_other_partnership(world: World, attempt: str, actor: str) -> None:
-    pytest.importorskip("inbox.pages")
     worker = world.actor(actor)
     headers = await world.session(worker)
     target = PAGE_TARGETS.get(attempt, lambda w: w.b_case)(world)
@@ -330,7 +329,6 @@ async def test_pages_hide_the_other_partnership(world: World, attempt: str, acto
 
 @pytest.mark.parametrize("actor", ["coordinator", "worker"])
 async def test_pages_lists_never_include_the_other_partnership(world: World, actor: str) -> None:
-    pytest.importorskip("inbox.pages")
     worker = world.actor(actor)
     headers = await world.session(worker)
     paths = ["/inbox", "/inbox/fragment/queue", f"/inbox/cases/{world.a_case}"]
@@ -346,7 +344,6 @@ async def test_pages_lists_never_include_the_other_partnership(world: World, act
 
 async def test_media_is_served_to_its_own_partnership(world: World) -> None:
     """The media id above is real: B's worker gets the file."""
-    pytest.importorskip("inbox.media")
     headers = await world.session(world.bob)
     async with world.api.client.get(f"/inbox/media/{world.b_media}", headers=headers) as response:
         assert response.status == 200 and await response.read() == b"OggS voice"
