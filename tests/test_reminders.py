@@ -20,21 +20,11 @@ from inbox.errors import Invalid
 from inbox.service import Inbox
 from storage.db import Database
 from storage.models import Message, Reminder
+from tests.support.clock import Clock
 from tests.support.dialog import directory
 from tests.support.inbox import add_case, add_worker
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-class Clock:
-    def __init__(self, moment: datetime) -> None:
-        self.now = moment
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set_local(self, day: date, at: time) -> None:
-        self.now = datetime.combine(day, at, tzinfo=BRUSSELS).astimezone(UTC)
 
 
 def setup(

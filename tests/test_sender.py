@@ -19,6 +19,7 @@ from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Message, OutboxJob, Youth
 from storage.outbox import Job
+from tests.support.clock import Clock
 
 
 @dataclass
@@ -62,19 +63,6 @@ class FakeChannel:
 
     def tries(self, text: str) -> list[Attempt]:
         return [a for a in self.attempts if a.job.payload["text"] == text]
-
-
-class Clock:
-    """A UTC clock the test moves by hand (the sender reads it for due times)."""
-
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def fast_sender(db: Database, channel: FakeChannel, clock: Callable[[], datetime]) -> Sender:

@@ -19,6 +19,7 @@ from storage.db import Database
 from storage.models import Appointment, Case, Message, Reminder
 from storage.workers import WorkerView
 from tests.inbox.test_api import PROBLEM, Api, make_app, make_inbox, odd_value
+from tests.support.clock import Clock
 from tests.support.inbox import add_case, add_worker
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)  # Friday 1 May 2026, 10u in Brussels
@@ -30,14 +31,6 @@ PLAN: dict[str, Any] = {
     "kind": "vdab",
     "note": "Breng je identiteitskaart mee.",
 }
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Planner(Api):

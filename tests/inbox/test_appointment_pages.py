@@ -24,6 +24,7 @@ from storage.db import Database
 from storage.models import Appointment, Case
 from storage.workers import WorkerView
 from tests.inbox.test_pages import Site, count_messages, field, make_inbox
+from tests.support.clock import Clock
 from tests.support.inbox import add_case, add_worker
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)  # Friday 1 May 2026, 10u in Brussels
@@ -35,14 +36,6 @@ PLAN = {
     "place": "VDAB Maasmechelen, Rijksweg 1",
     "note": "Breng je identiteitskaart mee.",
 }
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
