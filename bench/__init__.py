@@ -5,5 +5,6 @@ Performance is measured here, never in timed tests. Each module has `run(quick) 
 - places:   `Directory.match_place` over names, postcodes, deelgemeenten and typos;
 - safety:   `flows.safety.detect` over 200-character messages;
 - pipeline: inbound store → Engine/Dispatcher → outbox drained by the Sender, on SQLite
-            (and PostgreSQL when BENCH_POSTGRES_URL is set).
+            (and PostgreSQL when BENCH_POSTGRES_URL is set);
+- checkins: the scheduler tick sending due check-ins, and an idle tick with nothing due.
 """

@@ -41,12 +41,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import ROOT, Result, lexicon
 from bot.dispatcher import Dispatcher
-from bot.engine import Engine, World
+from bot.engine import Engine
 from bot.feed import Feed
 from bot.i18n import Translator
 from bot.partnerships_file import load_directory
 from bot.sender import Sender
 from bot.webchat import WebChannel
+from bot.world import World
 from storage import inbound
 from storage.clock import utcnow
 from storage.db import Database

@@ -14,17 +14,20 @@ from aiohttp import web
 from telegram import Bot
 
 from bot import telegram as tg
+from bot.checkins import CheckIns
 from bot.dispatcher import Dispatcher
-from bot.engine import Engine, World
+from bot.engine import Engine
 from bot.feed import Feed
 from bot.i18n import Translator
 from bot.lexicon import load_lexicon
 from bot.pages import Pages
 from bot.partnerships_file import load_directory
 from bot.reminders import Reminders
+from bot.scheduler import ticking
 from bot.sender import Channel, Sender
 from bot.settings import Settings
 from bot.webchat import WebChannel, WebChat
+from bot.world import World
 from inbox import auth
 from inbox.accounts import seed_demo
 from inbox.api import InboxApi, problems_middleware
@@ -52,6 +55,7 @@ class Service:
     receiver: tg.TelegramReceiver | None
     inbox: Inbox
     reminders: Reminders
+    checkins: CheckIns
     webapp: web.Application
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
@@ -104,15 +108,18 @@ def build(settings: Settings) -> Service:
     if receiver is not None:
         app.add_routes([web.post(tg.WEBHOOK_PATH, receiver.webhook)])
     reminders = Reminders(db, world, sender.notify)
+    checkins = CheckIns(db, world, sender.notify)
     service = Service(
-        settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, reminders, app
-    )
+        settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, reminders,
+        checkins, app,
+    )  # fmt: skip
 
     def case_changed(partnership_id: str, case_id: int) -> None:
         inbox.changed(partnership_id, case_id)
         service.spawn(inbox.auto_assign(partnership_id))
 
     engine.on_case = case_changed
+    checkins.on_case = case_changed
     return service
 
 
@@ -138,7 +145,10 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             service.tasks.append(asyncio.create_task(service.dispatcher.run(), name="dispatcher"))
         if "send" in s.roles:
             service.tasks.append(asyncio.create_task(service.sender.run(), name="sender"))
-        scheduler = service.reminders.schedule() if "schedule" in s.roles else None
+        if "schedule" in s.roles:
+            scheduler = ticking(
+                {"reminders": service.reminders.tick, "checkins": service.checkins.tick}
+            )
         if scheduler is not None:
             scheduler.start()
         if service.bot is not None:

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, language_of
+from bot.checkins import keep_planned
+from bot.i18n import language_of
 from bot.incoming import Incoming, decode
 from bot.replies import send_reply
+from bot.signals import PAUSED, STOPPED, Signals
+from bot.world import World
 from flows import conversation
 from flows.appointments import AppointmentView
+from flows.checkins import LOW, CheckinView
 from flows.context import Context
-from flows.directory import Directory
 from flows.model import (
     N_,
     AppointmentAnswer,
     BlockedIn,
     ButtonIn,
+    CheckinAnswer,
+    CheckinNote,
     CommandIn,
     CountSignpost,
     CountUncovered,
@@ -35,16 +38,16 @@ from flows.model import (
     SafetyAlert,
     Send,
     SetLanguage,
+    SetPause,
     SetReminders,
+    SetRhythm,
     SetStopped,
     TextIn,
     raw,
 )
-from flows.safety import Lexicon
 from flows.state import State
-from storage import appointments, cases, casework, inbound, outbox, workers, youths
+from storage import appointments, cases, casework, checkins, inbound, outbox, workers, youths
 from storage.appointments import view_of
-from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Case, Inbound, Worker, Youth
 
@@ -81,17 +84,6 @@ def is_link_command(incoming: Incoming) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class World:
-    """What the flows read: the data files, the translator and the clock."""
-
-    directory: Directory
-    lexicon: Lexicon
-    translator: Translator
-    timezone: ZoneInfo
-    clock: Callable[[], datetime] = utcnow
-
-
 class Engine:
     """Processes one youth's pending events in order; each in a single transaction."""
 
@@ -106,6 +98,7 @@ class Engine:
         self.world = world
         self.on_outbox = on_outbox
         self.on_case = on_case  # a case changed: live inbox pages refresh
+        self.signals = Signals(world.translator)
         self.touched: list[tuple[str, int]] = []
 
     async def process_next(self, key: str) -> bool:
@@ -156,6 +149,9 @@ class Engine:
                 appointment=appointment,
                 upcoming=await self.upcoming(session, youth, incoming, now),
                 reminders_on=youth.reminders,
+                checkin=await self.checkin_for(session, youth, state, incoming, now),
+                rhythm=youth.checkin_rhythm,
+                paused_until=youth.paused_until,
             )
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
@@ -170,6 +166,8 @@ class Engine:
                 await self.apply(session, youth, incoming, effect, now)
             youth.state = transition.state.to_json()
             youth.updated_at = now
+            await session.flush()
+            await keep_planned(session, self.world, youth, now)
         await inbound.mark_done(session, row, now)
 
     async def link_worker(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
@@ -211,6 +209,24 @@ class Engine:
             return None
         worker = await session.get(Worker, found.worker_id)
         return view_of(found, worker.first_name if worker else "?")
+
+    async def checkin_for(
+        self, session: AsyncSession, youth: Youth, state: State, incoming: Incoming, now: datetime
+    ) -> CheckinView | None:
+        """The check-in a ci: button names (if theirs), or the open one a typed score answers."""
+        event = incoming.event
+        if isinstance(event, ButtonIn) and event.data.startswith("ci:"):
+            number = event.data.split(":")[1]
+            row = (
+                await checkins.of_youth(session, youth.id, int(number))
+                if number.isdigit()
+                else None
+            )
+        elif isinstance(event, TextIn) and state.step == "done":
+            row = await checkins.open_for(session, youth.id, now)
+        else:
+            return None
+        return CheckinView(row.id, row.score) if row is not None else None
 
     async def ping_worker(
         self, session: AsyncSession, case: Case, text: str | None, now: datetime
@@ -257,6 +273,8 @@ class Engine:
                 await outbox.enqueue(session, youth, "fetch_media", payload, now, message)
             if case is not None:
                 self.touched.append((case.partnership_id, case.id))
+                if case.flag == "uit_beeld":  # back in view
+                    await casework.set_flag(session, case, None, None, now)
                 worker = await casework.answering_worker(session, case)
                 if worker is not None and case.unread == 1:  # the first unread: one ping
                     name = str((case.answers or {}).get("name") or "?")
@@ -273,7 +291,36 @@ class Engine:
             case SetLanguage(lang):
                 youth.lang = lang
             case SetStopped(stopped):
+                if stopped and not youth.stopped:
+                    await self.signal(session, youth, STOPPED, now, kind="stopped")
+                elif youth.stopped and not stopped:
+                    await self.signal(session, youth, None, now, kind="restarted")
                 youth.stopped = stopped
+            case SetPause(until):
+                youth.paused_until = until
+                if until is not None:
+                    day = until.astimezone(self.world.timezone).date()
+                    await self.signal(session, youth, PAUSED, now, kind="paused", day=day)
+                else:
+                    await self.signal(session, youth, None, now, kind="unpaused")
+            case SetRhythm(rhythm):
+                youth.checkin_rhythm = rhythm
+                await session.flush()
+                await keep_planned(session, self.world, youth, now, replan=True)
+                await self.signal(session, youth, None, now, kind="rhythm", rhythm=rhythm)
+            case CheckinAnswer(ident, score):
+                row = await checkins.of_youth(session, youth.id, ident)
+                case = await casework.case_of_youth(session, youth.id)
+                if row is not None:
+                    row.score, row.status, row.answered_at = score, "answered", now
+                if row is not None and case is not None:
+                    self.touched.append((case.partnership_id, case.id))
+                    if score <= LOW:
+                        await self.signals.flag(session, case, "aandacht", now)
+            case CheckinNote(ident, text):
+                row = await checkins.of_youth(session, youth.id, ident)
+                if row is not None:
+                    row.note = f"{row.note}\n{text}" if row.note else text
             case SetReminders(on):
                 youth.reminders = on
             case MarkUnreachable():
@@ -296,6 +343,30 @@ class Engine:
                     await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
             case SafetyAlert(category, phrase_id):
                 await cases.record_safety_event(session, youth, category, phrase_id, now)
+                case = await casework.case_of_youth(session, youth.id)
+                if case is not None:
+                    await self.signals.urgent(session, case, now)
+                    self.touched.append((case.partnership_id, case.id))
+
+    async def signal(
+        self,
+        session: AsyncSession,
+        youth: Youth,
+        text: str | None,
+        now: datetime,
+        *,
+        kind: str,
+        **data: str | date,
+    ) -> None:
+        """A pause, /stop, /start or new rhythm: on the case timeline, and told to the worker."""  # fmt: skip
+        case = await casework.case_of_youth(session, youth.id)
+        if case is None:
+            return
+        stored = {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
+        await casework.add_event(session, case.id, None, kind, stored, now)
+        self.touched.append((case.partnership_id, case.id))
+        if text is not None:
+            await self.signals.tell(session, case, text, now, data)
 
     async def send(
         self,

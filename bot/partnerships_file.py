@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import NoReturn, TypeVar
 
 from flows.directory import (
+    DEFAULT_DRIFT_DAYS,
     DEFAULT_LANG,
     DEFAULT_REMINDERS,
     SITUATIONS,
@@ -27,6 +28,7 @@ from flows.directory import (
     compact,
     tokens_of,
 )
+from flows.pacing import DEFAULT_QUIET, QuietHours, parse_quiet_hours
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -246,6 +248,16 @@ def parse_reminders(row: Table) -> tuple[int, ...]:
     return tuple(sorted(values, reverse=True))
 
 
+def parse_quiet(row: Table) -> QuietHours:
+    text = row.optional_text("quiet_hours")
+    if text is None:
+        return DEFAULT_QUIET
+    quiet = parse_quiet_hours(text)
+    if quiet is None:
+        row.fail("quiet_hours", f'{show(text)} is not a window like "21:00-09:00"')
+    return quiet
+
+
 def parse_help_line(row: Table) -> HelpLine:
     line_id = row.text("id")
     if not ID_PATTERN.match(line_id):
@@ -325,6 +337,10 @@ def parse_partnership(row: Table, help_lines: Mapping[str, HelpLine]) -> Partner
         to_confirm=row.boolean("to_confirm", default=False),
         quick_replies=row.texts("quick_replies"),
         auto_assign=row.boolean("auto_assign", default=False),
+        quiet_hours=parse_quiet(row),
+        drift_days=row.integer("drift_days", 7, 180)
+        if row.get("drift_days") is not None
+        else DEFAULT_DRIFT_DAYS,
     )
     row.done()
     return partnership

@@ -11,19 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-from bot.engine import World
+from bot.checkins import pacing_of
 from bot.replies import send_reply
+from bot.world import World
 from flows.appointments import appointment_message
 from flows.context import Context
+from flows.pacing import held_because
 from storage import appointments
 from storage.appointments import view_of
 from storage.db import Database
 from storage.models import Case, Worker, Youth
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 10
 
 
 class Reminders:
@@ -49,9 +48,18 @@ class Reminders:
                     or appointment.state not in appointments.OPEN_STATES
                     or appointment.starts_at <= now  # it has started: too late to remind
                     or not youth.reminders
-                    or youth.stopped
-                    or youth.unreachable
                 ):
+                    reminder.status = "skipped"
+                    continue
+                partnership = self.world.directory.partnership(case.partnership_id)
+                pacing = pacing_of(youth, case, partnership)
+                held = held_because(now, pacing, self.world.timezone, capped=False)
+                if held == "quiet":  # the youth's quiet hours changed since it was planned
+                    later = pacing.quiet.next_open(now, self.world.timezone)
+                    if later < appointment.starts_at:
+                        reminder.due_at = later
+                        continue
+                if held is not None:  # paused, stopped, blocked, or quiet until it starts
                     reminder.status = "skipped"
                     continue
                 ctx = Context(
@@ -69,18 +77,3 @@ class Reminders:
         if sent:
             self.on_outbox()
         return sent
-
-    def schedule(self) -> AsyncIOScheduler:
-        """An APScheduler that only ticks: no job store, nothing pickled, no misfire skipping."""
-        scheduler = AsyncIOScheduler()
-        scheduler.add_job(
-            self.safe_tick, "interval", seconds=TICK_SECONDS, coalesce=True, max_instances=1,
-            misfire_grace_time=None, id="reminders",
-        )  # fmt: skip
-        return scheduler
-
-    async def safe_tick(self) -> None:
-        try:
-            await self.tick()
-        except Exception:
-            log.exception("reminder tick failed; the next tick tries again")

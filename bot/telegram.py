@@ -50,8 +50,10 @@ COMMANDS = (
     ("hulp", N_("Hulplijnen als het even niet gaat")),
     ("afspraken", N_("Je volgende afspraken")),
     ("herinneringen", N_("Herinneringen voor afspraken aan of uit")),
+    ("checkin", N_("Hoe vaak ik vraag hoe het gaat")),
+    ("pauze", N_("Even geen berichten: 1, 2 of 4 weken")),
     ("taal", N_("Kies je taal")),
-    ("stop", N_("Geen berichten meer van Instap")),
+    ("stop", N_("Geen automatische berichten meer van Instap")),
 )
 DESCRIPTION = N_(
     "Zoek je werk, een opleiding of wat hulp? Instap brengt je gratis bij een coach in je buurt."

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Literal
 from flows.directory import Directory
 from flows.safety import Lexicon
 
-if TYPE_CHECKING:  # flows.appointments imports this module: no import at run time
+if TYPE_CHECKING:  # flows.appointments and flows.checkins import this module
     from flows.appointments import AppointmentView
+    from flows.checkins import CheckinView
 
 Channel = Literal["telegram", "web"]
 
@@ -32,3 +33,7 @@ class Context:
     # For /afspraken: the youth's upcoming appointments; for /herinneringen: the current choice.
     upcoming: tuple[AppointmentView, ...] = ()
     reminders_on: bool = True
+    # The check-in a ci: button refers to, or else the open one a typed "3" or "😐" answers.
+    checkin: CheckinView | None = None
+    rhythm: str | None = None  # how often the youth wants a check-in (None: never asked)
+    paused_until: datetime | None = None

@@ -4,11 +4,14 @@ order  what                          handled by
 ─────  ────────────────────────────  ─────────────────────────────────────────
 1      blocked bot / group chat      mark unreachable / decline politely
 2      crisis words in any text      help lines first, then carry on gently
-3      commands (/start, /stop, …)   here, in every step
+3      commands (/start, /stop, …)   here, in every step; /checkin, /pauze in flows.checkins
 4      appointment buttons           flows.appointments, in every step
-5      language buttons              here, in every step
-6      a text while moving an appt   flows.appointments (why it does not suit)
-7      anything else                 the intake (flows.intake) or the after-intake reply
+5      check-in, rhythm, pause       flows.checkins, in every step
+6      language buttons              here, in every step
+7      a text while moving an appt   flows.appointments (why it does not suit)
+8      anything else                 the intake (flows.intake) or the after-intake reply
+                                     (a typed check-in score, a note after one, or a
+                                     message for the coach)
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, intake
+from flows import appointments, checkins, intake
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake import Transition, ask, partnership_of, reask, say
@@ -26,6 +29,7 @@ from flows.model import (
     Button,
     ButtonIn,
     CommandIn,
+    CreateCase,
     EditedIn,
     Effect,
     Event,
@@ -47,7 +51,13 @@ from flows.safety import Category, detect, help_line_ids
 from flows.state import State
 
 LANGUAGES: tuple[tuple[str, str], ...] = (("nl", "Nederlands"), ("en", "English"))
-COMMAND_ALIASES = {"help": "hulp", "language": "taal", "lang": "taal"}
+COMMAND_ALIASES = {
+    "help": "hulp",
+    "language": "taal",
+    "lang": "taal",
+    "pause": "pauze",
+    "pauzeer": "pauze",
+}
 
 
 def step(state: State, event: Event, ctx: Context) -> Transition:
@@ -94,6 +104,8 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(APPOINTMENT_BUTTONS):
         return appointments.on_button(state, event.data, ctx.appointment, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith(CHECKIN_BUTTONS):
+        return checkin_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("lang:"):
         return choose_language(state, event.data.removeprefix("lang:"), ctx)
     if isinstance(event, TextIn) and state.appt_change:
@@ -102,6 +114,27 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
 
 
 APPOINTMENT_BUTTONS = ("appt:", "apptwhen:", "apptwhy:")
+CHECKIN_BUTTONS = ("ci:", "checkin:", "pause:")
+
+
+def checkin_button(state: State, data: str, ctx: Context) -> Transition:
+    head, _, rest = data.partition(":")
+    if head == "ci":
+        return checkins.on_button(state, data, ctx.checkin)
+    if head == "checkin":
+        return checkins.on_rhythm(state, rest)
+    weeks = int(rest) if rest in ("0", "1", "2", "4") else None
+    if weeks is None:
+        return carry_on(state, ctx, msg(N_("Die knop werkt niet meer.")))
+    return pause(state, weeks, ctx)
+
+
+def pause(state: State, weeks: int | None, ctx: Context) -> Transition:
+    """/pauze keeps an unfinished intake: after the choice, its question comes back."""
+    effects = checkins.on_pause(weeks, ctx.paused_until, ctx)
+    if weeks is None:
+        return Transition(state, effects)
+    return carry_on(state, ctx, before=effects)
 
 
 def event_text(event: Event) -> str:
@@ -165,6 +198,10 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
                 ),
             ),
         )
+    if name == "checkin":
+        return Transition(state, (Send(checkins.rhythm_reply(ctx.rhythm)),))
+    if name == "pauze":
+        return pause(state, checkins.pause_weeks(event.args), ctx)
     if name == "taal":
         rows = tuple((Button(raw(label), f"lang:{code}"),) for code, label in LANGUAGES)
         return Transition(state, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
@@ -309,10 +346,15 @@ def ordinary(state: State, event: Event, ctx: Context) -> Transition:
     if isinstance(event, ButtonIn) and not intake.accepts(state.step, event.data):
         return reask(state, ctx, msg(N_("Die knop werkt niet meer.")))
     if isinstance(event, TextIn | ButtonIn):
-        return intake.step(state, event, ctx)
+        moved = intake.step(state, event, ctx)
+        if any(isinstance(e, CreateCase) for e in moved.effects):  # registered: ask the rhythm
+            rhythm = Send(checkins.rhythm_reply(ctx.rhythm))
+            return Transition(moved.state, (*moved.effects, rhythm))
+        return moved
     return reask(state, ctx)
 
 
+SPOKEN = ("voice", "audio", "video_note")
 BURST = timedelta(hours=2)  # one automatic answer per burst of messages
 
 
@@ -324,6 +366,13 @@ def after_intake(state: State, event: Event, ctx: Context) -> Transition:
     """
     if isinstance(event, ButtonIn):
         return Transition(state, (say(msg(N_("Die knop werkt niet meer."))),))
+    if state.checkin_note and isinstance(event, TextIn):
+        return checkins.on_note(state, event.text)
+    if state.checkin_note and isinstance(event, MediaIn) and event.kind in SPOKEN:
+        return checkins.on_note(state, f"[{event.kind}] {event.caption}".strip())
+    score = checkins.parse_score(event.text) if isinstance(event, TextIn) else None
+    if score is not None and ctx.checkin is not None:
+        return checkins.on_score(state, ctx.checkin, score)
     last = datetime.fromisoformat(state.auto_reply_at) if state.auto_reply_at else None
     if last is not None and ctx.now - last < BURST:
         return Transition(state)

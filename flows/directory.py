@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from flows.pacing import DEFAULT_QUIET, QuietHours
+
 LocalText = Mapping[str, str]
 """A text per language code ("nl" is required and is the fallback, "en" optional)."""
 
@@ -55,6 +57,7 @@ class Location:
 
 
 DEFAULT_REMINDERS = (24 * 60, 2 * 60)
+DEFAULT_DRIFT_DAYS = 21
 """Minutes before an appointment at which a reminder goes out (the day before, 2 hours before)."""
 
 
@@ -75,6 +78,8 @@ class Partnership:
     to_confirm: bool = False
     quick_replies: tuple[str, ...] = ()  # ready-made answers for workers (Dutch)
     auto_assign: bool = False  # give new cases to the least-loaded worker automatically
+    quiet_hours: QuietHours = DEFAULT_QUIET  # no automated messages to youths then
+    drift_days: int = DEFAULT_DRIFT_DAYS  # no word from a youth this long: "uit beeld"
 
     def is_open(self, moment: datetime) -> bool:
         """Whether `moment` (local wall-clock time) falls inside the working hours."""

@@ -181,6 +181,44 @@ class SetReminders:
 
 
 @dataclass(frozen=True)
+class SetRhythm:
+    """How often the youth wants a check-in: week | 2weeks | month | none."""
+
+    rhythm: str
+
+
+@dataclass(frozen=True)
+class SetPause:
+    """/pauze: no automated messages until then (None: the pause ends now)."""
+
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class CheckinAnswer:
+    checkin_id: int
+    score: int  # 1 (😞) … 5 (😄)
+
+
+@dataclass(frozen=True)
+class CheckinNote:
+    """What the youth added after a check-in answer, for the worker."""
+
+    checkin_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """/mijngegevens: the engine gathers everything stored and sends a summary and a file."""
+
+
+@dataclass(frozen=True)
+class Forget:
+    """/vergeetmij confirmed: erase everything about the youth once this reply is out."""
+
+
+@dataclass(frozen=True)
 class MarkUnreachable:
     pass
 
@@ -207,4 +245,10 @@ Effect = (
     | MarkUnreachable
     | SetReminders
     | AppointmentAnswer
+    | SetRhythm
+    | SetPause
+    | CheckinAnswer
+    | CheckinNote
+    | ExportData
+    | Forget
 )

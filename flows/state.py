@@ -70,6 +70,7 @@ class State:
     auto_reply_at: str = ""  # ISO time of the last automatic answer after the intake
     appt_change: int = 0  # the appointment the youth is asking to move (0: none)
     appt_dayparts: tuple[str, ...] = ()  # the day parts they chose for it
+    checkin_note: int = 0  # the check-in just answered: the next text is a note for it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,6 +94,7 @@ class State:
             auto_reply_at=str(data.get("auto_reply_at", "")),
             appt_change=int(data.get("appt_change") or 0),
             appt_dayparts=tuple(data.get("appt_dayparts") or ()),
+            checkin_note=int(data.get("checkin_note") or 0),
         )
 
     def at(self, step: Step, **changes: Any) -> State:

@@ -29,13 +29,14 @@ from inbox.openapi import (
     MAX_ID,
     OPERATIONS,
     PROBLEM_JSON,
+    RHYTHM_KEYS,
     TITLES,
     Operation,
     check,
     document,
 )
 from inbox.problems import problem
-from inbox.service import CaseView, Inbox, QueuedCase
+from inbox.service import CaseView, CheckinsView, Inbox, LowScore, QueuedCase
 from storage import appointments as stored_appointments
 from storage import casework, workers
 from storage.appointments import view_of
@@ -110,6 +111,8 @@ class InboxApi:
             "addNote": self.note,
             "setStatus": self.status,
             "assignCase": self.assign,
+            "clearSignal": self.clear_signal,
+            "setCheckins": self.set_checkins,
             "getAudit": self.audit,
             "getTeam": self.team,
             "addWorker": self.add_worker,
@@ -175,6 +178,7 @@ class InboxApi:
             "waiting": [queued_json(q) for q in view.waiting],
             "mine": [summary_json(c) for c in view.mine],
             "team": [summary_json(c) for c in view.team],
+            "low": [low_json(low) for low in view.low],
         }
 
     async def case(self, call: Call) -> JSON:
@@ -211,6 +215,15 @@ class InboxApi:
 
     async def assign(self, call: Call) -> JSON:
         await self.inbox.assign(call.worker, call.case_id, int(call.body["worker_id"]))
+
+    async def clear_signal(self, call: Call) -> JSON:
+        await self.inbox.clear_signal(call.worker, call.case_id, call.body["clear"])
+
+    async def set_checkins(self, call: Call) -> JSON:
+        body = call.body
+        await self.inbox.set_checkins(
+            call.worker, call.case_id, body["rhythm"], body.get("quiet_hours")
+        )
 
     async def add_worker(self, call: Call) -> JSON:
         body = call.body
@@ -455,6 +468,34 @@ def summary_json(c: CaseSummary) -> JSON:
         "urgent": c.urgent,
         "created_at": c.created_at,
         "last_youth_message_at": c.last_youth_message_at,
+        "flag": c.flag,
+        "paused_until": c.paused_until,
+        "stopped": c.stopped,
+        "unreachable": c.unreachable,
+    }
+
+
+def low_json(low: LowScore) -> JSON:
+    return {"case": summary_json(low.case), "score": low.score, "answered_at": low.answered_at}
+
+
+def checkins_json(view: CheckinsView | None) -> JSON:
+    if view is None:
+        return {"rhythm": None, "quiet_hours": None, "default_quiet_hours": "", "answers": []}
+    return {
+        "rhythm": view.rhythm if view.rhythm in RHYTHM_KEYS else None,
+        "quiet_hours": view.quiet_hours,
+        "default_quiet_hours": view.default_quiet_hours,
+        "answers": [
+            {
+                "id": a.id,
+                "sent_at": a.sent_at,
+                "score": a.score,
+                "note": a.note,
+                "answered_at": a.answered_at,
+            }
+            for a in view.answers
+        ],
     }
 
 
@@ -519,6 +560,7 @@ def case_json(view: CaseView) -> JSON:
         "quick_replies": list(view.quick_replies),
         "answering": worker_json(view.answering) if view.answering else None,
         "promise": view.promise,
+        "checkins": checkins_json(view.checkins),
     }
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checkins import pacing_of
 from bot.lexicon import load_lexicon
 from bot.replies import send_calendar, send_reply
 from flows.appointments import (
@@ -76,12 +77,18 @@ class Appointments:
         if intro in ("new", "moved"):
             await send_calendar(session, self.inbox.translator, youth, view, now)
 
-    def reminders_for(self, appointment: Appointment, now: datetime) -> list[tuple[int, datetime]]:
+    async def reminders_for(
+        self, session: AsyncSession, appointment: Appointment, now: datetime
+    ) -> list[tuple[int, datetime]]:
+        """When the reminders go out: outside the youth's (or else the partnership's) quiet hours."""
         partnership = self.inbox.directory.partnership(appointment.partnership_id)
+        youth = await session.get(Youth, appointment.youth_id)
+        assert youth is not None
         return reminder_times(
             appointment.starts_at,
             partnership.reminders_minutes_before,
             tz=self.inbox.translator.tz,
+            quiet=pacing_of(youth, None, partnership).quiet.as_tuple(),
             now=now,
         )
 
@@ -121,7 +128,7 @@ class Appointments:
                 kind=kind, note=note.strip(), now=now,
             )  # fmt: skip
             await appointments.plan_reminders(
-                session, appointment, self.reminders_for(appointment, now)
+                session, appointment, await self.reminders_for(session, appointment, now)
             )
             await self.tell_youth(session, appointment, "new", now)
             await casework.add_event(
@@ -150,7 +157,7 @@ class Appointments:
             )
             await appointments.move(session, appointment, starts_at, now)
             await appointments.plan_reminders(
-                session, appointment, self.reminders_for(appointment, now)
+                session, appointment, await self.reminders_for(session, appointment, now)
             )
             await self.tell_youth(session, appointment, "moved", now)
             await self.note_event(session, worker, appointment, "moved", now)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from flows.appointments import KINDS, MINUTES_MAX, NOTE_MAX, PLACE_MAX, STATES
-from storage.casework import OUTCOMES, STATUSES
+from flows.checkins import RHYTHMS
+from storage.casework import FLAGS, OUTCOMES, STATUSES
 
 Schema = dict[str, Any]
 
@@ -97,6 +98,8 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 KIND_KEYS = tuple(key for key, _ in KINDS)
 MARKS = ("done", "no_show")
+RHYTHM_KEYS = tuple(key for key, _ in RHYTHMS)
+SIGNALS = ("urgent", "flag")
 
 # --- what the API answers ----------------------------------------------------------------------
 
@@ -146,6 +149,53 @@ COMPONENTS: dict[str, Schema] = {
             "urgent": {"type": "boolean"},
             "created_at": DATE_TIME,
             "last_youth_message_at": NULLABLE_DATE_TIME,
+            "flag": {
+                "type": ["string", "null"],
+                "enum": [*FLAGS, None],
+                "description": "aandacht: a low check-in; uit_beeld: no word for a long time.",
+            },
+            "paused_until": {
+                **NULLABLE_DATE_TIME,
+                "description": "The youth paused automated messages until then (may be past).",
+            },
+            "stopped": {"type": "boolean", "description": "The youth chose /stop."},
+            "unreachable": {"type": "boolean", "description": "The youth blocked the bot."},
+        }
+    ),
+    "LowScore": obj(
+        {
+            "case": ref("CaseSummary"),
+            "score": {"type": "integer", "minimum": 1, "maximum": 5},
+            "answered_at": DATE_TIME,
+        }
+    ),
+    "CheckinAnswer": obj(
+        {
+            "id": {"type": "integer"},
+            "sent_at": DATE_TIME,
+            "score": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "maximum": 5,
+                "description": "1 (😞) to 5 (😄); null: no answer.",
+            },
+            "note": {**TEXT, "description": "What the youth added."},
+            "answered_at": NULLABLE_DATE_TIME,
+        }
+    ),
+    "Checkins": obj(
+        {
+            "rhythm": {
+                "type": ["string", "null"],
+                "enum": [*RHYTHM_KEYS, None],
+                "description": "null: the youth never chose.",
+            },
+            "quiet_hours": {
+                "type": ["string", "null"],
+                "description": "The youth's own, like 22:00-10:00; null: the partnership's.",
+            },
+            "default_quiet_hours": {**TEXT, "description": "The partnership's quiet hours."},
+            "answers": {**array(ref("CheckinAnswer")), "description": "Newest first."},
         }
     ),
     "QueuedCase": obj(
@@ -168,6 +218,13 @@ COMPONENTS: dict[str, Schema] = {
             },
             "mine": {**array(ref("CaseSummary")), "description": "Mine, and those I cover for."},
             "team": {**array(ref("CaseSummary")), "description": "Coordinators: every open case."},
+            "low": {
+                **array(ref("LowScore")),
+                "description": (
+                    "A low check-in answer in the last 7 days: my cases "
+                    "(coordinators: the partnership's); the newest per case."
+                ),
+            },
         }
     ),
     "TimelineItem": obj(
@@ -199,6 +256,7 @@ COMPONENTS: dict[str, Schema] = {
             "quick_replies": STRINGS,
             "answering": nullable_ref("Worker"),
             "promise": {"type": ["string", "null"], "enum": [*PROMISES, None]},
+            "checkins": ref("Checkins"),
         }
     ),
     "AuditEntry": obj({"at": DATE_TIME, "action": TEXT, "worker": TEXT}),
@@ -315,6 +373,25 @@ BODIES: dict[str, Schema] = {
     "MarkAppointment": obj(
         {"state": string(16, enum=MARKS, description="done: geweest; no_show: niet gekomen.")}
     ),
+    "ClearSignal": obj(
+        {
+            "clear": string(
+                8, enum=SIGNALS, description="urgent: followed up (opgevolgd); flag: seen (gezien)."
+            )
+        }
+    ),
+    "SetCheckins": obj(
+        {
+            "rhythm": string(
+                8, enum=RHYTHM_KEYS, description="How often the youth gets a check-in."
+            ),
+            "quiet_hours": string(
+                16,
+                nullable=True,
+                description="The youth's own quiet hours, like 22:00-07:00; null or empty: the partnership's.",
+            ),
+        }
+    ),
 }
 
 # --- the operations ----------------------------------------------------------------------------
@@ -391,6 +468,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("addNote", "POST", "/api/cases/{case_id}/notes", "Add a private note", "cases", (CASE_ID,), body="Note", status=204),
     Operation("setStatus", "POST", "/api/cases/{case_id}/status", "Change the status (closing needs an outcome)", "cases", (CASE_ID,), body="Status", status=204),
     Operation("assignCase", "POST", "/api/cases/{case_id}/assign", "Give the case to a colleague (the youth hears who takes over)", "cases", (CASE_ID,), body="Assign", status=204, errors=(409,)),
+    Operation("clearSignal", "POST", "/api/cases/{case_id}/signals", "Clear 'dringend' (followed up) or the flag (seen)", "cases", (CASE_ID,), body="ClearSignal", status=204),
+    Operation("setCheckins", "POST", "/api/cases/{case_id}/checkins", "Set the youth's check-in rhythm and quiet hours (the next check-in is planned again)", "cases", (CASE_ID,), body="SetCheckins", status=204, errors=(409,)),
     Operation("getAudit", "GET", "/api/cases/{case_id}/audit", "Who looked at or changed the case (coordinators)", "cases", (CASE_ID,), response="AuditEntry", array=True, errors=(403,)),
     Operation("getTeam", "GET", "/api/team", "The partnership's workers and their open cases", "team", response="TeamMember", array=True),
     Operation("addWorker", "POST", "/api/team", "Add a worker (coordinators)", "team", body="NewWorker", status=201, response="Worker"),

@@ -11,7 +11,8 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from yarl import URL
 from bot.i18n import catalog
 from bot.pages import Pages
 from flows.appointments import DAYPARTS, KINDS, NOTE_MAX, PLACE_MAX
+from flows.checkins import RHYTHMS, SCALE
 from flows.intake import NEEDS, REACH, REFERRALS
 from flows.model import N_
 from inbox import auth
@@ -33,6 +35,7 @@ from inbox.service import Inbox
 from storage import appointments as stored_appointments
 from storage import workers
 from storage.casework import CaseSummary
+from storage.checkins import Answer
 from storage.db import Database
 from storage.workers import WorkerView
 
@@ -97,7 +100,20 @@ ACTION_LABELS = {
     "status_active": N_("zette de status op actief"),
     "status_paused": N_("pauzeerde"),
     "status_closed": N_("sloot af"),
+    "clear_urgent": N_("zette 'dringend' op opgevolgd"),
+    "clear_flag": N_("haalde de markering weg"),
+    "checkins": N_("paste de check-ins aan"),
 }
+FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld")}
+RHYTHM_EVENTS = {
+    "week": N_("Check-ins: elke week"),
+    "2weeks": N_("Check-ins: om de twee weken"),
+    "month": N_("Check-ins: elke maand"),
+    "none": N_("Check-ins: liever niet"),
+}
+SCORES = dict(SCALE)
+NO_ANSWER = N_("geen antwoord")
+TREND_LABEL = N_("Check-ins: {scores}")
 APPOINTMENT_LABELS = {
     "proposed": N_("voorgesteld"),
     "confirmed": N_("bevestigd"),
@@ -123,6 +139,12 @@ OK_STATUS = N_("De status is aangepast.")
 OK_ASSIGN = N_("Doorgegeven aan {name}.")
 OK_PRESENCE = N_("Je aanwezigheid is aangepast.")
 OK_ADDED = N_("{name} is toegevoegd.")
+OK_URGENT_CLEARED = N_("Opgevolgd: 'dringend' is weg.")
+OK_FLAG_CLEARED = N_("Gezien: de markering is weg.")
+OK_NOTHING_TO_CLEAR = N_("Er was niets meer weg te halen.")
+CLEARED = {"urgent": OK_URGENT_CLEARED, "flag": OK_FLAG_CLEARED}
+OK_CHECKINS = N_("De check-ins zijn bewaard.")
+OK_CHECKINS_SAME = N_("Er veranderde niets aan de check-ins.")
 LOGIN_EXPIRED = N_("Dit aanmeldformulier is verlopen. Probeer het opnieuw.")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -205,6 +227,8 @@ class InboxPages:
             web.post(case + "/note", self.guarded(self.note)),
             web.post(case + "/status", self.guarded(self.status)),
             web.post(case + "/assign", self.guarded(self.assign)),
+            web.post(case + "/signals", self.guarded(self.clear_signal)),
+            web.post(case + "/checkins", self.guarded(self.set_checkins)),
             web.get(case + "/appointments", self.guarded(self.appointments_fragment)),
             web.post(case + "/appointments", self.guarded(self.new_appointment)),
             web.post(appointment + "/move", self.guarded(self.move_appointment)),
@@ -242,8 +266,16 @@ class InboxPages:
     def long_when(self, moment: datetime) -> str:
         return self.inbox.translator.param(moment, LANG)
 
-    def day(self, moment: datetime) -> str:
-        return self.inbox.translator.param(moment.astimezone(self.inbox.translator.tz).date(), LANG)
+    def day(self, moment: datetime | date | str) -> str:
+        """A local day: "vrijdag 4 december" (a date, a moment, or an ISO date as in events)."""
+        if isinstance(moment, str):
+            try:
+                return self.day(date.fromisoformat(moment))
+            except ValueError:
+                return moment
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.inbox.translator.tz).date()
+        return self.inbox.translator.param(moment, LANG)
 
     def local_inputs(self, moment: datetime) -> tuple[str, str]:
         """The date and time fields for a moment: ("2026-05-04", "14:00"), local time."""
@@ -303,7 +335,10 @@ class InboxPages:
                 "language": LANGUAGE_LABELS,
                 "action": ACTION_LABELS,
                 "appointment": APPOINTMENT_LABELS,
+                "flag": FLAG_LABELS,
+                "rhythm": RHYTHM_EVENTS,
             },
+            scale=SCORES,
             **context,
         )
         return web.Response(text=body, status=status, content_type="text/html", headers=HEADERS)
@@ -460,6 +495,8 @@ class InboxPages:
             locations=[f"{loc.name}, {loc.address}" for loc in partnership.locations],
             place_max=PLACE_MAX,
             note_max=NOTE_MAX,
+            rhythms=RHYTHMS,
+            trend=trend(view.checkins.answers if view.checkins else []),
         )
 
     async def timeline(self, request: web.Request) -> web.StreamResponse:
@@ -467,7 +504,7 @@ class InboxPages:
         after = parse_time(request.query.get("after", ""))
         items = await self.inbox.timeline_after(worker, id_param(request), after)
         youth = ""
-        if any(i.kind == "event" and i.text == "appointment" for i in items):
+        if any(i.kind == "event" and i.text in NAMED_EVENTS for i in items):
             youth = (
                 await case_appointments(self.appointments, worker, id_param(request))
             ).youth_name
@@ -552,6 +589,30 @@ class InboxPages:
             return gettext(OK_ASSIGN).format(name=to.first_name)
 
         return await self.act(request, assign)
+
+    async def clear_signal(self, request: web.Request) -> web.StreamResponse:
+        """ "Opgevolgd" (clear=urgent) or "Gezien" (clear=flag) on a case."""
+        form = await request.post()
+
+        async def clear(worker: WorkerView, case_id: int) -> str:
+            signal = str(form.get("clear", ""))
+            if not await self.inbox.clear_signal(worker, case_id, signal):
+                return gettext(OK_NOTHING_TO_CLEAR)
+            return gettext(CLEARED[signal])
+
+        return await self.act(request, clear)
+
+    async def set_checkins(self, request: web.Request) -> web.StreamResponse:
+        """The youth's check-in rhythm and own quiet hours; refusals come back as a message."""
+        form = await request.post()
+
+        async def save(worker: WorkerView, case_id: int) -> str:
+            rhythm = str(form.get("rhythm", ""))[:16]
+            quiet = str(form.get("quiet_hours", ""))[:100]
+            changed = await self.inbox.set_checkins(worker, case_id, rhythm, quiet)
+            return gettext(OK_CHECKINS if changed else OK_CHECKINS_SAME)
+
+        return await self.act(request, save)
 
     # --- appointments ---------------------------------------------------------------------
 
@@ -758,6 +819,71 @@ class InboxPages:
         except (Invalid, Conflict, Forbidden, NotFound) as error:
             raise web.HTTPSeeOther(flash_url(request, back, error=str(error))) from None
         raise web.HTTPSeeOther(flash_url(request, back, ok=gettext(OK_PRESENCE)))
+
+
+NAMED_EVENTS = ("appointment", "paused", "stopped", "restarted", "rhythm")  # they name the youth
+TREND_MAX = 12  # check-ins in the chart
+TREND_WIDTH, TREND_HEIGHT = 300, 124
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 34, 12, 12, 16
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float  # for a check-in without an answer: just under the chart
+    score: int | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The last check-ins as a small chart: oldest left; score 5 at the top, 1 at the bottom."""
+
+    points: list[TrendPoint]
+    lines: list[str]  # an SVG `points` list per run of answered check-ins (no answer: a gap)
+    rows: list[tuple[int, float, str]]  # (score, y, emoji) for the scale
+    label: str  # "Check-ins: 4, 2, geen antwoord, 5"
+    width: int = TREND_WIDTH
+    height: int = TREND_HEIGHT
+    left: int = TREND_LEFT
+    right: int = TREND_WIDTH - TREND_RIGHT
+
+
+def score_y(score: int) -> float:
+    step = (TREND_HEIGHT - TREND_TOP - TREND_BOTTOM) / 4
+    return round(TREND_TOP + (5 - score) * step, 1)
+
+
+def trend(answers: Sequence[Answer]) -> Trend | None:
+    """The chart of the last (up to 12) check-ins; `answers` come newest first."""
+    shown = list(reversed(answers[:TREND_MAX]))
+    if not shown:
+        return None
+    span = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
+    step = span / (len(shown) - 1) if len(shown) > 1 else 0.0
+    start = TREND_LEFT + (span / 2 if len(shown) == 1 else 0)
+    points = [
+        TrendPoint(
+            round(start + i * step, 1),
+            score_y(a.score) if a.score else TREND_HEIGHT - 5,
+            a.score,
+        )
+        for i, a in enumerate(shown)
+    ]
+    lines, run = [], []
+    for point in [*points, None]:
+        if point is not None and point.score:
+            run.append(f"{point.x:g},{point.y:g}")
+            continue
+        if len(run) > 1:
+            lines.append(" ".join(run))
+        run = []
+    scores = [str(a.score) if a.score else gettext(NO_ANSWER) for a in shown]
+    return Trend(
+        points=points,
+        lines=lines,
+        rows=[(score, score_y(score), emoji) for score, emoji in reversed(SCALE)],
+        label=gettext(TREND_LABEL).format(scores=", ".join(scores)),
+    )
 
 
 def parse_time(value: str) -> datetime | None:

@@ -9,23 +9,29 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checkins import keep_planned
 from bot.feed import Feed
 from bot.i18n import Translator
+from bot.lexicon import load_lexicon
+from bot.world import World
 from flows.assignment import Candidate, Suggestion, WaitingCase, auto_assign, needs_requeue, suggest
+from flows.checkins import LOW, RHYTHMS
 from flows.directory import Directory, Partnership
 from flows.intake import add_workdays
 from flows.model import N_
+from flows.pacing import parse_quiet_hours
 from inbox.errors import Conflict, Forbidden, Invalid, NotFound
 from inbox.passwords import hash_password, password_problem
-from storage import casework, outbox, workers
+from storage import casework, checkins, outbox, workers
 from storage.casework import OUTCOMES, STATUSES, CaseSummary, TimelineItem
+from storage.checkins import Answer
 from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Case, Worker, Youth
@@ -43,6 +49,19 @@ SIGNATURE = N_("{name} schrijft:")
 ASSIGNED = N_("{name} is aan jou toegewezen. Open de inbox.")
 LINK_CODE_TTL = timedelta(minutes=15)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+LOW_WINDOW = timedelta(days=7)  # "wie zit laag deze week"
+SIGNALS = ("urgent", "flag")  # what a worker can clear on a case
+RHYTHM_KEYS = tuple(key for key, _ in RHYTHMS)
+BAD_SIGNAL = "Kies wat je wilt weghalen: 'dringend' of de markering."
+BAD_RHYTHM = (
+    "Kies hoe vaak de jongere een check-in krijgt: elke week, om de twee weken, "
+    "elke maand of liever niet."
+)
+BAD_QUIET = (
+    "We begrijpen de stille uren '{text}' niet. Schrijf ze zoals 21:00-09:00, "
+    "of laat het vak leeg voor de standaard."
+)
+SAME_QUIET = "De stille uren beginnen en eindigen op hetzelfde uur. Kies twee verschillende uren."
 
 
 @dataclass(frozen=True)
@@ -54,10 +73,30 @@ class QueuedCase:
 
 
 @dataclass(frozen=True)
+class LowScore:
+    """A youth who answered a check-in low this week: the newest low answer of the case."""
+
+    case: CaseSummary
+    score: int
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
 class QueueView:
     waiting: list[QueuedCase]
-    mine: list[CaseSummary]
+    mine: list[CaseSummary]  # urgent ones first
     team: list[CaseSummary]  # coordinators: every open case of the partnership
+    low: list[LowScore] = field(default_factory=list)  # mine; coordinators: the partnership's
+
+
+@dataclass(frozen=True)
+class CheckinsView:
+    """The youth's check-ins as a worker sees them on the case page."""
+
+    rhythm: str | None  # week | 2weeks | month | none; None: never chosen
+    quiet_hours: str | None  # the youth's own, like "22:00-10:00"; None: the partnership's
+    default_quiet_hours: str  # the partnership's
+    answers: list[Answer]  # newest first
 
 
 @dataclass(frozen=True)
@@ -70,6 +109,7 @@ class CaseView:
     quick_replies: tuple[str, ...]
     answering: WorkerView | None
     promise: Promise | None
+    checkins: CheckinsView | None = None
 
 
 @dataclass
@@ -86,6 +126,11 @@ class Inbox:
 
     def partnership(self, worker: WorkerView) -> Partnership:
         return self.directory.partnership(worker.partnership_id)
+
+    def world(self) -> World:
+        """What the bot's check-in planning reads (bot.checkins.keep_planned)."""
+        tz = self.translator.tz
+        return World(self.directory, load_lexicon(), self.translator, tz, self.clock)
 
     def changed(self, partnership_id: str, case_id: int | None = None) -> None:
         """Tell open inbox pages of this partnership that something changed."""
@@ -142,17 +187,36 @@ class Inbox:
                 if colleague.absent and colleague.cover_id == worker.id:
                     mine_ids.append(colleague.id)  # I cover for them
             mine = await casework.assigned_to(session, mine_ids)
+            mine.sort(key=lambda c: not c.urgent)  # stable: otherwise the order stays
             team = (
                 await casework.open_cases(session, worker.partnership_id)
                 if worker.is_coordinator
                 else []
             )
+            low = await self.low_scores(session, worker, mine_ids, now)
             await casework.audit(session, worker.id, "view_queue", None, now)
         queued = []
         for case in waiting:
             state, deadline = self.promise(partnership, case.created_at, now)
             queued.append(QueuedCase(case, case.created_at, state, deadline))
-        return QueueView(queued, mine, team)
+        return QueueView(queued, mine, team, low)
+
+    async def low_scores(
+        self, session: AsyncSession, worker: WorkerView, mine_ids: list[int], now: datetime
+    ) -> list[LowScore]:
+        """Low check-in answers of the last week: my cases (coordinators: the partnership)."""
+        rows = await checkins.low_since(session, worker.partnership_id, now - LOW_WINDOW, LOW)
+        found = await casework.summaries(
+            session, worker.partnership_id, list({case_id for case_id, _, _ in rows})
+        )
+        low: dict[int, LowScore] = {}
+        for case_id, score, answered_at in rows:  # newest first: keep the first of each case
+            case = found.get(case_id)
+            if case is None or case_id in low:
+                continue
+            if worker.is_coordinator or case.worker_id in mine_ids:
+                low[case_id] = LowScore(case, score, answered_at)
+        return list(low.values())
 
     async def case(self, worker: WorkerView, case_id: int) -> CaseView:
         now = self.clock()
@@ -166,7 +230,16 @@ class Inbox:
             team = await workers.of_partnership(session, worker.partnership_id)
             load = await casework.open_load(session, worker.partnership_id)
             answering = await casework.answering_worker(session, case)
+            youth = await session.get(Youth, case.youth_id)
+            assert youth is not None
+            answers = await checkins.answers(session, youth.id)
         partnership = self.partnership(worker)
+        checkins_view = CheckinsView(
+            rhythm=youth.checkin_rhythm,
+            quiet_hours=youth.quiet_hours,
+            default_quiet_hours=str(partnership.quiet_hours),
+            answers=answers,
+        )
         candidates = [candidate(w, load.get(w.id, 0)) for w in team]
         waiting = WaitingCase(case.id, case.created_at, summary.language, summary.municipality)
         promise = (
@@ -181,6 +254,7 @@ class Inbox:
             quick_replies=partnership.quick_replies,
             answering=workers.view(answering) if answering else None,
             promise=promise,
+            checkins=checkins_view,
         )
 
     async def covering(self, session: AsyncSession, worker: WorkerView, case: Case) -> bool:
@@ -345,6 +419,64 @@ class Inbox:
             await casework.audit(session, worker.id, f"status_{status}", case.id, now)
         self.changed(worker.partnership_id, case_id)
         await self.auto_assign(worker.partnership_id)
+
+    async def clear_signal(self, worker: WorkerView, case_id: int, signal: str) -> bool:
+        """The worker followed up: take away "dringend" or the flag. False: nothing to clear."""
+        if signal not in SIGNALS:
+            raise Invalid(BAD_SIGNAL)
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            await self.may_act(session, worker, case)
+            me = await self.acting(session, worker)
+            if signal == "urgent":
+                changed = await casework.set_urgent(session, case, False, me, now)
+            else:
+                changed = await casework.set_flag(session, case, None, me, now)
+            if changed:
+                await casework.audit(session, worker.id, f"clear_{signal}", case.id, now)
+        if changed:
+            self.changed(worker.partnership_id, case_id)
+        return changed
+
+    async def set_checkins(
+        self, worker: WorkerView, case_id: int, rhythm: str, quiet_hours: str | None
+    ) -> bool:
+        """Set how often the youth gets a check-in and their own quiet hours (None or empty:
+        the partnership's); the next check-in is planned again. False: nothing changed."""
+        if rhythm not in RHYTHM_KEYS:
+            raise Invalid(BAD_RHYTHM)
+        text = (quiet_hours or "").strip()
+        quiet: str | None = None
+        if text:
+            parsed = parse_quiet_hours(text)
+            if parsed is None:
+                shown = text if len(text) <= 20 else text[:20] + "…"
+                raise Invalid(BAD_QUIET.format(text=shown))
+            if parsed.start == parsed.end:
+                raise Invalid(SAME_QUIET)
+            quiet = str(parsed)
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            await self.may_act(session, worker, case)
+            if case.status == "closed":
+                raise Conflict("Deze aanmelding is afgesloten. Heropen ze eerst.")
+            me = await self.acting(session, worker)
+            youth = await session.get(Youth, case.youth_id)
+            assert youth is not None
+            if (youth.checkin_rhythm, youth.quiet_hours) == (rhythm, quiet):
+                return False
+            data: dict[str, str] = {"rhythm": rhythm, "by": "worker"}
+            if youth.quiet_hours != quiet:
+                data["quiet_hours"] = quiet or ""
+            youth.checkin_rhythm, youth.quiet_hours, youth.updated_at = rhythm, quiet, now
+            await session.flush()
+            await keep_planned(session, self.world(), youth, now, replan=True)
+            await casework.add_event(session, case.id, me.id, "rhythm", data, now)
+            await casework.audit(session, worker.id, "checkins", case.id, now)
+        self.changed(worker.partnership_id, case_id)
+        return True
 
     # --- the team ---------------------------------------------------------------------------
 

@@ -37,6 +37,10 @@ class CaseSummary:
     urgent: bool
     created_at: datetime
     last_youth_message_at: datetime | None
+    flag: str | None = None  # aandacht | uit_beeld
+    paused_until: datetime | None = None  # the youth's /pauze (may lie in the past)
+    stopped: bool = False  # the youth chose /stop: no automated messages
+    unreachable: bool = False  # the youth blocked the bot
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ def summary(case: Case, youth: Youth, worker: Worker | None) -> CaseSummary:
         urgent=case.urgent,
         created_at=case.created_at,
         last_youth_message_at=case.last_youth_message_at,
+        flag=case.flag,
+        paused_until=youth.paused_until,
+        stopped=youth.stopped,
+        unreachable=youth.unreachable,
     )
 
 
@@ -111,6 +119,16 @@ async def open_cases(session: AsyncSession, partnership_id: str) -> list[CaseSum
         .order_by(Case.created_at)
     )
     return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
+
+
+async def summaries(
+    session: AsyncSession, partnership_id: str, case_ids: list[int]
+) -> dict[int, CaseSummary]:
+    """These cases of this partnership (others are left out), by id."""
+    if not case_ids:
+        return {}
+    stmt = base_query().where(Case.partnership_id == partnership_id, Case.id.in_(case_ids))
+    return {c.id: summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()}
 
 
 async def case_in(session: AsyncSession, partnership_id: str, case_id: int) -> Case | None:
@@ -198,6 +216,34 @@ async def set_status(
     case.closed_at = now if status == "closed" else None
     case.updated_at = now
     await add_event(session, case.id, by.id, "status", {"status": status, "outcome": outcome}, now)
+
+
+FLAGS = ("aandacht", "uit_beeld")
+
+
+async def set_flag(
+    session: AsyncSession, case: Case, flag: str | None, by: Worker | None, now: datetime
+) -> bool:
+    """Flag a case "aandacht" or "uit beeld" (None clears it); False when nothing changed."""
+    if flag is not None and flag not in FLAGS:
+        raise ValueError(f"unknown flag {flag!r}")
+    if case.flag == flag:
+        return False
+    before, case.flag, case.flagged_at, case.updated_at = case.flag, flag, now, now
+    data = {"flag": flag} if flag else {"cleared": before}
+    await add_event(session, case.id, by.id if by else None, "flag", data, now)
+    return True
+
+
+async def set_urgent(
+    session: AsyncSession, case: Case, urgent: bool, by: Worker | None, now: datetime
+) -> bool:
+    """A crisis message makes a case urgent; a worker who followed it up clears it."""
+    if case.urgent == urgent:
+        return False
+    case.urgent, case.updated_at = urgent, now
+    await add_event(session, case.id, by.id if by else None, "urgent", {"urgent": urgent}, now)
+    return True
 
 
 async def add_note(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,6 +55,15 @@ class Youth(Base):
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     reminders: Mapped[bool] = mapped_column(Boolean, default=True)  # appointment reminders wanted
+    # Check-ins and pacing (flows.checkins, flows.pacing): the youth decides the rhythm.
+    checkin_rhythm: Mapped[str | None] = mapped_column(String(8))  # week|2weeks|month|none
+    paused_until: Mapped[datetime | None]
+    quiet_hours: Mapped[str | None] = mapped_column(
+        String(16)
+    )  # "22:00-10:00"; None: partnership's
+    last_automated_at: Mapped[datetime | None]  # the last check-in or re-contact sent
+    # /vergeetmij confirmed: erased once the last message to them is out (storage.privacy)
+    erase_requested_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -141,7 +151,9 @@ class Case(Base):
     answers: Mapped[dict[str, Any]]
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
     outcome: Mapped[str | None] = mapped_column(String(32))
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # a crisis message came in
+    flag: Mapped[str | None] = mapped_column(String(16))  # aandacht | uit_beeld
+    flagged_at: Mapped[datetime | None]
     unread: Mapped[int] = mapped_column(
         Integer, default=0
     )  # youth messages the worker has not seen
@@ -174,6 +186,9 @@ class Worker(Base):
     link_code_hash: Mapped[str | None] = mapped_column(String(64))
     link_code_expires: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Two-factor login (RFC 6238 TOTP): the base32 secret once the worker confirmed a code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    locked_until: Mapped[datetime | None]  # too many failed logins: no login until then
     created_at: Mapped[datetime]
 
 
@@ -337,3 +352,34 @@ class Reminder(Base):
         String(16), default="pending"
     )  # pending|sent|skipped|cancelled
     sent_at: Mapped[datetime | None]
+
+
+class CheckIn(Base):
+    """A check-in or the one re-contact message: planned (one per youth), then sent or skipped."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        Index("ix_checkins_due", "status", "due_at"),
+        # At most one planned row per youth: planning twice updates the same row.
+        Index(
+            "uq_checkins_planned",
+            "youth_id",
+            unique=True,
+            sqlite_where=text("status = 'planned'"),
+            postgresql_where=text("status = 'planned'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # checkin | recontact
+    # planned | sent | answered | skipped | dropped
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)  # 1 (😞) … 5 (😄)
+    note: Mapped[str | None] = mapped_column(Text)  # what the youth added, for the worker
+    reason: Mapped[str | None] = mapped_column(String(16))  # why skipped or dropped
+    created_at: Mapped[datetime]

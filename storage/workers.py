@@ -112,6 +112,11 @@ async def of_partnership(session: AsyncSession, partnership_id: str) -> list[Wor
     return list((await session.execute(stmt)).scalars())
 
 
+async def coordinators(session: AsyncSession, partnership_id: str) -> list[Worker]:
+    """The partnership's coordinators (and admins): told at once about a crisis message."""
+    return [w for w in await of_partnership(session, partnership_id) if w.role != "worker"]
+
+
 async def count(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(Worker))).scalar_one())
 

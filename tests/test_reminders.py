@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.engine import World
 from bot.feed import Feed
 from bot.i18n import Translator
 from bot.lexicon import load_lexicon
 from bot.reminders import Reminders
+from bot.world import World
+from flows.pacing import DEFAULT_QUIET, QuietHours
 from inbox.appointments import Appointments
 from inbox.errors import Invalid
 from inbox.service import Inbox
@@ -28,10 +29,13 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def setup(
-    db: Database, clock: Clock, offsets: tuple[int, ...] = (24 * 60, 120)
+    db: Database,
+    clock: Clock,
+    offsets: tuple[int, ...] = (24 * 60, 120),
+    quiet: QuietHours = DEFAULT_QUIET,
 ) -> tuple[Appointments, Reminders]:
     d = directory()
-    wam = replace(d.partnership("wam"), reminders_minutes_before=offsets)
+    wam = replace(d.partnership("wam"), reminders_minutes_before=offsets, quiet_hours=quiet)
     d = replace(d, partnerships=tuple(wam if p.id == "wam" else p for p in d.partnerships))
     translator = Translator()
     inbox = Inbox(db, d, translator, Feed(), lambda: None, clock=clock)
@@ -181,7 +185,8 @@ async def test_two_instances_send_each_reminder_exactly_once(db: Database, db_ur
     """Two reminder tickers, each with its own engine and connections, race over one database."""
     clock = Clock(datetime(2000, 1, 1, tzinfo=UTC))
     clock.set_local(date(2026, 12, 1), time(10))
-    appointments, first = setup(db, clock, offsets=(600,))
+    # No quiet hours: at 8u59 every reminder is due at once.
+    appointments, first = setup(db, clock, offsets=(600,), quiet=QuietHours(time(0), time(0)))
     sara = await add_worker(db, "Sara")
     count = 1000 if db.url.get_backend_name() == "postgresql" else 200
     for i in range(count):

@@ -316,34 +316,3 @@ def test_detect_handles_long_and_odd_messages(text: str) -> None:
 def test_zero_width_and_rtl_do_not_hide_a_crisis() -> None:
     for text in ("\u202eik wil dood\u202c", "ik\u200b \u200dwil dood", "\ufeffzelfmoord"):
         assert detect(text, lexicon()) is not None, text
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_ten_thousand_detections_take_under_a_second() -> None:
-    base = [
-        "Hoi, ik ben Sara en ik woon in Eisden. Ik zoek werk of een opleiding, maar ik weet "
-        "niet goed wat ik wil. Kan iemand me helpen? Ik heb morgen om 14u30 tijd voor een "
-        "afspraak met een coach, dat zou top zijn!",
-        "hey so i moved to genk last year and im looking for a job, i have no diploma but i "
-        "did some work in a warehouse and i like cars. can i talk to someone this week? "
-        "thanks a lot, see you",
-        "ik lach me dood met die gast maar eerlijk ik ben doodmoe van al die sollicitaties, "
-        "ik ga dood van de honger ook. mijn gsm is bijna dood dus ik stuur later meer info "
-        "over mijn cv en zo.",
-        "Ik zie het echt niet meer zitten, ik slaap slecht en thuis is het niet veilig. Mijn "
-        "vader slaat me soms als hij gedronken heeft. Ik weet niet meer wat ik moet doen en "
-        "ik durf het aan niemand te vertellen.",
-    ]
-    messages = [(m * 2)[:200] for m in base]
-    lex = lexicon()
-    for message in messages:
-        detect(message, lex)  # warm up
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for i in range(10_000):
-            detect(messages[i % len(messages)], lex)
-        best = min(best, time.perf_counter() - start)
-    assert best < 1.0, f"10,000 detections took {best:.2f}s"

@@ -28,7 +28,7 @@ from inbox.openapi import MAX_ID, OPERATIONS
 from inbox.passwords import hash_password
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import Base, Case, Message
+from storage.models import Base, Case, CheckIn, Message
 from storage.workers import WorkerView
 from tests.inbox.test_api import PROBLEM, Api, make_inbox
 from tests.support import inbox as support_inbox
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MISSING = MAX_ID  # a valid id that no row has
 B_SECRETS = (
     "Lotte", "Boudewijn", "Bert", "samenwerkt", "Geheime notitie", "Geheim bericht", "Stemmetje",
-    "Geheim adres",
+    "Geheim adres", "Geheim gevoel",
 )  # fmt: skip
 IN_A_MONTH = date.today() + timedelta(days=30)
 PLAN = {
@@ -133,6 +133,15 @@ async def world(db: Database, tmp_path: Path) -> AsyncIterator[World]:
             session.add(message)
             await session.flush()
             b_media = message.id
+            # B's case has signals to clear and a low check-in this week (never A's business).
+            b_row.urgent, b_row.flag, b_row.flagged_at = True, "aandacht", utcnow()
+            session.add(
+                CheckIn(
+                    youth_id=youth_id, case_id=b_case, kind="checkin", status="answered",
+                    due_at=utcnow(), sent_at=utcnow(), answered_at=utcnow(), score=1,
+                    note="Geheim gevoel", created_at=utcnow(),
+                )
+            )  # fmt: skip
         b_appointment = await Appointments(inbox).create(
             bob, b_case, day=IN_A_MONTH, at=time(14), minutes=60, place="Geheim adres van Boudewijn",
             kind="gesprek", note="Geheime notitie voor Lotte",
@@ -173,6 +182,8 @@ API_ATTEMPTS: dict[str, tuple[str, Callable[[World, int], Request]]] = {
     "assign my case to B's worker": ("assignCase", lambda w, b: ("POST", f"/api/cases/{w.a_case}/assign", {"worker_id": b})),
     "presence of B's worker": ("setPresence", lambda w, b: ("POST", f"/api/team/{b}/presence", {"absent": True})),
     "B's worker as my cover": ("setPresence", lambda w, b: ("POST", f"/api/team/{w.sara.id}/presence", {"absent": True, "cover_id": b})),
+    "clear a signal": ("clearSignal", lambda w, b: ("POST", f"/api/cases/{b}/signals", {"clear": "urgent"})),
+    "set check-ins": ("setCheckins", lambda w, b: ("POST", f"/api/cases/{b}/checkins", {"rhythm": "week", "quiet_hours": "22:00-08:00"})),
     "read appointments": ("getAppointments", lambda w, b: ("GET", f"/api/cases/{b}/appointments", None)),
     "plan an appointment": ("createAppointment", lambda w, b: ("POST", f"/api/cases/{b}/appointments", PLAN)),
     "plan with B's worker": ("createAppointment", lambda w, b: ("POST", f"/api/cases/{w.a_case}/appointments", {**PLAN, "worker_id": b})),
@@ -274,6 +285,8 @@ PAGE_ATTEMPTS: dict[str, Callable[[World, int], Request]] = {
     "assign my case to B's worker": lambda w, b: ("POST", f"/inbox/cases/{w.a_case}/assign", {"to": str(b)}),
     "presence of B's worker": lambda w, b: ("POST", f"/inbox/team/{b}/presence", {"absent": "1"}),
     "B's worker as my cover": lambda w, b: ("POST", f"/inbox/team/{w.sara.id}/presence", {"absent": "1", "cover": str(b)}),
+    "clear a signal": lambda w, b: ("POST", f"/inbox/cases/{b}/signals", {"clear": "urgent"}),
+    "set check-ins": lambda w, b: ("POST", f"/inbox/cases/{b}/checkins", {"rhythm": "week", "quiet_hours": "22-8"}),
     "media file": lambda w, b: ("GET", f"/inbox/media/{b}", None),
     "appointments fragment": lambda w, b: ("GET", f"/inbox/cases/{b}/appointments", None),
     "plan an appointment": lambda w, b: ("POST", f"/inbox/cases/{b}/appointments", PLAN_FORM),

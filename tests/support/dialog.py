@@ -14,6 +14,7 @@ from bot.lexicon import load_lexicon
 from bot.partnerships_file import load_directory
 from flows import conversation
 from flows.appointments import AppointmentView
+from flows.checkins import CheckinView
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
@@ -52,6 +53,9 @@ class Chat:
     handler: str | None = None
     back_at: datetime | None = None
     appointment: AppointmentView | None = None  # what the engine would look up for appt…
+    checkin: CheckinView | None = None  # what the engine would look up for ci: / a typed "3"
+    rhythm: str | None = None
+    paused_until: datetime | None = None
 
     def send(self, event: Event) -> list[str]:
         ctx = Context(
@@ -62,6 +66,9 @@ class Chat:
             handler=self.handler,
             back_at=self.back_at,
             appointment=self.appointment,
+            checkin=self.checkin,
+            rhythm=self.rhythm,
+            paused_until=self.paused_until,
         )
         transition = conversation.step(self.state, event, ctx)
         self.state = transition.state
@@ -88,6 +95,10 @@ class Chat:
                     if button.text.removeprefix("✅ ") == label:
                         return "\n".join(self.send(ButtonIn(button.data)))
         raise AssertionError(f"no button {label!r} in {self.buttons()}")
+
+    def send_button(self, data: str) -> str:
+        """A button press with this callback data (an old message's button, a forged one)."""
+        return "\n".join(self.send(ButtonIn(data)))
 
     def buttons(self) -> list[str]:
         return [b.text for r in self.last for row in r.buttons for b in row]

@@ -6,6 +6,7 @@ from inbox.passwords import hash_password
 from storage import cases, workers, youths
 from storage.clock import utcnow
 from storage.db import Database
+from storage.models import Worker
 from storage.workers import WorkerView
 
 PASSWORD = "correct horse battery"
@@ -37,3 +38,11 @@ async def add_case(
         }
         case = await cases.open_case(session, youth, partnership, answers, utcnow())
         return case.id
+
+
+async def link_telegram(db: Database, worker_id: int, chat_id: str) -> None:
+    """As if the worker sent /koppel from their own Telegram: notifications go there."""
+    async with db.transaction() as session:
+        worker = await session.get(Worker, worker_id)
+        assert worker is not None
+        worker.telegram_chat_id = chat_id

@@ -45,7 +45,8 @@ async def serving(settings: Settings) -> AsyncIterator[Service]:
 
 
 def travel(service: Service, moment: datetime) -> None:
-    """Every clock of the service (engine, sender, inbox) at one fixed moment."""
-    service.engine.world = replace(service.engine.world, clock=lambda: moment)
+    """Every clock of the service (engine, tickers, sender, inbox) at one fixed moment."""
+    world = replace(service.engine.world, clock=lambda: moment)
+    service.engine.world = service.checkins.world = service.reminders.world = world
     service.sender.clock = lambda: moment
     service.inbox.clock = lambda: moment
