@@ -22,6 +22,7 @@ from bot.i18n import Translator
 from bot.lexicon import load_lexicon
 from bot.pages import Pages
 from bot.partnerships_file import load_directory
+from bot.privacy import Privacy
 from bot.reminders import Reminders
 from bot.scheduler import ticking
 from bot.sender import Channel, Sender
@@ -34,6 +35,7 @@ from inbox.api import InboxApi, problems_middleware
 from inbox.live import Live
 from inbox.media import MediaFiles
 from inbox.pages import InboxPages
+from inbox.security import security_headers
 from inbox.service import Inbox
 from storage.db import Database
 
@@ -56,6 +58,7 @@ class Service:
     inbox: Inbox
     reminders: Reminders
     checkins: CheckIns
+    privacy: Privacy
     webapp: web.Application
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
@@ -93,13 +96,20 @@ def build(settings: Settings) -> Service:
     )
     pages = Pages(TEMPLATES, INBOX_TEMPLATES)
     webchat = WebChat(db, feed, dispatcher.notify, settings.secret_key, pages)
+    secure = settings.public_url.startswith("https://")
+    totp_roles = settings.require_totp_roles
     app = web.Application(
-        client_max_size=1024 * 1024, middlewares=[problems_middleware(), auth.middleware(db)]
+        client_max_size=1024 * 1024,
+        middlewares=[  # headers first: they also cover redirects and error pages
+            security_headers(secure),
+            problems_middleware(),
+            auth.middleware(db, require_totp_roles=totp_roles),
+        ],
     )
     app.add_routes(webchat.routes())
     app.add_routes([web.get("/healthz", health)])
-    secure = settings.public_url.startswith("https://")
-    app.add_routes(InboxPages(inbox, db, pages, secure_cookies=secure).routes())
+    pages_app = InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles)
+    app.add_routes(pages_app.routes())
     app.add_routes(InboxApi(inbox).routes())
     live = Live(feed)
     app.add_routes(live.routes())
@@ -109,9 +119,10 @@ def build(settings: Settings) -> Service:
         app.add_routes([web.post(tg.WEBHOOK_PATH, receiver.webhook)])
     reminders = Reminders(db, world, sender.notify)
     checkins = CheckIns(db, world, sender.notify)
+    privacy = Privacy(db, world, settings.var_dir / "media", lambda p, c: None)
     service = Service(
         settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, reminders,
-        checkins, app,
+        checkins, privacy, app,
     )  # fmt: skip
 
     def case_changed(partnership_id: str, case_id: int) -> None:
@@ -119,7 +130,7 @@ def build(settings: Settings) -> Service:
         service.spawn(inbox.auto_assign(partnership_id))
 
     engine.on_case = case_changed
-    checkins.on_case = case_changed
+    checkins.on_case = privacy.on_case = case_changed
     return service
 
 
@@ -147,7 +158,13 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             service.tasks.append(asyncio.create_task(service.sender.run(), name="sender"))
         if "schedule" in s.roles:
             scheduler = ticking(
-                {"reminders": service.reminders.tick, "checkins": service.checkins.tick}
+                {
+                    "reminders": service.reminders.tick,
+                    "checkins": service.checkins.tick,
+                    "erasure": service.privacy.tick,
+                },
+                {"retention": service.privacy.nightly},
+                s.timezone,
             )
         if scheduler is not None:
             scheduler.start()

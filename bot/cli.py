@@ -10,7 +10,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 
-from bot.app import serve
+from bot.app import build, serve
 from bot.partnerships_file import PartnershipsFileError, load_directory
 from bot.settings import Settings, SettingsError
 from inbox.accounts import add_account
@@ -35,13 +35,19 @@ class RedactToken(logging.Filter):
         return True
 
 
+CONTENT_LOGGERS = (
+    "aiosqlite", "asyncpg", "sqlalchemy.engine", "telegram", "httpx", "httpcore", "aiohttp.access",
+)  # fmt: skip
+
+
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactToken(settings.telegram_bot_token))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
+    for name in CONTENT_LOGGERS:  # they would log what youths write (SQL parameters, payloads)
+        logging.getLogger(name).setLevel(settings.log_level if settings.log_content else "WARNING")
 
 
 async def migrate(settings: Settings) -> None:
@@ -82,6 +88,21 @@ async def show_blind_spots(settings: Settings) -> None:
         "Signposted elsewhere:",
         ", ".join(f"{k} {v}" for k, v in sorted(signposts.items())) or "none",
     )
+
+
+async def retention(settings: Settings, apply: bool) -> None:
+    """The nightly retention job, or (by default) its dry run for a coordinator."""
+    service = build(settings)
+    await service.db.migrate()
+    try:
+        due = await service.privacy.retention(apply=apply)
+    finally:
+        await service.db.dispose()
+    verb = "erased" if apply else "would be erased"
+    print(f"{len(due)} youths {verb} (retention periods in {settings.partnerships_file.name}):")
+    for item in due:
+        what = f"case #{item.case_id}" if item.case_id else "an unfinished intake"
+        print(f"  {item.partnership_id}: {what}, {item.rule}, due {item.due:%Y-%m-%d}")
 
 
 async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -130,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     queue = sub.add_parser("cases", help="list the cases waiting in the queue")
     queue.add_argument("--partnership", help="only this partnership id, e.g. wam")
     sub.add_parser("blind-spots", help="count requests from places no partnership covers")
+    keep = sub.add_parser("retention", help="who is past the retention period (a dry run)")
+    keep.add_argument("--apply", action="store_true", help="erase them now (the nightly job)")
     worker = sub.add_parser("worker", help="manage inbox accounts").add_subparsers(
         dest="action", required=True
     )
@@ -165,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(show_queue(settings, args.partnership))
     elif args.command == "blind-spots":
         asyncio.run(show_blind_spots(settings))
+    elif args.command == "retention":
+        asyncio.run(retention(settings, args.apply))
     elif args.command == "worker":
         return asyncio.run(worker_command(settings, args))
     return 0

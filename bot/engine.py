@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.checkins import keep_planned
 from bot.i18n import language_of
 from bot.incoming import Incoming, decode
-from bot.replies import send_reply
+from bot.privacy import EXPORT_CAPTION, export_for
+from bot.replies import send_file, send_reply
 from bot.signals import PAUSED, STOPPED, Signals
 from bot.world import World
 from flows import conversation
@@ -31,6 +32,8 @@ from flows.model import (
     CreateCase,
     EditedIn,
     Effect,
+    ExportData,
+    Forget,
     MarkUnreachable,
     MediaIn,
     RecordConsent,
@@ -45,6 +48,7 @@ from flows.model import (
     TextIn,
     raw,
 )
+from flows.privacy import ConsentView
 from flows.state import State
 from storage import appointments, cases, casework, checkins, inbound, outbox, workers, youths
 from storage.appointments import view_of
@@ -152,6 +156,7 @@ class Engine:
                 checkin=await self.checkin_for(session, youth, state, incoming, now),
                 rhythm=youth.checkin_rhythm,
                 paused_until=youth.paused_until,
+                consents=await self.consents_for(session, youth, incoming),
             )
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
@@ -227,6 +232,16 @@ class Engine:
         else:
             return None
         return CheckinView(row.id, row.score) if row is not None else None
+
+    async def consents_for(
+        self, session: AsyncSession, youth: Youth, incoming: Incoming
+    ) -> tuple[ConsentView, ...]:
+        """For /toestemming only: the youth's newest answer per kind of consent."""
+        event = incoming.event
+        if not (isinstance(event, CommandIn) and event.name in ("toestemming", "consent")):
+            return ()
+        newest = {c.kind: c for c in await cases.consents_of(session, youth.id)}
+        return tuple(ConsentView(c.kind, c.given, c.created_at) for c in newest.values())
 
     async def ping_worker(
         self, session: AsyncSession, case: Case, text: str | None, now: datetime
@@ -341,12 +356,27 @@ class Engine:
                 if flagged is not None:
                     self.touched.append((flagged.partnership_id, flagged.id))
                     await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
+            case ExportData():
+                reply, filename, content = await export_for(session, self.world, youth, now)
+                await self.send(session, youth, incoming, False, reply, now)
+                caption = self.world.translator.gettext(EXPORT_CAPTION, youth.lang)
+                await send_file(session, youth, "json", caption, filename, content, now)
+                await self.audit_youth(session, youth, "export_by_youth", now)
+            case Forget():
+                youth.erase_requested_at, youth.stopped = now, True
+                await self.audit_youth(session, youth, "erase_requested", now)
             case SafetyAlert(category, phrase_id):
                 await cases.record_safety_event(session, youth, category, phrase_id, now)
                 case = await casework.case_of_youth(session, youth.id)
                 if case is not None:
                     await self.signals.urgent(session, case, now)
                     self.touched.append((case.partnership_id, case.id))
+
+    async def audit_youth(
+        self, session: AsyncSession, youth: Youth, action: str, now: datetime
+    ) -> None:
+        case = await casework.case_of_youth(session, youth.id)
+        await casework.audit(session, None, action, case.id if case else None, now)
 
     async def signal(
         self,

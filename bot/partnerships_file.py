@@ -248,6 +248,10 @@ def parse_reminders(row: Table) -> tuple[int, ...]:
     return tuple(sorted(values, reverse=True))
 
 
+def optional_integer(row: Table, key: str, low: int, high: int, default: int) -> int:
+    return default if row.get(key) is None else row.integer(key, low, high)
+
+
 def parse_quiet(row: Table) -> QuietHours:
     text = row.optional_text("quiet_hours")
     if text is None:
@@ -338,9 +342,9 @@ def parse_partnership(row: Table, help_lines: Mapping[str, HelpLine]) -> Partner
         quick_replies=row.texts("quick_replies"),
         auto_assign=row.boolean("auto_assign", default=False),
         quiet_hours=parse_quiet(row),
-        drift_days=row.integer("drift_days", 7, 180)
-        if row.get("drift_days") is not None
-        else DEFAULT_DRIFT_DAYS,
+        drift_days=optional_integer(row, "drift_days", 7, 180, DEFAULT_DRIFT_DAYS),
+        retention_unfinished_days=optional_integer(row, "retention_unfinished_days", 1, 365, 30),
+        retention_closed_days=optional_integer(row, "retention_closed_days", 30, 3650, 365),
     )
     row.done()
     return partnership

@@ -41,12 +41,24 @@ async def send_calendar(
     """The appointment as an .ics file: a Telegram document, a download in the web chat."""
     caption = translator.gettext(CALENDAR_CAPTION, youth.lang)
     summary = translator.gettext(CALENDAR_SUMMARY, youth.lang).format(name=view.worker_name)
-    content = ics(view, summary, now)
     filename = f"afspraak-{view.starts_at.astimezone(translator.tz):%Y-%m-%d}.ics"
+    await send_file(session, youth, "ics", caption, filename, ics(view, summary, now), now)
+
+
+async def send_file(
+    session: AsyncSession,
+    youth: Youth,
+    kind: str,
+    caption: str,
+    filename: str,
+    content: str,
+    now: datetime,
+) -> None:
+    """A text file for the youth: a Telegram document, a download in the web chat."""  # fmt: skip
     message = await outbox.add_message(
         session, youth, direction="out", author="bot", text=caption, buttons=None, now=now
     )
-    message.media = {"kind": "ics", "filename": filename, "content": content}
+    message.media = {"kind": kind, "filename": filename, "content": content}
     payload = {
         "chat_id": youth.channel_user_id,
         "caption": caption,

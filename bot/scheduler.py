@@ -11,13 +11,24 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 10
 
 
-def ticking(ticks: dict[str, Callable[[], Awaitable[object]]]) -> AsyncIOScheduler:
-    """Run each tick every few seconds: no job store, nothing pickled, no misfire skipping."""
-    scheduler = AsyncIOScheduler()
+Job = Callable[[], Awaitable[object]]
+NIGHTLY_HOUR = 3  # local time: the retention job runs when nobody is chatting
+
+
+def ticking(
+    ticks: dict[str, Job], nightly: dict[str, Job] | None = None, timezone: str = "Europe/Brussels"
+) -> AsyncIOScheduler:
+    """Run each tick every few seconds and each nightly job at 3u: no job store, nothing pickled."""
+    scheduler = AsyncIOScheduler(timezone=timezone)
     for name, tick in ticks.items():
         scheduler.add_job(
             safely(name, tick), "interval", seconds=TICK_SECONDS, coalesce=True,
             max_instances=1, misfire_grace_time=None, id=name,
+        )  # fmt: skip
+    for name, job in (nightly or {}).items():
+        scheduler.add_job(
+            safely(name, job), "cron", hour=NIGHTLY_HOUR, coalesce=True, max_instances=1,
+            misfire_grace_time=None, id=name,
         )  # fmt: skip
     return scheduler
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROLES = frozenset({"web", "receive", "process", "send", "schedule"})
+WORKER_ROLES = frozenset({"worker", "coordinator", "admin"})
 
 
 class SettingsError(Exception):
@@ -50,12 +51,17 @@ class Settings:
     partnerships_file: Path = Path("partnerships.toml")
     roles: frozenset[str] = ROLES
     log_level: str = "INFO"
+    # Libraries that would log message texts (SQL parameters, Bot API payloads) stay at
+    # WARNING unless this is on: for debugging on a test system only.
+    log_content: bool = False
     # Telegram asks for about one message a second per chat (short bursts are fine).
     chat_rate: float = 1.0
     telegram_timeout: float = 15.0  # seconds before a Bot API call counts as timed out
     # Demo accounts on an empty database: only for a local run without SECRET_KEY.
     demo_accounts: bool = False
     var_dir: Path = Path("var")
+    # Inbox roles that must use two-step login (TOTP), e.g. {"coordinator", "admin"}.
+    require_totp_roles: frozenset[str] = frozenset()
 
     @property
     def telegram_enabled(self) -> bool:
@@ -97,6 +103,14 @@ class Settings:
         demo = get("DEMO_ACCOUNTS", "auto").lower()
         if demo not in ("auto", "yes", "no"):
             raise SettingsError(f"DEMO_ACCOUNTS: {demo!r} must be auto, yes or no")
+        totp_roles = frozenset(
+            r.strip().lower() for r in get("REQUIRE_TOTP_ROLES").split(",") if r.strip()
+        )
+        if not totp_roles <= WORKER_ROLES:
+            raise SettingsError(
+                f"REQUIRE_TOTP_ROLES: unknown {sorted(totp_roles - WORKER_ROLES)}; "
+                f"known {sorted(WORKER_ROLES)}"
+            )
         return cls(
             database_url=get("DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'instap.db'}"),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
@@ -112,10 +126,12 @@ class Settings:
             partnerships_file=Path(get("PARTNERSHIPS_FILE", "partnerships.toml")),
             roles=roles,
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            log_content=get("LOG_CONTENT", "false").lower() in ("1", "true", "yes"),
             chat_rate=float(get("SEND_CHAT_RATE", "1.0")),
             telegram_timeout=float(get("TELEGRAM_TIMEOUT", "15")),
             demo_accounts=demo == "yes" or (demo == "auto" and not configured_secret),
             var_dir=var_dir,
+            require_totp_roles=totp_roles,
         )
 
 

@@ -52,6 +52,9 @@ COMMANDS = (
     ("herinneringen", N_("Herinneringen voor afspraken aan of uit")),
     ("checkin", N_("Hoe vaak ik vraag hoe het gaat")),
     ("pauze", N_("Even geen berichten: 1, 2 of 4 weken")),
+    ("mijngegevens", N_("Alles wat we over jou bewaren")),
+    ("toestemming", N_("Waar je ja of nee op zei")),
+    ("vergeetmij", N_("Alles over jou wissen")),
     ("taal", N_("Kies je taal")),
     ("stop", N_("Geen automatische berichten meer van Instap")),
 )

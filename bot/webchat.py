@@ -54,14 +54,18 @@ def first_language(request: web.Request) -> str | None:
     return first or None
 
 
+FILE_TYPES = {"ics": "text/calendar", "json": "application/json"}
+
+
 def file_of(message: Message) -> dict[str, str] | None:
-    """A file the youth can download from the chat (an .ics agenda entry)."""
+    """A file the youth can download from the chat (an .ics agenda entry, their data)."""
     media = message.media or {}
-    if media.get("kind") != "ics":
+    kind = str(media.get("kind"))
+    if kind not in FILE_TYPES:
         return None
     return {
         "name": str(media["filename"]),
-        "type": "text/calendar",
+        "type": FILE_TYPES[kind],
         "content": str(media["content"]),
     }
 

@@ -33,6 +33,7 @@ from flows.model import (
     CheckinNote,
     Effect,
     Msg,
+    RecordConsent,
     Reply,
     Send,
     SetPause,
@@ -223,10 +224,21 @@ RHYTHM_SET = {
 CHANGE_LATER = N_("Wil je dat later anders? Typ /checkin.")
 
 
+CHECKINS_VERSION = "checkins-2026-11"  # the consent ledger names the text the youth answered
+
+
 def on_rhythm(state: State, key: str) -> Transition:
+    """A rhythm chosen: stored, and in the consent ledger (yes unless "liever niet")."""
     if key not in RHYTHM_SET:
         return Transition(state, (say(msg(N_("Die knop werkt niet meer."))),))
-    return Transition(state, (SetRhythm(key), say(msg(RHYTHM_SET[key]), msg(CHANGE_LATER))))
+    return Transition(
+        state,
+        (
+            RecordConsent("checkins", CHECKINS_VERSION, key != "none"),
+            SetRhythm(key),
+            say(msg(RHYTHM_SET[key]), msg(CHANGE_LATER)),
+        ),
+    )
 
 
 def on_score(state: State, checkin: CheckinView | None, score: int) -> Transition:

@@ -12,6 +12,7 @@ from flows.safety import Lexicon
 if TYPE_CHECKING:  # flows.appointments and flows.checkins import this module
     from flows.appointments import AppointmentView
     from flows.checkins import CheckinView
+    from flows.privacy import ConsentView
 
 Channel = Literal["telegram", "web"]
 
@@ -37,3 +38,4 @@ class Context:
     checkin: CheckinView | None = None
     rhythm: str | None = None  # how often the youth wants a check-in (None: never asked)
     paused_until: datetime | None = None
+    consents: tuple[ConsentView, ...] = ()  # for /toestemming: the newest answer per kind

@@ -7,6 +7,8 @@ order  what                          handled by
 3      commands (/start, /stop, …)   here, in every step; /checkin, /pauze in flows.checkins
 4      appointment buttons           flows.appointments, in every step
 5      check-in, rhythm, pause       flows.checkins, in every step
+       /mijngegevens, /vergeetmij,    flows.privacy, in every step
+       /toestemming and their buttons
 6      language buttons              here, in every step
 7      a text while moving an appt   flows.appointments (why it does not suit)
 8      anything else                 the intake (flows.intake) or the after-intake reply
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, checkins, intake
+from flows import appointments, checkins, intake, privacy
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake import Transition, ask, partnership_of, reask, say
@@ -57,6 +59,11 @@ COMMAND_ALIASES = {
     "lang": "taal",
     "pause": "pauze",
     "pauzeer": "pauze",
+    "mydata": "mijngegevens",
+    "gegevens": "mijngegevens",
+    "forgetme": "vergeetmij",
+    "wis": "vergeetmij",
+    "consent": "toestemming",
 }
 
 
@@ -104,6 +111,10 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(APPOINTMENT_BUTTONS):
         return appointments.on_button(state, event.data, ctx.appointment, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith("forget:"):
+        return privacy.on_forget_button(state, event.data, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith("ledger:"):
+        return privacy.on_consent_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(CHECKIN_BUTTONS):
         return checkin_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("lang:"):
@@ -198,6 +209,12 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
                 ),
             ),
         )
+    if name == "mijngegevens":
+        return privacy.export_data(state)
+    if name == "vergeetmij":
+        return Transition(state, (Send(privacy.forget_question(ctx)),))
+    if name == "toestemming":
+        return privacy.consents(state, ctx.consents, ctx)
     if name == "checkin":
         return Transition(state, (Send(checkins.rhythm_reply(ctx.rhythm)),))
     if name == "pauze":

@@ -80,6 +80,8 @@ class Partnership:
     auto_assign: bool = False  # give new cases to the least-loaded worker automatically
     quiet_hours: QuietHours = DEFAULT_QUIET  # no automated messages to youths then
     drift_days: int = DEFAULT_DRIFT_DAYS  # no word from a youth this long: "uit beeld"
+    retention_unfinished_days: int = 30  # an intake left unfinished is erased after this
+    retention_closed_days: int = 365  # a closed case is erased this long after closing
 
     def is_open(self, moment: datetime) -> bool:
         """Whether `moment` (local wall-clock time) falls inside the working hours."""

@@ -49,7 +49,7 @@ async def add_account(
     if role not in workers.ROLES:
         raise ValueError(f"role must be one of {', '.join(workers.ROLES)}")
     password = password or new_password()
-    problem = password_problem(password)
+    problem = password_problem(password, username)
     if problem:
         raise ValueError(problem)
     async with db.transaction() as session:

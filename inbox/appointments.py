@@ -26,7 +26,7 @@ from flows.appointments import (
 from flows.context import Context
 from flows.model import N_, Reply, msg
 from inbox.errors import Conflict, Invalid, NotFound
-from inbox.service import Inbox
+from inbox.service import Inbox, storable
 from storage import appointments, casework, workers
 from storage.appointments import view_of
 from storage.models import Appointment, Worker, Youth
@@ -95,6 +95,7 @@ class Appointments:
     def start(
         self, day: date, at: time, minutes: int, place: str, note: str, now: datetime
     ) -> datetime:
+        storable(place + note)
         try:
             return validate_new(day, at, minutes, place, note, self.inbox.translator.tz, now)
         except AppointmentProblem as problem:

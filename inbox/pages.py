@@ -11,7 +11,7 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -27,13 +27,13 @@ from flows.appointments import DAYPARTS, KINDS, NOTE_MAX, PLACE_MAX
 from flows.checkins import RHYTHMS, SCALE
 from flows.intake import NEEDS, REACH, REFERRALS
 from flows.model import N_
-from inbox import auth
+from inbox import auth, security, totp
 from inbox.api import case_appointments
 from inbox.appointments import Appointments, DayItem
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.service import Inbox
 from storage import appointments as stored_appointments
-from storage import workers
+from storage import casework, workers
 from storage.casework import CaseSummary
 from storage.checkins import Answer
 from storage.db import Database
@@ -44,16 +44,7 @@ STATIC = Path(__file__).parent / "static"
 LANG = "nl"
 LOGIN_COOKIE = "instap_login"  # pre-login double-submit token against login CSRF
 MAX_ID = 2**62
-HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-    ),
-}
+HEADERS = {"Cache-Control": "no-store"}  # the security headers come from inbox.security
 
 STATUS_LABELS = {
     "waiting": N_("wachtend"),
@@ -68,6 +59,7 @@ OUTCOME_LABELS = {
     "no_contact": N_("geen contact meer"),
     "moved": N_("verhuisd"),
     "other": N_("andere"),
+    "erased": N_("gewist op verzoek"),
 }
 PROMISE_LABELS = {
     "on_time": N_("op tijd"),
@@ -103,6 +95,11 @@ ACTION_LABELS = {
     "clear_urgent": N_("zette 'dringend' op opgevolgd"),
     "clear_flag": N_("haalde de markering weg"),
     "checkins": N_("paste de check-ins aan"),
+    "export": N_("exporteerde de gegevens"),
+    "export_by_youth": N_("de jongere vroeg de gegevens op (/mijngegevens)"),
+    "erase_requested": N_("de jongere vroeg om alles te wissen (/vergeetmij)"),
+    "erased_request": N_("alles gewist op verzoek van de jongere"),
+    "erased_retention": N_("alles gewist: bewaartermijn voorbij"),
 }
 FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld")}
 RHYTHM_EVENTS = {
@@ -146,6 +143,13 @@ CLEARED = {"urgent": OK_URGENT_CLEARED, "flag": OK_FLAG_CLEARED}
 OK_CHECKINS = N_("De check-ins zijn bewaard.")
 OK_CHECKINS_SAME = N_("Er veranderde niets aan de check-ins.")
 LOGIN_EXPIRED = N_("Dit aanmeldformulier is verlopen. Probeer het opnieuw.")
+LOGIN_LOCKED = N_(
+    "Te veel mislukte pogingen. Voor je veiligheid kan je pas om {time} opnieuw aanmelden."
+)
+SIGNED_OUT_EVERYWHERE = N_("Je bent nu overal afgemeld. Meld je hier opnieuw aan.")
+TOTP_BAD_CODE = N_("Die code klopt niet. Kijk of de tijd op je gsm juist staat en probeer opnieuw.")
+TOTP_ON = N_("Tweestapsverificatie staat aan. Vanaf nu vragen we bij het aanmelden ook een code.")
+TOTP_ALREADY_ON = N_("Tweestapsverificatie stond al aan.")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -203,11 +207,17 @@ def status_of(error: InboxError) -> int:
 class InboxPages:
     """Pages for workers; every action goes through the `Inbox` service."""
 
-    def __init__(self, inbox: Inbox, db: Database, pages: Pages, *, secure_cookies: bool) -> None:
+    def __init__(
+        self, inbox: Inbox, db: Database, pages: Pages, *, secure_cookies: bool,
+        require_totp_roles: Collection[str] = (),
+    ) -> None:  # fmt: skip
         self.inbox = inbox
         self.db = db
         self.pages = pages
         self.secure = secure_cookies
+        self.totp_roles = frozenset(require_totp_roles)
+        # Also set by the security middleware; here too, so a page is never served without.
+        self.headers = {**HEADERS, **security.headers(secure_cookies)}
         self.appointments = Appointments(inbox)
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -217,11 +227,18 @@ class InboxPages:
             web.get("/inbox/login", self.login_page),
             web.post("/inbox/login", self.login),
             web.post("/inbox/logout", self.logout),
+            web.get("/inbox/login/code", self.code_page),
+            web.post("/inbox/login/code", self.login_code),
+            web.get("/inbox/account", self.guarded(self.account)),
+            web.post("/inbox/account/logout-everywhere", self.guarded(self.logout_everywhere)),
+            web.get(auth.ENROL_PATH, self.enrolling(self.totp_page)),
+            web.post(auth.ENROL_PATH, self.enrolling(self.totp_confirm)),
             web.get("/inbox", self.guarded(self.queue)),
             web.get("/inbox/fragment/queue", self.guarded(self.queue_fragment)),
             web.get(case, self.guarded(self.case)),
             web.get(case + "/timeline", self.guarded(self.timeline)),
             web.get(case + "/audit", self.guarded(self.audit)),
+            web.get(case + "/export", self.guarded(self.export)),
             web.post(case + "/claim", self.guarded(self.claim)),
             web.post(case + "/reply", self.guarded(self.reply)),
             web.post(case + "/note", self.guarded(self.note)),
@@ -341,7 +358,9 @@ class InboxPages:
             scale=SCORES,
             **context,
         )
-        return web.Response(text=body, status=status, content_type="text/html", headers=HEADERS)
+        return web.Response(
+            text=body, status=status, content_type="text/html", headers=self.headers
+        )
 
     def error_page(self, request: web.Request, error: InboxError) -> web.Response:
         return self.render(request, "error.html", status=status_of(error), message=str(error))
@@ -350,7 +369,9 @@ class InboxPages:
         """Log in first; a NotFound or Forbidden the handler lets through becomes a page."""
 
         async def page(request: web.Request) -> web.StreamResponse:
-            auth.require_worker(request)
+            worker = auth.require_worker(request)
+            if auth.must_enrol(worker, self.totp_roles):  # also without the middleware's roles
+                raise web.HTTPFound(auth.ENROL_PATH)
             try:
                 return await handler(request)
             except (NotFound, Forbidden) as error:
@@ -362,6 +383,15 @@ class InboxPages:
 
     # --- login ----------------------------------------------------------------------------
 
+    def enrolling(self, handler: Handler) -> Handler:
+        """For the two-step set-up pages: logged in, even when the set-up is still required."""
+
+        async def page(request: web.Request) -> web.StreamResponse:
+            auth.require_worker(request, enrolling=True)
+            return await handler(request)
+
+        return page
+
     def login_form(
         self,
         request: web.Request,
@@ -369,12 +399,15 @@ class InboxPages:
         next_path: str,
         username: str = "",
         message: str = "",
+        ok: str = "",
         status: int = 200,
+        template: str = "login.html",
     ) -> web.Response:
+        """The password form (or with `template`, the code form), with a fresh pre-login token."""
         token = secrets.token_urlsafe(24)
         response = self.render(
-            request, "login.html", status=status, next=next_path, username=username,
-            message=message, login_token=token,
+            request, template, status=status, next=next_path, username=username,
+            message=message, ok=ok, login_token=token,
         )  # fmt: skip
         response.set_cookie(
             LOGIN_COOKIE, token, httponly=True, samesite="Strict", secure=self.secure,
@@ -382,36 +415,99 @@ class InboxPages:
         )  # fmt: skip
         return response
 
+    def refusal(self, refused: auth.LoginRefused) -> str:
+        if refused.kind == "locked" and refused.until is not None:
+            return gettext(LOGIN_LOCKED).format(time=self.when(refused.until))
+        return gettext(auth.REFUSALS[refused.kind])
+
+    def login_token_ok(self, request: web.Request, form: Mapping[str, Any]) -> bool:
+        """The pre-login double-submit token: the form's field matches the cookie."""
+        sent, kept = str(form.get("login_token", "")), request.cookies.get(LOGIN_COOKIE, "")
+        return bool(sent and kept and hmac.compare_digest(sent.encode(), kept.encode()))
+
     async def login_page(self, request: web.Request) -> web.StreamResponse:
         next_path = safe_next(request.query.get("next"))
         if auth.current(request) is not None:
             raise web.HTTPSeeOther(next_path)
-        return self.login_form(request, next_path=next_path)
+        ok = gettext(SIGNED_OUT_EVERYWHERE) if request.query.get("done") == "everywhere" else ""
+        return self.login_form(request, next_path=next_path, ok=ok)
 
     async def login(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
         next_path = safe_next(str(form.get("next", "")))
         username = str(form.get("username", "")).strip()[:120]
-        sent, kept = str(form.get("login_token", "")), request.cookies.get(LOGIN_COOKIE, "")
-        if not sent or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+        if not self.login_token_ok(request, form):
             message = gettext(LOGIN_EXPIRED)
             return self.login_form(
                 request, next_path=next_path, username=username, message=message, status=403
             )
         try:
-            token, _csrf = await auth.login(
-                self.db, username, str(form.get("password", "")), auth.remote_of(request)
-            )
-        except auth.LoginRefused as refused:
-            throttled = str(refused).startswith("Te veel")
-            return self.login_form(
-                request, next_path=next_path, username=username, message=str(refused),
-                status=429 if throttled else 200,
+            result = await auth.begin_login(
+                self.db, username, str(form.get("password", "")), auth.remote_of(request),
+                now=self.now(),
             )  # fmt: skip
+        except auth.LoginRefused as refused:
+            return self.login_form(
+                request, next_path=next_path, username=username, message=self.refusal(refused),
+                status=429 if refused.kind in ("locked", "throttled") else 200,
+            )  # fmt: skip
+        if isinstance(result, auth.NeedsCode):
+            # No session yet: only a pending token, for the code step at /inbox/login/code.
+            response = self.login_form(request, next_path=next_path, template="login_code.html")
+            auth.set_pending_cookie(response, result.pending, self.secure)
+            return response
+        raise await self.logged_in(request, result, next_path)
+
+    async def logged_in(
+        self, request: web.Request, opened: auth.Opened, next_path: str
+    ) -> web.HTTPSeeOther:
+        """The redirect that carries the new session; the session from before (if any) ends."""
+        old = request.cookies.get(auth.COOKIE, "")
+        if old:
+            async with self.db.transaction() as session:
+                await workers.close_session(session, old)
+        if auth.must_enrol(opened.worker, self.totp_roles):
+            next_path = auth.ENROL_PATH
         response = web.HTTPSeeOther(next_path, headers={"Cache-Control": "no-store"})
-        auth.set_cookie(response, token, self.secure)
+        auth.set_cookie(response, opened.token, self.secure)
         response.del_cookie(LOGIN_COOKIE, path="/inbox/login")
-        raise response
+        response.del_cookie(auth.PENDING_COOKIE, path="/inbox/login")
+        return response
+
+    async def code_page(self, request: web.Request) -> web.StreamResponse:
+        """The code form again (a reload); without a pending login, back to the password."""
+        next_path = safe_next(request.query.get("next"))
+        if auth.current(request) is not None:
+            raise web.HTTPSeeOther(next_path)
+        if not request.cookies.get(auth.PENDING_COOKIE):
+            raise web.HTTPSeeOther(str(URL("/inbox/login").with_query(next=next_path)))
+        return self.login_form(request, next_path=next_path, template="login_code.html")
+
+    async def login_code(self, request: web.Request) -> web.StreamResponse:
+        """The second step: the code from the app, for the pending login in the cookie."""
+        form = await request.post()
+        next_path = safe_next(str(form.get("next", "")))
+        pending = request.cookies.get(auth.PENDING_COOKIE, "")
+        if not self.login_token_ok(request, form) or not pending:
+            return self.login_form(
+                request, next_path=next_path, message=gettext(LOGIN_EXPIRED), status=403
+            )
+        try:
+            opened = await auth.finish_login(
+                self.db, pending, str(form.get("code", ""))[:40], auth.remote_of(request),
+                now=self.now(),
+            )  # fmt: skip
+        except auth.LoginRefused as refused:
+            message = self.refusal(refused)
+            if refused.kind in ("code", "used"):  # try again with the next code
+                return self.login_form(
+                    request, next_path=next_path, message=message, template="login_code.html"
+                )
+            status = 429 if refused.kind in ("locked", "throttled") else 200
+            response = self.login_form(request, next_path=next_path, message=message, status=status)
+            response.del_cookie(auth.PENDING_COOKIE, path="/inbox/login")
+            return response
+        raise await self.logged_in(request, opened, next_path)
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
         token = request.cookies.get(auth.COOKIE, "")
@@ -420,6 +516,81 @@ class InboxPages:
                 await workers.close_session(session, token)
         response = web.HTTPSeeOther("/inbox/login")
         response.del_cookie(auth.COOKIE, path="/")
+        raise response
+
+    # --- my account: log out everywhere, two-step login -----------------------------------
+
+    async def account(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        return self.render(request, "account.html", worker=worker)
+
+    async def logout_everywhere(self, request: web.Request) -> web.StreamResponse:
+        """End all my sessions (this one too) on every device; my API tokens keep working."""
+        worker = auth.require_worker(request)
+        async with self.db.transaction() as session:
+            await workers.close_all_sessions(session, worker.id)
+            await casework.audit(session, worker.id, "logout_everywhere", None, self.now())
+        response = web.HTTPSeeOther("/inbox/login?done=everywhere")
+        response.del_cookie(auth.COOKIE, path="/")
+        raise response
+
+    def totp_form(
+        self, request: web.Request, worker: WorkerView, secret: str, *, message: str = "",
+        status: int = 200,
+    ) -> web.Response:  # fmt: skip
+        return self.render(
+            request, "account_2fa.html", status=status, worker=worker, secret=secret,
+            grouped=totp.grouped(secret), uri=totp.uri(secret, worker.username),
+            secret_sig=sign(auth.csrf_of(request), "totp", secret), message=message,
+            required=auth.must_enrol(worker, self.totp_roles),
+        )  # fmt: skip
+
+    async def totp_page(self, request: web.Request) -> web.StreamResponse:
+        """A new secret to add to an app; it is only kept once a code from the app matches."""
+        worker = auth.require_worker(request, enrolling=True)
+        if worker.has_totp:
+            return self.render(request, "account_2fa.html", worker=worker, secret="")
+        return self.totp_form(request, worker, totp.new_secret())
+
+    async def totp_confirm(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request, enrolling=True)
+        form = await request.post()
+        secret = str(form.get("secret", ""))[:64]
+        sig = str(form.get("secret_sig", ""))[:64]
+        expected = sign(auth.csrf_of(request), "totp", secret)
+        if not secret or not hmac.compare_digest(sig.encode(), expected.encode()):
+            return self.totp_form(
+                request, worker, totp.new_secret(), message=gettext(LOGIN_EXPIRED), status=403
+            )
+        now = self.now()
+        step = totp.matching_step(secret, str(form.get("code", ""))[:40], now)
+        if step is None:
+            return self.totp_form(
+                request, worker, secret, message=gettext(TOTP_BAD_CODE), status=422
+            )
+        required = auth.must_enrol(worker, self.totp_roles)
+        async with self.db.transaction() as session:
+            row = await workers.get(session, worker.id)
+            if row is None:
+                raise web.HTTPSeeOther("/inbox/login")
+            if row.totp_secret is not None:
+                raise web.HTTPSeeOther(
+                    flash_url(request, "/inbox/account", ok=gettext(TOTP_ALREADY_ON))
+                )
+            workers.set_totp(row, secret, step)
+            await casework.audit(session, worker.id, "totp_on", None, now)
+        # More rights than a moment ago: a new session, the old one ends.
+        old = request.cookies.get(auth.COOKIE, "")
+        opened = await auth.open_session(self.db, worker.id)
+        if old:
+            async with self.db.transaction() as session:
+                await workers.close_session(session, old)
+        target = "/inbox" if required else "/inbox/account"
+        text = gettext(TOTP_ON)
+        response = web.HTTPSeeOther(
+            str(URL(target).with_query({"ok": text, "sig": sign(opened.csrf, "ok", text)}))
+        )
+        auth.set_cookie(response, opened.token, self.secure)
         raise response
 
     # --- queue ----------------------------------------------------------------------------
@@ -487,6 +658,7 @@ class InboxPages:
             message=message,
             max_reply=4000,
             youth=view.case.name,
+            erased=view.case.status == "closed" and view.case.outcome == "erased",
             appointments=planned.items,
             unreachable=planned.unreachable,
             appointment=appointment or {"minutes": "60", "with": str(worker.id)},
@@ -515,6 +687,19 @@ class InboxPages:
         case_id = id_param(request)
         trail = await self.inbox.audit_trail(worker, case_id)
         return self.render(request, "audit.html", case_id=case_id, trail=trail)
+
+    async def export(self, request: web.Request) -> web.StreamResponse:
+        """A coordinator downloads what the youth would get with /mijngegevens."""
+        worker = auth.require_worker(request)
+        name, content = await self.inbox.export(worker, id_param(request))
+        return web.Response(
+            text=content,
+            content_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     # --- actions on a case ----------------------------------------------------------------
 

@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+import gzip
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 10
 HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
-# A few of the most common passwords; the full list comes with the security issue.
-COMMON = frozenset(
+# 20,000 common passwords, lower case, one a line (from Django; see data/README.md).
+COMMON_LIST = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+# What people here pick that an English-language list misses.
+LOCAL_COMMON = frozenset(
     {
-        "wachtwoord",
-        "password",
-        "1234567890",
-        "azertyuiop",
-        "qwertyuiop",
-        "welkom1234",
-        "password123",
+        "wachtwoord", "wachtwoord1", "wachtwoord12", "wachtwoord123", "wachtwoord1234",
+        "wachtwoord!", "paswoord", "paswoord1", "paswoord123", "paswoord1234",
+        "welkom", "welkom1", "welkom12", "welkom123", "welkom1234", "welkom12345", "welkom01",
+        "welkom2024", "welkom2025", "welkom2026",
+        "azerty", "azerty1", "azerty12", "azerty123", "azerty1234", "azertyuiop", "azertyuiop1",
+        "azerty123456", "qsdfghjklm", "wxcvbn", "wxcvbnqsdf",
+        "geheim", "geheim123", "geheim1234", "hallo", "hallo123", "hallo1234", "hallo12345",
+        "instap", "instap123", "instap1234", "instap2024", "instap2025", "instap2026",
+        "trajectgezel", "coordinator", "coördinator", "jongeren", "jongeren123",
+        "vlaanderen", "vlaanderen1", "belgie", "belgië", "belgie123", "belgië123",
+        "antwerpen", "antwerpen1", "gent12345", "brussel123", "limburg123", "genk123456",
+        "hasselt123", "maasmechelen", "voetbal", "voetbal123", "voetbal1234",
+        "zomer2024", "zomer2025", "zomer2026", "winter2024", "winter2025", "winter2026",
+        "lente2025", "herfst2025", "januari2025", "september1", "ikhouvanjou", "schatje123",
+        "letmein123", "wachtwoordje", "1234567890a", "a1234567890", "0123456789a",
     }
-)
+)  # fmt: skip
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list and the local additions, read once."""
+    with gzip.open(COMMON_LIST, "rt", encoding="utf-8") as f:
+        shipped = {line.strip().lower() for line in f if line.strip()}
+    return frozenset(shipped) | LOCAL_COMMON
 
 
 def hash_password(password: str) -> str:
@@ -32,10 +54,17 @@ def verify_password(stored: str, password: str) -> bool:
         return False
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is not good enough, in plain Dutch; None when it is fine."""
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a new password is not good enough, in plain Dutch; None when it is fine.
+
+    Give the username when there is one: a password equal to it is refused too.
+    """
     if len(password) < MIN_LENGTH:
         return f"Kies een wachtwoord van minstens {MIN_LENGTH} tekens."
-    if password.lower() in COMMON:
+    lowered = password.strip().lower()
+    name = username.strip().lower()
+    if name and lowered in {name, name.partition("@")[0]}:
+        return "Je wachtwoord mag niet je gebruikersnaam zijn. Kies een ander."
+    if lowered in common_passwords():
         return "Dat wachtwoord is te bekend. Kies een ander."
     return None

@@ -20,6 +20,7 @@ from bot.checkins import keep_planned
 from bot.feed import Feed
 from bot.i18n import Translator
 from bot.lexicon import load_lexicon
+from bot.privacy import export_for
 from bot.world import World
 from flows.assignment import Candidate, Suggestion, WaitingCase, auto_assign, needs_requeue, suggest
 from flows.checkins import LOW, RHYTHMS
@@ -110,6 +111,15 @@ class CaseView:
     answering: WorkerView | None
     promise: Promise | None
     checkins: CheckinsView | None = None
+
+
+def storable(text: str) -> str:
+    """A worker's text as typed, unless it holds a NUL character (no database keeps those)."""
+    if "\x00" in text:
+        raise Invalid(
+            "Je tekst bevat een onzichtbaar teken dat we niet kunnen bewaren. Typ hem opnieuw."
+        )
+    return text
 
 
 @dataclass
@@ -281,6 +291,19 @@ class Inbox:
             await casework.audit(session, worker.id, "view_audit", case.id, self.clock())
             return await casework.audit_trail(session, case.id)
 
+    async def export(self, worker: WorkerView, case_id: int) -> tuple[str, str]:
+        """A coordinator produces the youth's /mijngegevens file: (file name, JSON); audited."""
+        if not worker.is_coordinator:
+            raise Forbidden("Alleen coördinatoren kunnen de gegevens van een jongere exporteren.")
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            youth = await session.get(Youth, case.youth_id)
+            assert youth is not None
+            _, name, content = await export_for(session, self.world(), youth, now)
+            await casework.audit(session, worker.id, "export", case.id, now)
+        return name, content
+
     async def team(self, worker: WorkerView) -> list[tuple[WorkerView, int]]:
         async with self.db.transaction() as session:
             team = await workers.of_partnership(session, worker.partnership_id)
@@ -333,7 +356,7 @@ class Inbox:
         self, worker: WorkerView, case_id: int, text: str, ref: str | None = None
     ) -> None:
         """Send a worker's message to the youth, signed with their first name."""
-        text = text.strip()
+        text = storable(text).strip()
         if not text:
             raise Invalid("Je bericht is leeg.")
         if len(text) > MAX_REPLY:
@@ -385,7 +408,7 @@ class Inbox:
         await outbox.enqueue(session, youth, "message", payload, now, message)
 
     async def note(self, worker: WorkerView, case_id: int, text: str) -> None:
-        text = text.strip()
+        text = storable(text).strip()
         if not text:
             raise Invalid("Je notitie is leeg.")
         if len(text) > MAX_NOTE:
@@ -497,11 +520,15 @@ class Inbox:
             raise Forbidden("Alleen coördinatoren voegen collega's toe.")
         if role not in ("worker", "coordinator"):
             raise Invalid("Kies de rol trajectgezel of coördinator.")
-        problem = password_problem(password)
+        problem = password_problem(password, username)
         if problem:
             raise Invalid(problem)
         if not username.strip() or not first_name.strip():
             raise Invalid("Vul een gebruikersnaam en een voornaam in.")
+        for value, most, what in ((username, 120, "De gebruikersnaam"), (first_name, 60, "De voornaam"),
+                                  (full_name, 120, "De volledige naam"), (organisation, 120, "De organisatie")):  # fmt: skip
+            if len(storable(value)) > most:
+                raise Invalid(f"{what} mag hooguit {most} tekens lang zijn.")
         if not 0 <= capacity <= 200:
             raise Invalid("Het aantal jongeren moet tussen 0 en 200 liggen.")
         try:

@@ -97,3 +97,9 @@ async def record_safety_event(
     session.add(
         SafetyEvent(youth_id=youth.id, category=category, phrase_id=phrase_id, created_at=now)
     )
+
+
+async def consents_of(session: AsyncSession, youth_id: int) -> list[Consent]:
+    """The youth's consent ledger, oldest first."""
+    stmt = select(Consent).where(Consent.youth_id == youth_id).order_by(Consent.id)
+    return list((await session.execute(stmt)).scalars())

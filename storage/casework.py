@@ -41,6 +41,7 @@ class CaseSummary:
     paused_until: datetime | None = None  # the youth's /pauze (may lie in the past)
     stopped: bool = False  # the youth chose /stop: no automated messages
     unreachable: bool = False  # the youth blocked the bot
+    outcome: str | None = None  # when closed: work, training, …, or "erased"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def summary(case: Case, youth: Youth, worker: Worker | None) -> CaseSummary:
         urgent=case.urgent,
         created_at=case.created_at,
         last_youth_message_at=case.last_youth_message_at,
+        outcome=case.outcome,
         flag=case.flag,
         paused_until=youth.paused_until,
         stopped=youth.stopped,

@@ -16,6 +16,17 @@ from storage.models import Inbound
 MAX_ATTEMPTS = 5
 
 
+def without_nul(value: Any) -> Any:
+    """The payload without NUL characters: PostgreSQL's JSONB and text cannot hold them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
+
+
 async def store(
     session: AsyncSession,
     rows: Sequence[tuple[str, str, str, dict[str, Any]]],
@@ -32,7 +43,7 @@ async def store(
             "source": source,
             "external_id": external_id,
             "youth_key": key,
-            "payload": payload,
+            "payload": without_nul(payload),
             "status": "pending",
             "attempts": 0,
             "received_at": now,

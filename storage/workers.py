@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import ApiToken, LoginAttempt, Worker, WorkerSession
 
@@ -31,6 +32,7 @@ class WorkerView:
     absent: bool
     cover_id: int | None
     telegram_linked: bool
+    has_totp: bool = False  # two-step login (TOTP) is set up
 
     @property
     def is_coordinator(self) -> bool:
@@ -52,6 +54,7 @@ def view(worker: Worker) -> WorkerView:
         worker.absent,
         worker.cover_id,
         worker.telegram_chat_id is not None,
+        worker.totp_secret is not None,
     )
 
 
@@ -148,8 +151,12 @@ async def close_session(session: AsyncSession, token: str) -> None:
     await session.execute(delete(WorkerSession).where(WorkerSession.id == digest(token)))
 
 
-async def close_all_sessions(session: AsyncSession, worker_id: int) -> None:
-    await session.execute(delete(WorkerSession).where(WorkerSession.worker_id == worker_id))
+async def close_all_sessions(session: AsyncSession, worker_id: int) -> int:
+    """End every session of a worker (API tokens stay): how many there were."""
+    result = await session.execute(
+        delete(WorkerSession).where(WorkerSession.worker_id == worker_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -167,7 +174,7 @@ async def token_worker(session: AsyncSession, token: str) -> Worker | None:
     return await get(session, row.worker_id) if row else None
 
 
-# --- login throttling -----------------------------------------------------------------------
+# --- login throttling and lockout ------------------------------------------------------------
 
 
 async def record_failed_login(
@@ -176,24 +183,94 @@ async def record_failed_login(
     session.add(LoginAttempt(username=username.strip().lower()[:120], remote=remote[:64], at=now))
 
 
-async def recent_failures(
-    session: AsyncSession, username: str, remote: str, since: datetime
-) -> tuple[int, int]:
-    """Failed logins since `since`: (for this username, from this address)."""
-    by_user = select(func.count()).where(
-        LoginAttempt.username == username.strip().lower(), LoginAttempt.at >= since
+@dataclass(frozen=True)
+class Failures:
+    by_user: int
+    by_address: int
+    newest: datetime | None  # the newest failure counted for the username
+
+
+async def failures_after(
+    session: AsyncSession, username: str, remote: str, *, window_start: datetime,
+    user_from: datetime | None = None,
+) -> Failures:  # fmt: skip
+    """Failed logins after `window_start` (not at it), for the username and from the address.
+
+    `user_from` (when a lock ended) leaves out the username's failures from before it.
+    """
+    name = username.strip().lower()
+    user = [LoginAttempt.username == name, LoginAttempt.at > window_start]
+    if user_from is not None:
+        user.append(LoginAttempt.at >= user_from)
+    by_user = select(func.count(), func.max(LoginAttempt.at)).where(*user)
+    by_remote = select(func.count()).where(
+        LoginAttempt.remote == remote[:64], LoginAttempt.at > window_start
     )
-    by_remote = select(func.count()).where(LoginAttempt.remote == remote, LoginAttempt.at >= since)
-    return (
-        int((await session.execute(by_user)).scalar_one()),
-        int((await session.execute(by_remote)).scalar_one()),
-    )
+    count, newest = (await session.execute(by_user)).one()
+    if newest is not None and newest.tzinfo is None:  # an aggregate may skip the column type
+        newest = newest.replace(tzinfo=UTC)
+    return Failures(int(count), int((await session.execute(by_remote)).scalar_one()), newest)
 
 
 async def clear_failures(session: AsyncSession, username: str) -> None:
     await session.execute(
         delete(LoginAttempt).where(LoginAttempt.username == username.strip().lower())
     )
+
+
+def lock(worker: Worker, until: datetime) -> None:
+    """No login (password or code) until then, right or wrong."""
+    worker.locked_until = until
+
+
+def unlock(worker: Worker) -> None:
+    worker.locked_until = None
+
+
+# --- two-step login (TOTP) -------------------------------------------------------------------
+# The column holds "SECRET:STEP": the base32 secret and the last step a code was used for, so
+# a code works once, and a pending login signed with the column value works once too.
+
+
+def totp_secret(worker: Worker) -> str | None:
+    return worker.totp_secret.partition(":")[0] if worker.totp_secret else None
+
+
+def totp_last_step(worker: Worker) -> int:
+    step = (worker.totp_secret or "").partition(":")[2]
+    return int(step) if step.isdigit() else -1
+
+
+def set_totp(worker: Worker, secret: str, used_step: int) -> None:
+    """Turn two-step login on, with the step of the code that confirmed it already used."""
+    worker.totp_secret = f"{secret}:{used_step}"
+
+
+def clear_totp(worker: Worker) -> None:
+    """Two-step login off (a lost phone): the next login asks for the password only."""
+    worker.totp_secret = None
+
+
+async def use_totp_step(session: AsyncSession, worker: Worker, step: int) -> bool:
+    """Mark a step's code used; False if it (or a later one) was used already.
+
+    One UPDATE that only matches the value we read: two logins racing with the same code
+    cannot both win.
+    """
+    old, secret = worker.totp_secret, totp_secret(worker)
+    if old is None or secret is None or step <= totp_last_step(worker):
+        return False
+    new = f"{secret}:{step}"
+    result = await session.execute(
+        update(Worker)
+        .where(Worker.id == worker.id, Worker.totp_secret == old)
+        .values(totp_secret=new)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return False
+    set_committed_value(worker, "totp_secret", new)
+    return True
 
 
 # --- Telegram link codes --------------------------------------------------------------------

@@ -48,6 +48,9 @@ def test_check_config_and_queue_commands(
     assert "no cases waiting" in result.stdout
     result = run_instap("blind-spots", env=env, cwd=tmp_path)
     assert "Places without a partnership" in result.stdout
+    result = run_instap("retention", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 youths would be erased (retention periods in partnerships.toml):" in result.stdout
 
 
 def test_settings_from_env_file_and_environment(tmp_path: Path) -> None:

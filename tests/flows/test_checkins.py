@@ -20,17 +20,10 @@ from flows.model import (
 )
 from flows.pacing import Pacing, QuietHours
 from flows.state import State
-from tests.flows.test_intake import finish, register
+from tests.flows.test_intake import finish, register, registered
 from tests.support.dialog import NOW, Chat
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def registered() -> Chat:
-    chat = Chat()
-    register(chat)
-    finish(chat)
-    return chat
 
 
 # --- the rhythm ----------------------------------------------------------------------------

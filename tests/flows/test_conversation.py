@@ -192,6 +192,6 @@ def test_flows_import_no_io_libraries() -> None:
 
 
 def test_flow_modules_show_their_table() -> None:
-    for name in ("intake.py", "conversation.py", "checkins.py", "pacing.py"):
+    for name in ("intake.py", "conversation.py", "checkins.py", "pacing.py", "privacy.py"):
         doc = ast.get_docstring(ast.parse((Path(ROOT) / "flows" / name).read_text("utf-8")))
         assert doc and "─" in doc

@@ -27,6 +27,14 @@ def finish(chat: Chat) -> str:
     return chat.press("Ja, verstuur")
 
 
+def registered() -> Chat:
+    """Noor from Eisden, registered with WAM!: the chat right after the intake."""
+    chat = Chat()
+    register(chat)
+    finish(chat)
+    return chat
+
+
 def test_a_youth_from_maasmechelen_lands_in_wams_queue() -> None:
     chat = Chat()
     # (youth says, bot answer contains)

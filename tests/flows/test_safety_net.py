@@ -11,7 +11,7 @@ import pytest
 from flows.checkins import CheckinView
 from flows.model import SafetyAlert, TextIn
 from flows.safety import help_line_ids
-from tests.flows.test_intake import finish, register
+from tests.flows.test_intake import registered
 from tests.flows.test_safety import CRISIS, LOOK_ALIKES
 from tests.support.dialog import Chat, directory
 
@@ -23,16 +23,14 @@ def mid_intake(lang: str) -> Chat:
     return chat
 
 
-def registered(lang: str) -> Chat:
-    chat = Chat()
-    register(chat)
-    finish(chat)
+def registered_in(lang: str) -> Chat:
+    chat = registered()
     chat.lang = lang  # as if they switched with /taal afterwards
     return chat
 
 
 def writing_a_check_in_note(lang: str) -> Chat:
-    chat = registered(lang)
+    chat = registered_in(lang)
     chat.checkin = CheckinView(12)
     chat.send_button("ci:12:2")
     chat.checkin = None
@@ -40,7 +38,7 @@ def writing_a_check_in_note(lang: str) -> Chat:
 
 
 def stopped(lang: str) -> Chat:
-    chat = registered(lang)
+    chat = registered_in(lang)
     chat.say("/stop")
     return chat
 
@@ -52,7 +50,7 @@ def never_spoke(lang: str) -> Chat:
 STATES: dict[str, Callable[[str], Chat]] = {
     "first-message": never_spoke,
     "mid-intake": mid_intake,
-    "registered": registered,
+    "registered": registered_in,
     "check-in-note": writing_a_check_in_note,
     "after-stop": stopped,
 }
@@ -85,7 +83,7 @@ def test_every_crisis_phrase_gets_a_help_line_in_the_first_reply(
 
 @pytest.mark.parametrize("case", LOOK_ALIKES, ids=[c["text"] for c in LOOK_ALIKES])
 def test_a_look_alike_gets_no_alarm(case: dict[str, Any]) -> None:
-    chat = registered(case["lang"])
+    chat = registered_in(case["lang"])
     replies = chat.send(TextIn(case["text"]))
     assert not [e for e in chat.effects if isinstance(e, SafetyAlert)]
     assert not any("1813" in r or "112" in r for r in replies)

@@ -277,6 +277,7 @@ PAGE_ATTEMPTS: dict[str, Callable[[World, int], Request]] = {
     "case page": lambda w, b: ("GET", f"/inbox/cases/{b}", None),
     "timeline fragment": lambda w, b: ("GET", f"/inbox/cases/{b}/timeline", None),
     "audit page": lambda w, b: ("GET", f"/inbox/cases/{b}/audit", None),
+    "export the youth's data": lambda w, b: ("GET", f"/inbox/cases/{b}/export", None),
     "claim": lambda w, b: ("POST", f"/inbox/cases/{b}/claim", {}),
     "reply": lambda w, b: ("POST", f"/inbox/cases/{b}/reply", {"text": "Hoi", "ref": "x1"}),
     "note": lambda w, b: ("POST", f"/inbox/cases/{b}/note", {"text": "Notitie"}),
@@ -334,7 +335,7 @@ async def test_pages_hide_the_other_partnership(world: World, attempt: str, acto
         assert status == 303 and "error=" in location
     elif attempt in RESHOWN:
         assert status == 422 and "Kies een collega uit je eigen partnerschap." in text
-    elif actor == "worker" and attempt == "audit page":
+    elif actor == "worker" and attempt in ("audit page", "export the youth's data"):
         assert status == 403
     else:
         assert status == 404

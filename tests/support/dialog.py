@@ -18,6 +18,7 @@ from flows.checkins import CheckinView
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
+from flows.privacy import ConsentView
 from flows.safety import Lexicon
 from flows.state import State
 
@@ -56,6 +57,7 @@ class Chat:
     checkin: CheckinView | None = None  # what the engine would look up for ci: / a typed "3"
     rhythm: str | None = None
     paused_until: datetime | None = None
+    consents: tuple[ConsentView, ...] = ()
 
     def send(self, event: Event) -> list[str]:
         ctx = Context(
@@ -69,6 +71,7 @@ class Chat:
             checkin=self.checkin,
             rhythm=self.rhythm,
             paused_until=self.paused_until,
+            consents=self.consents,
         )
         transition = conversation.step(self.state, event, ctx)
         self.state = transition.state

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from inbox.passwords import hash_password
 from storage import cases, workers, youths
 from storage.clock import utcnow
@@ -46,3 +49,18 @@ async def link_telegram(db: Database, worker_id: int, chat_id: str) -> None:
         worker = await session.get(Worker, worker_id)
         assert worker is not None
         worker.telegram_chat_id = chat_id
+
+
+def form_value(page: str, name: str) -> str:
+    """The value of a named form field in a rendered page (hidden fields, prefilled inputs)."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, f"no field {name!r}"
+    return html.unescape(found.group(1))
+
+
+async def turn_on_totp(db: Database, worker_id: int, secret: str) -> None:
+    """As if the worker set up two-step login with this secret (no code used yet)."""
+    async with db.transaction() as session:
+        worker = await session.get(Worker, worker_id)
+        assert worker is not None
+        workers.set_totp(worker, secret, -1)

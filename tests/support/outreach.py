@@ -50,7 +50,7 @@ class Life:
 
     @classmethod
     async def begin(
-        cls, db: Database, clock: Clock, reach: tuple[str, ...] = ("afternoon",)
+        cls, db: Database, clock: Clock, reach: tuple[str, ...] = ("afternoon",), name: str = "Noor"
     ) -> Life:
         """A registered youth (Noor, WAM!) whose case waits in the queue."""
         world = World(directory(), load_lexicon(), Translator(), BRUSSELS, clock)
@@ -61,24 +61,30 @@ class Life:
         async with db.transaction() as session:
             youth = await youths.get_or_create(session, "web", USER, "nl", clock.now)
             youth.state = {"step": "done"}
-            answers = {"name": "Noor", "age": 19, "municipality": "Maasmechelen",
+            answers = {"name": name, "age": 19, "municipality": "Maasmechelen",
                        "needs": ["work"], "reach": list(reach), "language": "nl"}  # fmt: skip
             case = await cases.open_case(session, youth, "wam", answers, clock.now)
             case.last_youth_message_at = clock.now  # the intake was their last word
             life.youth_id, life.case_id = youth.id, case.id
         return life
 
-    async def send(self, frame: dict[str, Any]) -> list[str]:
-        """The youth sends a web chat frame; returns the bot's answers to it."""
+    async def send(self, frame: dict[str, Any], user: str = USER) -> list[str]:
+        """A youth (Noor, or another web chat user) sends a frame; returns the bot's answers."""
         self.frames += 1
         frame = {"client_id": f"c{self.frames}", **frame}
         before = await self.last_message_id()
         async with self.db.transaction() as session:
-            row = ("web", f"{USER}:c{self.frames}", KEY, {"user_id": USER, "frame": frame})
+            row = (
+                "web",
+                f"{user}:c{self.frames}",
+                f"web:{user}",
+                {"user_id": user, "frame": frame},
+            )
             await inbound.store(session, [row], self.clock.now)
-        while await self.engine.process_next(KEY):
+        while await self.engine.process_next(f"web:{user}"):
             pass
-        self.heard.append(self.clock.now)
+        if user == USER:
+            self.heard.append(self.clock.now)
         return [m.text for m in await self.messages_after(before) if m.author == "bot"]
 
     async def says(self, text: str) -> list[str]:

@@ -1,0 +1,49 @@
+"""/mijngegevens and /vergeetmij over Telegram, through the local Bot API server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.models import Case
+from tests.botapi.server import BotApiServer
+from tests.support.service import make_settings, serving
+from tests.support.telegram import Youth, complete_intake
+from tests.test_privacy import everything
+
+CHAT = 731_904_562  # unlikely to occur by chance in any other value
+
+
+async def test_a_youth_gets_their_data_and_then_has_it_erased(
+    db_url: str, bot_api: BotApiServer, tmp_path: Path
+) -> None:
+    async with serving(make_settings(db_url, tmp_path, bot_api)) as service:
+        noor = Youth(bot_api, CHAT)
+        await complete_intake(noor)
+        await noor.says("Ik heb een vraag over mijn cv", "Bedankt! Ik geef je bericht door")
+
+        summary = await noor.says("/mijngegevens", "Dit bewaren we over jou:")
+        assert "We bewaren dit zolang je begeleiding loopt" in summary
+        await bot_api.wait_until(lambda: "document" in bot_api.bot_messages(CHAT)[-1], timeout=20)
+        document = bot_api.bot_messages(CHAT)[-1]["document"]
+        assert document["file_name"].startswith("mijn-gegevens-")
+        data = json.loads(bot_api.files[document["file_id"]].content)
+        assert data["cases"][0]["answers"]["name"] == "Noor"
+        assert "Ik heb een vraag over mijn cv" in {m["text"] for m in data["messages"]}
+
+        await noor.says("/vergeetmij", "Wil je dat we alles over jou wissen?")
+        await noor.taps("Ja, wis alles", "Oké. Ik wis nu alles wat we over jou bewaren.")
+
+        async def erased() -> bool:
+            await service.privacy.tick()
+            found = await everything(service.db)
+            return str(CHAT) not in found and "Ik heb een vraag over mijn cv" not in found
+
+        await bot_api.wait_until(erased, timeout=30)
+        async with service.db.transaction() as session:
+            case = (await session.execute(select(Case))).scalar_one()
+            assert (case.outcome, case.answers) == ("erased", {})
+        # A new message starts afresh: nothing of before is known.
+        await noor.says("/start", "Hoe mogen we je noemen?")

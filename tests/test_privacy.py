@@ -1,0 +1,217 @@
+"""/mijngegevens holds every stored item; /vergeetmij leaves nothing; retention erases on time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.feed import Feed
+from bot.i18n import Translator
+from bot.privacy import ERASE_WITHIN, Privacy
+from inbox.appointments import Appointments
+from inbox.service import Inbox
+from storage import casework, outbox
+from storage.db import Database
+from storage.models import (
+    Appointment,
+    Base,
+    Case,
+    CaseEvent,
+    CheckIn,
+    Consent,
+    Message,
+    Note,
+    Reminder,
+    SafetyEvent,
+    Worker,
+    Youth,
+)
+from tests.support.clock import Clock
+from tests.support.dialog import directory
+from tests.support.inbox import add_worker, link_telegram
+from tests.support.outreach import USER, Life
+
+NAME = "Noortje Vandersteen"
+SECRETS = ("mijn geheime zin 4711", "notitie over de check-in 9931", "notitie van Sara 5521")
+
+
+async def rich_life(db: Database, clock: Clock, media: Path) -> tuple[Life, Privacy]:
+    """A youth with everything: answers, messages both ways, a note, an appointment with
+    reminders, check-ins with a note, consents, a crisis message and a voice message file."""
+    clock.set_local(date(2026, 11, 30), time(10))
+    life = await Life.begin(db, clock, name=NAME)
+    privacy = Privacy(db, life.engine.world, media, lambda p, c: None)
+    sara = await add_worker(db, "Sara")
+    await link_telegram(db, sara.id, "5001")
+    await life.claim(sara.id)
+    await life.press("checkin:week")
+    await life.says(SECRETS[0])
+    inbox = Inbox(db, directory(), Translator(), Feed(), lambda: None, clock=clock)
+    await inbox.reply(sara, life.case_id, "Dag! Ik ben Sara, je coach.")
+    async with db.transaction() as session:
+        case = await session.get(Case, life.case_id)
+        worker = await session.get(Worker, sara.id)
+        assert case is not None and worker is not None
+        await casework.add_note(session, case, worker, SECRETS[2], clock.now)
+        youth = await session.get(Youth, life.youth_id)
+        assert youth is not None
+        voice = await outbox.add_message(
+            session, youth, direction="in", author="youth", text="[voice]", buttons=None,
+            now=clock.now, delivery="received",
+        )  # fmt: skip
+        voice.media = {"kind": "voice", "state": "stored", "path": "voice-1.ogg"}
+    store_file(media / "voice-1.ogg", b"OggS fake voice of " + NAME.encode())
+    await Appointments(inbox).create(
+        sara, life.case_id, day=date(2026, 12, 10), at=time(14), minutes=60,
+        place="Kantoor WAM!, Maasmechelen", kind="gesprek", note="Neem je id mee",
+    )  # fmt: skip
+    await life.live_until(clock.now + timedelta(days=8))
+    await life.press(f"ci:{await life.open_checkin()}:2")
+    await life.says(SECRETS[1])
+    await life.says("ik wil niet meer leven")
+    return life, privacy
+
+
+def store_file(path: Path, content: bytes) -> None:
+    """As the media fetcher stores a youth's voice message."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
+    """The ids of every row about the youth, table by table."""
+    async with db.transaction() as session:
+
+        async def ids(model: Any, *where: Any) -> set[int]:
+            return set((await session.execute(select(model.id).where(*where))).scalars())
+
+        appointments = await ids(Appointment, Appointment.youth_id == life.youth_id)
+        return {
+            "messages": await ids(Message, Message.youth_id == life.youth_id),
+            "cases": await ids(Case, Case.youth_id == life.youth_id),
+            "notes": await ids(Note, Note.case_id == life.case_id),
+            "events": await ids(CaseEvent, CaseEvent.case_id == life.case_id),
+            "appointments": appointments,
+            "reminders": await ids(Reminder, Reminder.appointment_id.in_(appointments)),
+            "check_ins": await ids(CheckIn, CheckIn.youth_id == life.youth_id),
+            "consents": await ids(Consent, Consent.youth_id == life.youth_id),
+            "safety": await ids(SafetyEvent, SafetyEvent.youth_id == life.youth_id),
+        }
+
+
+def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
+    cases = data["cases"]
+    return {
+        "messages": {m["id"] for m in data["messages"]},
+        "cases": {c["id"] for c in cases},
+        "notes": {n["id"] for c in cases for n in c["notes_by_workers"]},
+        "events": {e["id"] for c in cases for e in c["history"]},
+        "appointments": {a["id"] for a in data["appointments"]},
+        "reminders": {r["id"] for a in data["appointments"] for r in a["reminders"]},
+        "check_ins": {c["id"] for c in data["check_ins"]},
+        "consents": {c["id"] for c in data["consents"]},
+        "safety": {s["id"] for s in data["safety_messages"]},
+    }
+
+
+async def test_mijngegevens_holds_every_stored_item(db: Database, tmp_path: Path) -> None:
+    clock = Clock()
+    life, _ = await rich_life(db, clock, tmp_path / "media")
+    before = await snapshot(db, life)
+    replies = await life.says("/mijngegevens")
+    assert replies[0].startswith("Dit bewaren we over jou:\n📝 je antwoorden van de aanmelding")
+    assert "📅 afspraken: 1" in replies[0]
+    assert "Je coach is Sara." in replies[0]
+    assert "We bewaren dit zolang je begeleiding loopt, en daarna nog 365 dagen." in replies[0]
+    async with db.transaction() as session:
+        stmt = select(Message).where(Message.youth_id == life.youth_id).order_by(Message.id.desc())
+        file = next(m for m in (await session.execute(stmt)).scalars() if m.media)
+    assert file.media is not None and file.media["kind"] == "json"
+    assert file.text == "Alles wat we over jou bewaren, in één bestand."
+    data = json.loads(file.media["content"])
+    got = exported_ids(data)
+    for table, ids in before.items():
+        assert ids <= got[table], f"{table}: missing {ids - got[table]}"
+    assert ids and all(before[t] for t in before), before  # rich: every kind of row exists
+    texts = {m["text"] for m in data["messages"]}
+    assert SECRETS[0] in texts
+    assert "Sara schrijft:\nDag! Ik ben Sara, je coach." in texts
+    assert data["cases"][0]["answers"]["name"] == NAME
+    assert data["cases"][0]["notes_by_workers"][0]["text"] == SECRETS[2]
+    assert [c["note"] for c in data["check_ins"] if c["note"]] == [SECRETS[1]]
+    assert {c["kind"] for c in data["consents"]} >= {"checkins"}
+    assert data["safety_messages"][0]["kind"] == "suicide"
+    assert data["deleted"] == {"on": None, "rule": "open_case"}
+
+
+async def everything(db: Database) -> str:
+    """Every value of every row of every table, as one text to search in."""
+    out: list[str] = []
+    async with db.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in (await session.execute(select(table))).all():
+                out.append(" ".join(json.dumps(v, default=str, ensure_ascii=False) for v in row))
+    return "\n".join(out)
+
+
+async def test_vergeetmij_leaves_nothing_about_the_youth(db: Database, tmp_path: Path) -> None:
+    clock = Clock()
+    media = tmp_path / "media"
+    life, privacy = await rich_life(db, clock, media)
+    found = await everything(db)
+    assert NAME in found and all(s in found for s in SECRETS)  # the search works
+    await life.says("/vergeetmij")
+    final = await life.press(f"forget:yes:{int(clock.now.timestamp() // 60)}")
+    assert final[0].startswith("Oké. Ik wis nu alles wat we over jou bewaren.")
+    # The last message is still on its way: erasing waits for it (at most ERASE_WITHIN).
+    assert await privacy.tick() == 0
+    clock.now += ERASE_WITHIN
+    assert await privacy.tick() == 1
+    found = await everything(db)
+    for needle in (NAME, "Noortje", "Vandersteen", *SECRETS, f'"{USER}"', f"web:{USER}",
+                   "voice-1.ogg", "Neem je id mee", "ik wil niet meer leven"):  # fmt: skip
+        assert needle not in found, needle
+    assert not list(media.iterdir())
+    async with db.transaction() as session:
+        case = await session.get(Case, life.case_id)
+        assert case is not None
+        assert (case.status, case.outcome, case.answers) == ("closed", "erased", {})
+    assert await privacy.tick() == 0  # done once
+
+
+async def test_retention_erases_unfinished_intakes_and_old_closed_cases(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    clock.set_local(date(2026, 1, 5), time(10))
+    life = await Life.begin(db, clock, name="Oud Dossier")
+    async with db.transaction() as session:
+        case = await session.get(Case, life.case_id)
+        assert case is not None
+        case.status, case.outcome, case.closed_at = "closed", "work", clock.now
+    privacy = Privacy(db, life.engine.world, tmp_path / "media", lambda p, c: None)
+    # Another youth starts an intake and leaves it after their name.
+    await life.send({"type": "text", "text": "/start"}, user="halfway")
+    await life.send({"type": "text", "text": "Halverwege Hanne"}, user="halfway")
+    clock.now += timedelta(days=29)
+    assert await privacy.retention(apply=False) == []
+    clock.now += timedelta(days=2)
+    due = await privacy.retention(apply=False)
+    assert [d.rule for d in due] == ["unfinished_intake"]
+    clock.now += timedelta(days=340)
+    due = await privacy.retention(apply=True)
+    assert sorted(d.rule for d in due) == ["closed_case", "unfinished_intake"]
+    found = await everything(db)
+    assert "Halverwege Hanne" not in found and "Oud Dossier" not in found
+    assert await privacy.retention(apply=False) == []
+
+
+def test_retention_periods_come_from_the_partnerships_file() -> None:
+    wam = directory().partnership("wam")
+    assert (wam.retention_unfinished_days, wam.retention_closed_days) == (30, 365)
+    assert replace(wam, retention_closed_days=90).retention_closed_days == 90
