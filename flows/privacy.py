@@ -182,9 +182,7 @@ def export_summary(stored: Stored) -> Reply:
     if stored.checkins:
         parts.append(msg(N_("🙂 check-ins: {count}"), count=stored.checkins))
     if stored.consents:
-        parts.append(
-            msg(N_("✅ keren dat je toestemming gaf of weigerde: {count}"), count=stored.consents)
-        )
+        parts.append(msg(N_("✅ je keuzes over toestemming: {count}"), count=stored.consents))
     if stored.coach:
         parts.append(msg(N_("Je coach is {name}."), name=stored.coach))
     if stored.rule == "open_case":
