@@ -14,7 +14,7 @@ from bot.app import build, serve
 from bot.partnerships_file import PartnershipsFileError, load_directory
 from bot.settings import Settings, SettingsError
 from inbox.accounts import add_account
-from storage import cases, workers
+from storage import cases, casework, workers
 from storage.clock import utcnow
 from storage.db import Database
 
@@ -134,6 +134,16 @@ async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
                     raise ValueError(f"no worker {args.username!r}")
                 await workers.add_token(session, worker, token, args.name, utcnow())
             print(f"bearer token for {args.username} ({args.name}), shown once:\n{token}")
+        elif args.action == "reset-2fa":
+            async with db.transaction() as session:
+                worker = await workers.by_username(session, args.username)
+                if worker is None:
+                    raise ValueError(f"no worker {args.username!r}")
+                workers.clear_totp(worker)
+                await workers.close_all_sessions(session, worker.id)
+                await casework.audit(session, worker.id, "totp_reset", None, utcnow())
+            print(f"two-step login is off for {args.username}; they log in with their password")
+            print("and set it up again under Mijn account. All their sessions were ended.")
     except ValueError as exc:
         print(f"instap: {exc}", file=sys.stderr)
         return 2
@@ -169,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = worker.add_parser("token", help="create an API bearer token for a worker")
     token.add_argument("username")
     token.add_argument("--name", default="api")
+    reset = worker.add_parser(
+        "reset-2fa", help="turn two-step login off for a worker who lost their phone"
+    )
+    reset.add_argument("username")
     args = parser.parse_args(argv)
     try:
         settings = Settings.load()

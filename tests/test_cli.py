@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,24 @@ def test_the_bot_token_never_reaches_the_log() -> None:
 def test_main_rejects_unknown_commands() -> None:
     with pytest.raises(SystemExit):
         main(["fly"])
+
+
+def test_a_worker_who_lost_their_phone_gets_two_step_login_reset(tmp_path: Path) -> None:
+    env = {"PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"), "VAR_DIR": str(tmp_path)}
+    added = run_instap(
+        "worker", "add", "--partnership", "wam", "--username", "jan", "--first-name", "Jan",
+        "--role", "coordinator", env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    db = tmp_path / "instap.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE workers SET totp_secret = 'JBSWY3DPEHPK3PXP:0' WHERE username = 'jan'")
+    result = run_instap("worker", "reset-2fa", "jan", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "two-step login is off for jan" in result.stdout
+    with sqlite3.connect(db) as conn:
+        secret = conn.execute("SELECT totp_secret FROM workers WHERE username = 'jan'").fetchone()
+        audit = conn.execute("SELECT action FROM audit_log").fetchall()
+    assert secret == (None,) and audit == [("totp_reset",)]
+    missing = run_instap("worker", "reset-2fa", "nobody", env=env, cwd=tmp_path)
+    assert missing.returncode == 2 and "no worker 'nobody'" in missing.stderr
