@@ -21,18 +21,15 @@ Wednesday at 14:00 in Brussels, outside the default quiet hours (21-09).
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.common import BRUSSELS, ROOT, Result, lexicon
-from bench.pipeline import POSTGRES_ENV, count, outbox_status, scratch_postgres
+from bench.pipeline import count, on_each_database, outbox_status
 from bot.checkins import CheckIns
 from bot.i18n import Translator
 from bot.partnerships_file import load_directory
@@ -173,17 +170,5 @@ async def bench(url: str, label: str, n: int) -> list[Result]:
         await db.dispose()
 
 
-async def run_async(quick: bool) -> list[Result]:
-    n = QUICK if quick else FULL
-    with tempfile.TemporaryDirectory(prefix="instap-bench-") as folder:
-        path = Path(folder) / "bench.db"
-        results = await bench(f"sqlite+aiosqlite:///{path}", "sqlite", n)
-    postgres = os.environ.get(POSTGRES_ENV)
-    if postgres:
-        async with scratch_postgres(postgres) as url:
-            results += await bench(url, "postgres", n)
-    return results
-
-
 def run(quick: bool = False) -> list[Result]:
-    return asyncio.run(run_async(quick))
+    return asyncio.run(on_each_database(bench, QUICK if quick else FULL))

@@ -29,10 +29,10 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
@@ -275,17 +275,22 @@ async def scratch_postgres(url: str) -> AsyncIterator[str]:
         await admin.dispose()
 
 
-async def run_async(quick: bool) -> list[Result]:
-    load = QUICK if quick else FULL
+L = TypeVar("L")  # what a benchmark is given to do (a count, a Load)
+
+
+async def on_each_database(
+    measure: Callable[[str, str, L], Awaitable[list[Result]]], load: L
+) -> list[Result]:
+    """Run a database benchmark on a scratch SQLite file, and on PostgreSQL when configured."""
     with tempfile.TemporaryDirectory(prefix="instap-bench-") as folder:
         path = Path(folder) / "bench.db"
-        results = await bench(f"sqlite+aiosqlite:///{path}", "sqlite", load)
+        results = await measure(f"sqlite+aiosqlite:///{path}", "sqlite", load)
     postgres = os.environ.get(POSTGRES_ENV)
     if postgres:
         async with scratch_postgres(postgres) as url:
-            results += await bench(url, "postgres", load)
+            results += await measure(url, "postgres", load)
     return results
 
 
 def run(quick: bool = False) -> list[Result]:
-    return asyncio.run(run_async(quick))
+    return asyncio.run(on_each_database(bench, QUICK if quick else FULL))

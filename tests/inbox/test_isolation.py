@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 
 from bot.pages import Pages
 from inbox import auth
@@ -28,11 +27,12 @@ from inbox.openapi import MAX_ID, OPERATIONS
 from inbox.passwords import hash_password
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import Base, Case, CheckIn, Message
+from storage.models import Case, CheckIn, Message
 from storage.workers import WorkerView
 from tests.inbox.test_api import PROBLEM, Api, make_inbox
 from tests.support import inbox as support_inbox
 from tests.support.inbox import PASSWORD, add_case, add_worker
+from tests.support.rows import every_row
 
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = MAX_ID  # a valid id that no row has
@@ -152,16 +152,6 @@ async def world(db: Database, tmp_path: Path) -> AsyncIterator[World]:
         )  # fmt: skip
 
 
-async def snapshot(db: Database) -> dict[str, list[str]]:
-    """Every row of every table, to show an attempt changed nothing."""
-    tables: dict[str, list[str]] = {}
-    async with db.transaction() as session:
-        for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(select(table))).all()
-            tables[table.name] = sorted(repr(tuple(row)) for row in rows)
-    return tables
-
-
 def without_views(tables: dict[str, list[str]]) -> dict[str, list[str]]:
     return {**tables, "audit_log": [r for r in tables["audit_log"] if "'view_case'" not in r]}
 
@@ -220,10 +210,10 @@ async def test_api_hides_the_other_partnership(world: World, attempt: str, actor
     target = TARGETS.get(attempt, lambda w: w.b_case)(world)
     _, make = API_ATTEMPTS[attempt]
     await world.api.token(worker)  # made before the snapshot
-    before = await snapshot(world.api.db)
+    before = await every_row(world.api.db)
     method, path, body = make(world, target)
     reply = await world.api.call(method, path, worker, json_body=body)
-    assert await snapshot(world.api.db) == before, "something changed"
+    assert await every_row(world.api.db) == before, "something changed"
     method, path, body = make(world, MISSING)
     missing = await world.api.call(method, path, worker, json_body=body)
     assert (reply.status, reply.body) == (missing.status, missing.body), "B's id is told apart"
@@ -322,9 +312,9 @@ async def test_pages_hide_the_other_partnership(world: World, attempt: str, acto
         ) as response:
             return response.status, response.headers.get("Location", ""), await response.text()
 
-    before = await snapshot(world.api.db)
+    before = await every_row(world.api.db)
     status, location, text = await attempt_with(target)
-    after = await snapshot(world.api.db)
+    after = await every_row(world.api.db)
     if attempt in RESHOWN:  # showing my own case A again is logged as a view of A: that only
         before, after = without_views(before), without_views(after)
     assert after == before, "something changed"

@@ -39,11 +39,12 @@ from inbox.openapi import BODIES, OPERATIONS
 from inbox.passwords import hash_password
 from storage import cases, inbound, workers, youths
 from storage.clock import utcnow
-from storage.models import Appointment, Base, Case, Message, Note, Worker
+from storage.models import Appointment, Case, Message, Note, Worker
 from storage.workers import WorkerView
 from tests.botapi.server import BotApiServer
 from tests.support import inbox as support_inbox
 from tests.support.inbox import PASSWORD, add_case, add_worker
+from tests.support.rows import every_row
 from tests.support.service import make_settings, serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,16 +167,6 @@ async def site(db_url: str, tmp_path: Path) -> AsyncIterator[Site]:
         )  # fmt: skip
 
 
-async def snapshot(db: Any) -> dict[str, list[str]]:
-    """Every row of every table, to show an attempt changed nothing."""
-    tables: dict[str, list[str]] = {}
-    async with db.transaction() as session:
-        for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(select(table))).all()
-            tables[table.name] = sorted(repr(tuple(row)) for row in rows)
-    return tables
-
-
 async def rows(db: Any, model: type) -> list[Any]:
     async with db.transaction() as session:
         return list((await session.execute(select(model).order_by(model.id))).scalars())
@@ -290,7 +281,7 @@ async def test_a_10_mb_form_or_api_body_is_refused_and_nothing_is_stored(site: S
     cookie, csrf = await site.session(site.sara)
     bearer = await site.bearer(site.sara)
     await site.bearer(site.anna)
-    before = await snapshot(site.db)
+    before = await every_row(site.db)
     reply = f"/inbox/cases/{site.case}/reply"
     big = "x" * BIG
     attempts: list[tuple[str, dict[str, str], dict[str, str]]] = [
@@ -315,7 +306,7 @@ async def test_a_10_mb_form_or_api_body_is_refused_and_nothing_is_stored(site: S
         ) as response:
             assert response.status == 413 and response.content_type == "application/problem+json"
             assert "64 KiB" in (await response.json())["detail"]
-    assert await snapshot(site.db) == before, "something was stored"
+    assert await every_row(site.db) == before, "something was stored"
     await site.alive()
     status, _ = await site.post(reply, {"csrf": csrf, "ref": "small", "text": "Hoi Noor"}, cookie)
     assert status == 303
@@ -330,7 +321,7 @@ def urlencoded(form: dict[str, str], headers: dict[str, str]) -> tuple[Any, dict
 
 
 async def test_a_10_mb_web_chat_frame_closes_that_socket_only(site: Site) -> None:
-    before = await snapshot(site.db)
+    before = await every_row(site.db)
     async with site.http.ws_connect(f"{site.base}/chat/ws") as ws:
         await ws.send_json({"type": "hello", "token": TOKEN})
         assert (await ws.receive_json())["type"] == "ready"
@@ -342,7 +333,7 @@ async def test_a_10_mb_web_chat_frame_closes_that_socket_only(site: Site) -> Non
             assert answer.data == WSCloseCode.MESSAGE_TOO_BIG, answer
         else:
             assert answer.type in (WSMsgType.CLOSED, WSMsgType.ERROR), answer
-    assert await snapshot(site.db) == before, "something was stored"
+    assert await every_row(site.db) == before, "something was stored"
     async with site.http.ws_connect(f"{site.base}/chat/ws") as ws:  # the next one just works
         await ws.send_json({"type": "hello", "token": TOKEN})
         assert (await ws.receive_json())["type"] == "ready"
@@ -455,7 +446,7 @@ async def test_every_form_refuses_a_missing_or_wrong_csrf_token(site: Site) -> N
     for name, form in FORMS.items():
         path, data = form(site)
         cookie, csrf = await site.session(site.anna)  # a new session: logout ends one
-        before = await snapshot(site.db)
+        before = await every_row(site.db)
         attempts = {
             "no token": (path, data, cookie),
             "a wrong token": (path, {**data, "csrf": csrf[:-2] + "xx"}, cookie),
@@ -467,7 +458,7 @@ async def test_every_form_refuses_a_missing_or_wrong_csrf_token(site: Site) -> N
         for what, (url, form_data, headers) in attempts.items():
             status, text = await site.post(url, form_data, headers)
             assert status == 403 and REFUSED in text, (name, what, status)
-        assert await snapshot(site.db) == before, f"{name}: something changed"
+        assert await every_row(site.db) == before, f"{name}: something changed"
         # The same form with the session's own token goes through (so the 403 was the token).
         status, text = await site.post(path, {**data, "csrf": csrf}, cookie)
         assert status < 500 and REFUSED not in text, (name, status, text[:300])
