@@ -19,6 +19,7 @@ from flows import conversation
 from flows.appointments import AppointmentView
 from flows.checkins import LOW, CheckinView
 from flows.context import Context
+from flows.intake import add_workdays
 from flows.model import (
     N_,
     AppointmentAnswer,
@@ -140,7 +141,7 @@ class Engine:
                 session, incoming.channel, incoming.user_id, language_of(incoming.lang_hint), now
             )
             state = State.from_json(youth.state)
-            handler, back_at = await self.who_answers(session, youth, state, now)
+            handler, back_at, answer_by = await self.who_answers(session, youth, state, now)
             appointment = await self.appointment_for(session, youth, state, incoming)
             ctx = Context(
                 now=now.astimezone(self.world.timezone),
@@ -150,6 +151,7 @@ class Engine:
                 channel="web" if incoming.channel == "web" else "telegram",
                 handler=handler,
                 back_at=back_at,
+                answer_by=answer_by,
                 appointment=appointment,
                 upcoming=await self.upcoming(session, youth, incoming, now),
                 reminders_on=youth.reminders,
@@ -257,17 +259,22 @@ class Engine:
 
     async def who_answers(
         self, session: AsyncSession, youth: Youth, state: State, now: datetime
-    ) -> tuple[str | None, datetime | None]:
-        """After the intake: the worker who answers now, and when they are back if away."""
+    ) -> tuple[str | None, datetime | None, date | None]:
+        """After the intake: who answers now, when they are back if away, or the promised day."""
         if state.step != "done":
-            return None, None
+            return None, None, None
         case = await casework.case_of_youth(session, youth.id)
-        worker = await casework.answering_worker(session, case) if case else None
-        if case is None or worker is None:
-            return None, None
+        if case is None:
+            return None, None, None
+        partnership = self.world.directory.partnership(case.partnership_id)
+        worker = await casework.answering_worker(session, case)
+        if worker is None:  # still waiting for a coach: the day promised when it came in
+            since = await casework.waiting_since(session, case)
+            day = since.astimezone(self.world.timezone).date()
+            return None, None, add_workdays(day, partnership.first_response_workdays)
         local = now.astimezone(self.world.timezone)
-        back = self.world.directory.partnership(case.partnership_id).next_opening(local)
-        return worker.first_name, None if back == local else back
+        back = partnership.next_opening(local)
+        return worker.first_name, None if back == local else back, None
 
     async def record_incoming(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime

@@ -335,6 +335,8 @@ def parse_partnership(row: Table, help_lines: Mapping[str, HelpLine]) -> Partner
         first_response_workdays=row.integer("first_response_workdays", 0, MAX_WORKDAYS),
         working_hours=parse_working_hours(row),
         locations=tuple(parse_location(t) for t in row.tables("locations", required=False)),
+        phone=row.optional_text("phone"),
+        email=row.optional_text("email"),
         reminders_minutes_before=parse_reminders(row),
         help_line_ids=tuple(row.items("help_line_ids", help_line_id, required=False)),
         is_fallback=is_fallback,

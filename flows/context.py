@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from flows.directory import Directory
@@ -28,6 +28,9 @@ class Context:
     # the case waits in the queue) and, outside working hours, when the team is back.
     handler: str | None = None
     back_at: datetime | None = None
+    # While the case waits for a coach: the day the youth was promised an answer by (None:
+    # count the partnership's first-response working days from today).
+    answer_by: date | None = None
     # The appointment a pressed appt… button (or, while state.appt_change is set, a typed
     # text) refers to: the engine looks it up; None when it no longer exists.
     appointment: AppointmentView | None = None

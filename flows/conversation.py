@@ -373,11 +373,14 @@ def ordinary(state: State, event: Event, ctx: Context) -> Transition:
 
 SPOKEN = ("voice", "audio", "video_note")
 BURST = timedelta(hours=2)  # one automatic answer per burst of messages
+STATUS_PAUSE = timedelta(hours=12)  # while waiting: the status note again the next day at most
 
 
 def after_intake(state: State, event: Event, ctx: Context) -> Transition:
     """A registered youth writes: it is on their timeline for the coach.
 
+    While the case waits for a coach, the youth hears honestly where they stand (who
+    answers, by when, where to go if it cannot wait): once per burst, again after a pause.
     While a worker handles the case the bot stays quiet (the worker answers), except for
     one honest automatic answer per burst outside working hours.
     """
@@ -391,12 +394,39 @@ def after_intake(state: State, event: Event, ctx: Context) -> Transition:
     if score is not None and ctx.checkin is not None:
         return checkins.on_score(state, ctx.checkin, score)
     last = datetime.fromisoformat(state.auto_reply_at) if state.auto_reply_at else None
-    if last is not None and ctx.now - last < BURST:
+    pause = STATUS_PAUSE if ctx.handler is None else BURST
+    if last is not None and ctx.now - last < pause:
         return Transition(state)
     if ctx.handler is None:
-        answer = msg(N_("Bedankt! Ik geef je bericht door aan je coach."))
+        answer: tuple[Msg, ...] = waiting_note(state, ctx)
     elif ctx.back_at is None:
         return Transition(state)  # the worker is at work and answers themselves
     else:
-        answer = msg(N_("{name} leest dit {when}."), name=ctx.handler, when=ctx.back_at)
-    return Transition(replace(state, auto_reply_at=ctx.now.isoformat()), (say(answer),))
+        answer = (msg(N_("{name} leest dit {when}."), name=ctx.handler, when=ctx.back_at),)
+    return Transition(replace(state, auto_reply_at=ctx.now.isoformat()), (say(*answer),))
+
+
+URGENT_LINE = "106"  # talk to someone now, day and night
+
+
+def waiting_note(state: State, ctx: Context) -> tuple[Msg, ...]:
+    """Where a youth stands while no coach has their case yet: who, by when, and if it is urgent."""
+    partnership = partnership_of(state, ctx)
+    by = ctx.answer_by or intake.add_workdays(ctx.now.date(), partnership.first_response_workdays)
+    if ctx.now.date() <= by:
+        when = msg(
+            N_("Een coach van {partnership} antwoordt je ten laatste op {day}."),
+            partnership=partnership.short_name,
+            day=by,
+        )
+    else:
+        when = msg(
+            N_("Het duurt langer dan we beloofden. Sorry! Een coach van {partnership} antwoordt zo snel als het kan."),
+            partnership=partnership.short_name,
+        )  # fmt: skip
+    return (
+        msg(N_("Bedankt! Ik geef je bericht door aan je coach.")),
+        when,
+        msg(N_("Kan het niet wachten? Praat dan nu met iemand:")),
+        *help_line_parts((URGENT_LINE,), ctx),
+    )

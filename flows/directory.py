@@ -72,6 +72,8 @@ class Partnership:
     first_response_workdays: int
     working_hours: Mapping[int, tuple[time, time]]
     locations: tuple[Location, ...] = ()
+    phone: str | None = None  # to call the partnership yourself
+    email: str | None = None
     reminders_minutes_before: tuple[int, ...] = DEFAULT_REMINDERS
     help_line_ids: tuple[str, ...] = ()
     is_fallback: bool = False

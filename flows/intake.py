@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from flows.contact import self_contact_parts
 from flows.context import Context
 from flows.directory import Partnership, PlaceMatch
 from flows.help import help_line_parts
@@ -577,6 +578,7 @@ def on_consent(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transiti
 
 
 def declined(state: State, ctx: Context) -> Transition:
+    """No consent: nothing is kept and nobody will call; how to get in touch yourself."""
     partnership = partnership_of(state, ctx)
     return Transition(
         state.answer(consent=False).at("ended"),
@@ -585,11 +587,8 @@ def declined(state: State, ctx: Context) -> Transition:
             CountSignpost("no_consent"),
             say(
                 msg(N_("Oké, dat is jouw keuze. Zonder jouw ja bewaren we niets.")),
-                msg(
-                    N_("Je kunt wel zelf contact opnemen met {partnership}:"),
-                    partnership=partnership.short_name,
-                ),
-                *contact_parts(partnership, ctx),
+                msg(N_("Er belt dus ook niemand je op.")),
+                *self_contact_parts(partnership, ctx),
                 msg(N_("Wil je gewoon even praten? Dat kan altijd, gratis en anoniem:")),
                 *help_line_parts(("106",), ctx),
                 msg(N_("Verander je van gedacht? Typ dan /start.")),

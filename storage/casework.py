@@ -345,6 +345,15 @@ async def case_of_youth(session: AsyncSession, youth_id: int) -> Case | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def waiting_since(session: AsyncSession, case: Case) -> datetime:
+    """Since when the case waits for a first answer: it came in, or it was last reopened."""
+    stmt = select(func.max(CaseEvent.created_at)).where(
+        CaseEvent.case_id == case.id, CaseEvent.kind == "reopened"
+    )
+    reopened = (await session.execute(stmt)).scalar_one_or_none()
+    return reopened or case.created_at
+
+
 async def answering_worker(session: AsyncSession, case: Case) -> Worker | None:
     """Who answers the youth now: the worker, or their cover while they are absent."""
     if case.worker_id is None:

@@ -334,7 +334,7 @@ def test_does_not_suit_asks_a_day_part_and_why() -> None:
     ]
     assert chat.state.appt_change == 0 and chat.state.appt_dayparts == ()
     # The next message is an ordinary one for the coach again.
-    assert chat.say("Tot later!") == "Bedankt! Ik geef je bericht door aan je coach."
+    assert chat.say("Tot later!").startswith("Bedankt! Ik geef je bericht door aan je coach.")
 
 
 def test_does_not_suit_and_skip_why() -> None:

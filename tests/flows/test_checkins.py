@@ -96,7 +96,7 @@ def test_a_good_answer_then_a_note_for_the_coach() -> None:
     assert chat.of_type(CheckinNote) == [CheckinNote(12, "Ik heb een sollicitatie gehad!")]
     assert chat.state.checkin_note == 0
     # The next message is an ordinary one for the coach again, not a note.
-    assert chat.say("En nog iets") == "Bedankt! Ik geef je bericht door aan je coach."
+    assert chat.say("En nog iets").startswith("Bedankt! Ik geef je bericht door aan je coach.")
     assert len(chat.of_type(CheckinNote)) == 1
 
 
@@ -138,7 +138,7 @@ def test_other_texts_are_no_score(typed: str) -> None:
 
 def test_a_typed_number_without_an_open_check_in_is_a_message_for_the_coach() -> None:
     chat = registered()
-    assert chat.say("3") == "Bedankt! Ik geef je bericht door aan je coach."
+    assert chat.say("3").startswith("Bedankt! Ik geef je bericht door aan je coach.")
     assert not chat.of_type(CheckinAnswer)
 
 
@@ -236,7 +236,7 @@ def test_stop_ends_automated_messages_but_the_youth_can_still_write() -> None:
     chat = registered()
     chat.say("/stop")
     assert chat.of_type(SetStopped) == [SetStopped(True)]
-    assert chat.say("Ik heb toch een vraag") == "Bedankt! Ik geef je bericht door aan je coach."
+    assert chat.say("Ik heb toch een vraag").startswith("Bedankt! Ik geef je bericht door aan je coach.")
     chat.say("/start")
     assert chat.of_type(SetStopped) == [SetStopped(True), SetStopped(False)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -53,20 +53,23 @@ class Chat:
     last: list[Rendered] = field(default_factory=list)
     handler: str | None = None
     back_at: datetime | None = None
+    answer_by: date | None = None  # the day promised while the case waits for a coach
     appointment: AppointmentView | None = None  # what the engine would look up for appt…
     checkin: CheckinView | None = None  # what the engine would look up for ci: / a typed "3"
     rhythm: str | None = None
     paused_until: datetime | None = None
     consents: tuple[ConsentView, ...] = ()
+    places: Directory | None = None  # another partnerships file than the real one
 
     def send(self, event: Event) -> list[str]:
         ctx = Context(
             now=self.now,
             lang=self.lang,
-            directory=directory(),
+            directory=self.places or directory(),
             lexicon=lexicon(),
             handler=self.handler,
             back_at=self.back_at,
+            answer_by=self.answer_by,
             appointment=self.appointment,
             checkin=self.checkin,
             rhythm=self.rhythm,
