@@ -13,7 +13,7 @@ from bot.i18n import language_of
 from bot.incoming import Incoming, decode
 from bot.privacy import EXPORT_CAPTION, export_for
 from bot.replies import send_file, send_reply
-from bot.signals import PAUSED, STOPPED, Signals
+from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from bot.world import World
 from flows import conversation
 from flows.appointments import AppointmentView
@@ -297,6 +297,9 @@ class Engine:
                 self.touched.append((case.partnership_id, case.id))
                 if case.flag == "uit_beeld":  # back in view
                     await casework.set_flag(session, case, None, None, now)
+                if case.flag == "terug" and case.flagged_at == now:  # reopened just now
+                    await self.signals.tell(session, case, RETURNING, now)
+                    return
                 worker = await casework.answering_worker(session, case)
                 if worker is not None and case.unread == 1:  # the first unread: one ping
                     name = str((case.answers or {}).get("name") or "?")

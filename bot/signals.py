@@ -1,4 +1,5 @@
-"""Signals to workers: a case turns urgent, needs "aandacht", drifts "uit beeld", pauses, stops.
+"""Signals to workers: a case turns urgent, needs "aandacht", drifts "uit beeld", comes back
+after closing ("terug"), pauses, stops.
 
 Each signal changes the case (a flag and a timeline event) and sends a content-free note to
 the Telegram of whoever should know: the case's worker, or the coordinators when nobody has
@@ -22,6 +23,9 @@ URGENT = N_("Dringend: {name} stuurde een bericht dat op een crisis wijst. Open 
 LOW_SCORE = N_("{name} gaf een lage score bij de check-in. Open de inbox.")
 OUT_OF_VIEW = N_("{name} is uit beeld: al een tijd geen bericht. Open de inbox.")
 PAUSED = N_("{name} nam pauze tot {day}: geen automatische berichten tot dan.")
+RETURNING = N_(
+    "{name} komt terug: de begeleiding was afgesloten en er is een nieuw bericht. Open de inbox."
+)
 STOPPED = N_("{name} koos /stop: geen automatische berichten meer. Schrijven kan nog.")
 
 

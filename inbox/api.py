@@ -217,7 +217,10 @@ class InboxApi:
         await self.inbox.assign(call.worker, call.case_id, int(call.body["worker_id"]))
 
     async def clear_signal(self, call: Call) -> JSON:
-        await self.inbox.clear_signal(call.worker, call.case_id, call.body["clear"])
+        body = call.body
+        await self.inbox.clear_signal(
+            call.worker, call.case_id, body["clear"], body.get("note") or ""
+        )
 
     async def set_checkins(self, call: Call) -> JSON:
         body = call.body

@@ -93,7 +93,7 @@ DATE_TIME: Schema = {"type": "string", "format": "date-time"}
 NULLABLE_DATE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 TEXT: Schema = {"type": "string"}
 STRINGS: Schema = array(TEXT)
-PROMISES = ("on_time", "almost_late", "late")
+PROMISES = ("on_time", "almost_late", "late", "urgent_hour", "urgent_late")
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 KIND_KEYS = tuple(key for key, _ in KINDS)
@@ -152,7 +152,8 @@ COMPONENTS: dict[str, Schema] = {
             "flag": {
                 "type": ["string", "null"],
                 "enum": [*FLAGS, None],
-                "description": "aandacht: a low check-in; uit_beeld: no word for a long time.",
+                "description": "aandacht: a low check-in; uit_beeld: no word for a long time; "
+                "terug: the youth wrote again after the case was closed (it reopened).",
             },
             "paused_until": {
                 **NULLABLE_DATE_TIME,
@@ -205,7 +206,8 @@ COMPONENTS: dict[str, Schema] = {
             "promise": {
                 "type": "string",
                 "enum": list(PROMISES),
-                "description": "Waiting time against the first-response promise.",
+                "description": "Waiting time against the first-response promise; urgent_hour / "
+                "urgent_late: a crisis case, answered within the hour (of working time).",
             },
             "deadline": DATE_TIME,
         }
@@ -377,8 +379,13 @@ BODIES: dict[str, Schema] = {
         {
             "clear": string(
                 8, enum=SIGNALS, description="urgent: followed up (opgevolgd); flag: seen (gezien)."
-            )
-        }
+            ),
+            "note": string(
+                500,
+                description="What was done; needed to clear 'urgent', kept on the timeline.",
+            ),
+        },
+        required=("clear",),
     ),
     "SetCheckins": obj(
         {

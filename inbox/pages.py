@@ -65,6 +65,8 @@ PROMISE_LABELS = {
     "on_time": N_("op tijd"),
     "almost_late": N_("bijna te laat"),
     "late": N_("te laat"),
+    "urgent_hour": N_("binnen het uur"),
+    "urgent_late": N_("het uur is voorbij"),
 }
 ROLE_LABELS = {
     "worker": N_("trajectgezel"),
@@ -101,7 +103,7 @@ ACTION_LABELS = {
     "erased_request": N_("alles gewist op verzoek van de jongere"),
     "erased_retention": N_("alles gewist: bewaartermijn voorbij"),
 }
-FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld")}
+FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld"), "terug": N_("komt terug")}
 RHYTHM_EVENTS = {
     "week": N_("Check-ins: elke week"),
     "2weeks": N_("Check-ins: om de twee weken"),
@@ -781,7 +783,8 @@ class InboxPages:
 
         async def clear(worker: WorkerView, case_id: int) -> str:
             signal = str(form.get("clear", ""))
-            if not await self.inbox.clear_signal(worker, case_id, signal):
+            note = str(form.get("note", ""))[:2000]
+            if not await self.inbox.clear_signal(worker, case_id, signal, note):
                 return gettext(OK_NOTHING_TO_CLEAR)
             return gettext(CLEARED[signal])
 

@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 MAX_REPLY = 4000  # Telegram allows 4,096 characters; the name line takes some
 MAX_NOTE = 10_000
-Promise = Literal["on_time", "almost_late", "late"]
+Promise = Literal["on_time", "almost_late", "late", "urgent_hour", "urgent_late"]
+URGENT_WITHIN = timedelta(hours=1)  # a crisis: answered within the hour of working time
 
 HANDOVER = N_("{new} neemt het nu over van {old}. Je kunt gewoon hier blijven schrijven.")
 COVER = N_("{old} is even afwezig. {new} leest en antwoordt intussen.")
@@ -52,6 +53,8 @@ LINK_CODE_TTL = timedelta(minutes=15)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 LOW_WINDOW = timedelta(days=7)  # "wie zit laag deze week"
 SIGNALS = ("urgent", "flag")  # what a worker can clear on a case
+MAX_FOLLOW_UP = 500  # "Opgevolgd": a short note of what was done
+NEED_FOLLOW_UP = "Schrijf kort wat je deed (bijvoorbeeld: gebeld, ze is veilig bij haar zus)."
 RHYTHM_KEYS = tuple(key for key, _ in RHYTHMS)
 BAD_SIGNAL = "Kies wat je wilt weghalen: 'dringend' of de markering."
 BAD_RHYTHM = (
@@ -66,11 +69,22 @@ SAME_QUIET = "De stille uren beginnen en eindigen op hetzelfde uur. Kies twee ve
 
 
 @dataclass(frozen=True)
+class UrgentPromise:
+    """A crisis case: answered within the hour; outside working hours the coordinators are
+    told at once and the hour starts when the team is back."""
+
+    deadline: datetime
+    after_hours: bool
+    late: bool
+
+
+@dataclass(frozen=True)
 class QueuedCase:
     case: CaseSummary
     waiting_since: datetime
     promise: Promise
     deadline: datetime
+    returning: bool = False  # wrote again after the case was closed
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,7 @@ class QueueView:
     mine: list[CaseSummary]  # urgent ones first
     team: list[CaseSummary]  # coordinators: every open case of the partnership
     low: list[LowScore] = field(default_factory=list)  # mine; coordinators: the partnership's
+    urgent: dict[int, UrgentPromise] = field(default_factory=dict)  # by case id
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,7 @@ class CaseView:
     answering: WorkerView | None
     promise: Promise | None
     checkins: CheckinsView | None = None
+    urgent: UrgentPromise | None = None
 
 
 def storable(text: str) -> str:
@@ -185,6 +201,25 @@ class Inbox:
             return "almost_late", deadline
         return "on_time", deadline
 
+    def urgent_promise(
+        self, partnership: Partnership, since: datetime, now: datetime
+    ) -> UrgentPromise:
+        """Within the hour in working hours; outside them, within the hour after opening."""
+        local = since.astimezone(self.translator.tz)
+        opening = partnership.next_opening(local) or local
+        deadline = opening + URGENT_WITHIN
+        return UrgentPromise(deadline, after_hours=opening != local, late=now > deadline)
+
+    async def urgent_promises(
+        self,
+        session: AsyncSession,
+        partnership: Partnership,
+        cases: list[CaseSummary],
+        now: datetime,
+    ) -> dict[int, UrgentPromise]:
+        since = await casework.urgent_since(session, [c.id for c in cases if c.urgent])
+        return {case_id: self.urgent_promise(partnership, at, now) for case_id, at in since.items()}
+
     # --- reading ----------------------------------------------------------------------------
 
     async def queue(self, worker: WorkerView) -> QueueView:
@@ -204,12 +239,20 @@ class Inbox:
                 else []
             )
             low = await self.low_scores(session, worker, mine_ids, now)
+            returned = await casework.returned_at(session, [c.id for c in waiting])
+            urgent = await self.urgent_promises(session, partnership, [*waiting, *mine, *team], now)
             await casework.audit(session, worker.id, "view_queue", None, now)
         queued = []
         for case in waiting:
-            state, deadline = self.promise(partnership, case.created_at, now)
-            queued.append(QueuedCase(case, case.created_at, state, deadline))
-        return QueueView(queued, mine, team, low)
+            since = returned.get(case.id) or case.created_at
+            state, deadline = self.promise(partnership, since, now)
+            if case.id in urgent:
+                crisis = urgent[case.id]
+                state, deadline = ("urgent_late" if crisis.late else "urgent_hour"), crisis.deadline
+            queued.append(QueuedCase(case, since, state, deadline, returning=case.flag == "terug"))
+        queued.sort(key=lambda q: not q.case.urgent)  # stable: otherwise oldest first
+        team.sort(key=lambda c: not c.urgent)
+        return QueueView(queued, mine, team, low, urgent)
 
     async def low_scores(
         self, session: AsyncSession, worker: WorkerView, mine_ids: list[int], now: datetime
@@ -243,7 +286,9 @@ class Inbox:
             youth = await session.get(Youth, case.youth_id)
             assert youth is not None
             answers = await checkins.answers(session, youth.id)
-        partnership = self.partnership(worker)
+            partnership = self.partnership(worker)
+            since = await casework.waiting_since(session, case)
+            crisis = await self.urgent_promises(session, partnership, [summary], now)
         checkins_view = CheckinsView(
             rhythm=youth.checkin_rhythm,
             quiet_hours=youth.quiet_hours,
@@ -252,9 +297,10 @@ class Inbox:
         )
         candidates = [candidate(w, load.get(w.id, 0)) for w in team]
         waiting = WaitingCase(case.id, case.created_at, summary.language, summary.municipality)
-        promise = (
-            self.promise(partnership, case.created_at, now)[0] if case.status == "waiting" else None
-        )
+        promise = self.promise(partnership, since, now)[0] if case.status == "waiting" else None
+        urgent = crisis.get(case.id)
+        if urgent is not None and case.status == "waiting":
+            promise = "urgent_late" if urgent.late else "urgent_hour"
         return CaseView(
             case=summary,
             answers=dict(case.answers),
@@ -265,6 +311,7 @@ class Inbox:
             answering=workers.view(answering) if answering else None,
             promise=promise,
             checkins=checkins_view,
+            urgent=urgent,
         )
 
     async def covering(self, session: AsyncSession, worker: WorkerView, case: Case) -> bool:
@@ -443,17 +490,25 @@ class Inbox:
         self.changed(worker.partnership_id, case_id)
         await self.auto_assign(worker.partnership_id)
 
-    async def clear_signal(self, worker: WorkerView, case_id: int, signal: str) -> bool:
-        """The worker followed up: take away "dringend" or the flag. False: nothing to clear."""
+    async def clear_signal(
+        self, worker: WorkerView, case_id: int, signal: str, note: str = ""
+    ) -> bool:
+        """The worker followed up: take away "dringend" (saying in `note` what they did) or
+        the flag. False: nothing to clear."""
         if signal not in SIGNALS:
             raise Invalid(BAD_SIGNAL)
+        note = storable(" ".join(note.split()))
+        if len(note) > MAX_FOLLOW_UP:
+            raise Invalid(f"Houd het kort: hooguit {MAX_FOLLOW_UP} tekens.")
         now = self.clock()
         async with self.db.transaction() as session:
             case = await self.own_case(session, worker, case_id)
             await self.may_act(session, worker, case)
             me = await self.acting(session, worker)
             if signal == "urgent":
-                changed = await casework.set_urgent(session, case, False, me, now)
+                if case.urgent and not note:
+                    raise Invalid(NEED_FOLLOW_UP)
+                changed = await casework.set_urgent(session, case, False, me, now, note)
             else:
                 changed = await casework.set_flag(session, case, None, me, now)
             if changed:

@@ -37,7 +37,7 @@ class CaseSummary:
     urgent: bool
     created_at: datetime
     last_youth_message_at: datetime | None
-    flag: str | None = None  # aandacht | uit_beeld
+    flag: str | None = None  # aandacht | uit_beeld | terug
     paused_until: datetime | None = None  # the youth's /pauze (may lie in the past)
     stopped: bool = False  # the youth chose /stop: no automated messages
     unreachable: bool = False  # the youth blocked the bot
@@ -220,13 +220,13 @@ async def set_status(
     await add_event(session, case.id, by.id, "status", {"status": status, "outcome": outcome}, now)
 
 
-FLAGS = ("aandacht", "uit_beeld")
+FLAGS = ("aandacht", "uit_beeld", "terug")  # terug: wrote again after the case was closed
 
 
 async def set_flag(
     session: AsyncSession, case: Case, flag: str | None, by: Worker | None, now: datetime
 ) -> bool:
-    """Flag a case "aandacht" or "uit beeld" (None clears it); False when nothing changed."""
+    """Flag a case "aandacht", "uit beeld" or "terug" (None clears it); False: nothing changed."""
     if flag is not None and flag not in FLAGS:
         raise ValueError(f"unknown flag {flag!r}")
     if case.flag == flag:
@@ -238,14 +238,37 @@ async def set_flag(
 
 
 async def set_urgent(
-    session: AsyncSession, case: Case, urgent: bool, by: Worker | None, now: datetime
+    session: AsyncSession,
+    case: Case,
+    urgent: bool,
+    by: Worker | None,
+    now: datetime,
+    note: str = "",
 ) -> bool:
-    """A crisis message makes a case urgent; a worker who followed it up clears it."""
+    """A crisis message makes a case urgent; a worker who followed it up clears it, saying what
+    they did (`note`, kept on the timeline)."""
     if case.urgent == urgent:
         return False
     case.urgent, case.updated_at = urgent, now
-    await add_event(session, case.id, by.id if by else None, "urgent", {"urgent": urgent}, now)
+    data: dict[str, Any] = {"urgent": urgent, "note": note} if note else {"urgent": urgent}
+    await add_event(session, case.id, by.id if by else None, "urgent", data, now)
     return True
+
+
+async def urgent_since(session: AsyncSession, case_ids: list[int]) -> dict[int, datetime]:
+    """When each of these cases last turned urgent (a crisis message)."""
+    if not case_ids:
+        return {}
+    stmt = (
+        select(CaseEvent.case_id, CaseEvent.created_at, CaseEvent.data)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind == "urgent")
+        .order_by(CaseEvent.id)
+    )
+    found: dict[int, datetime] = {}
+    for case_id, at, data in (await session.execute(stmt)).all():
+        if (data or {}).get("urgent"):
+            found[int(case_id)] = at
+    return found
 
 
 async def add_note(
@@ -347,11 +370,7 @@ async def case_of_youth(session: AsyncSession, youth_id: int) -> Case | None:
 
 async def waiting_since(session: AsyncSession, case: Case) -> datetime:
     """Since when the case waits for a first answer: it came in, or it was last reopened."""
-    stmt = select(func.max(CaseEvent.created_at)).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == "reopened"
-    )
-    reopened = (await session.execute(stmt)).scalar_one_or_none()
-    return reopened or case.created_at
+    return (await returned_at(session, [case.id])).get(case.id) or case.created_at
 
 
 async def answering_worker(session: AsyncSession, case: Case) -> Worker | None:
@@ -369,7 +388,7 @@ async def answering_worker(session: AsyncSession, case: Case) -> Worker | None:
 
 
 async def youth_wrote(session: AsyncSession, youth_id: int, now: datetime) -> Case | None:
-    """Count a youth's message as unread on their case; a closed case opens again.
+    """Count a youth's message as unread on their case; a closed case opens again, flagged "terug".
 
     A reopened case goes back to its worker when they are around (or covered), otherwise to
     the queue: it never sits with someone who is away.
@@ -384,9 +403,23 @@ async def youth_wrote(session: AsyncSession, youth_id: int, now: datetime) -> Ca
             case.worker_id, case.status = None, "waiting"
         else:
             case.status = "active"
-        case.outcome, case.closed_at = None, None
-        await add_event(session, case.id, None, "reopened", {"status": case.status}, now)
+        before = case.outcome
+        case.outcome, case.closed_at, case.unread = None, None, 0
+        await add_event(session, case.id, None, "reopened", {"status": case.status, "outcome": before}, now)  # fmt: skip
+        await set_flag(session, case, "terug", None, now)
     case.unread += 1
     case.last_youth_message_at = now
     case.updated_at = now
     return case
+
+
+async def returned_at(session: AsyncSession, case_ids: list[int]) -> dict[int, datetime]:
+    """When each of these cases was last reopened by a youth writing again (if ever)."""
+    if not case_ids:
+        return {}
+    stmt = (
+        select(CaseEvent.case_id, func.max(CaseEvent.created_at))
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind == "reopened")
+        .group_by(CaseEvent.case_id)
+    )
+    return {int(c): at for c, at in (await session.execute(stmt)).all() if at is not None}

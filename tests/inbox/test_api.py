@@ -743,7 +743,7 @@ async def test_odd_requests_never_break_the_server(api: Api) -> None:
         },
         "MoveAppointment": {"date": "2099-05-05", "time": "10:00"},
         "MarkAppointment": {"state": "done"},
-        "ClearSignal": {"clear": "urgent"},
+        "ClearSignal": {"clear": "urgent", "note": "Gebeld"},
         "SetCheckins": {"rhythm": "week", "quiet_hours": "22:00-08:00"},
     }
     ids = [*cases, jan.id, sara.id, 0, MAX_ID, 2**63, "x"]

@@ -56,7 +56,10 @@ async def test_signals_in_the_queue_and_clearing_them(api: Api) -> None:
     assert (await api.post(path, sara, {"clear": "everything"})).status == 422
     assert (await api.post(path, sara, {})).status == 422
     assert await signals(api.db, case_id) == (True, "uit_beeld")
-    assert (await api.post(path, sara, {"clear": "urgent"})).status == 204
+    refused = await api.post(path, sara, {"clear": "urgent"})  # what was done?
+    assert refused.status == 422 and refused.body["detail"].startswith("Schrijf kort wat je deed")
+    followed = {"clear": "urgent", "note": "Gebeld, hij is veilig thuis."}
+    assert (await api.post(path, sara, followed)).status == 204
     assert await signals(api.db, case_id) == (False, "uit_beeld")
     assert (await api.post(path, sara, {"clear": "flag"})).status == 204
     assert (await api.post(path, sara, {"clear": "flag"})).status == 204  # nothing left: fine

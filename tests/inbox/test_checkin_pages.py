@@ -195,13 +195,27 @@ async def test_urgent_cases_come_first_in_mine(site: Site) -> None:
 async def test_clearing_urgent_and_the_flag_is_logged(site: Site) -> None:
     await change(site.db, site.noor, urgent=True, flag="aandacht")
     await login(site, site.sara)
-    status, page = await site.post(f"/inbox/cases/{site.noor}/signals", {"clear": "urgent"})
+    # "Opgevolgd" asks what was done: without a word, "dringend" stays.
+    _, page = await site.post(f"/inbox/cases/{site.noor}/signals", {"clear": "urgent", "note": " "})
+    assert (
+        flash(page)
+        == "error: Schrijf kort wat je deed (bijvoorbeeld: gebeld, ze is veilig bij haar zus)."
+    )
+    assert "urgent-banner" in page and "Wat deed je? Kort, het komt in de tijdlijn." in text_of(
+        page
+    )
+    done = "Gebeld. Ze is veilig bij haar zus, morgen belt ze het CGG."
+    status, page = await site.post(
+        f"/inbox/cases/{site.noor}/signals", {"clear": "urgent", "note": done}
+    )
     assert status == 200 and flash(page) == "ok: Opgevolgd: 'dringend' is weg."
     assert "urgent-banner" not in page and "flag-banner" in page
-    assert "Dringend opgevolgd (Sara)" in text_of(page)
+    assert f"Dringend opgevolgd (Sara): {done}" in text_of(page)
     row = await case_row(site.db, site.noor)
     assert row.urgent is False and row.flag == "aandacht"
-    assert await events(site.db, site.noor, "urgent") == [(site.sara.id, {"urgent": False})]
+    assert await events(site.db, site.noor, "urgent") == [
+        (site.sara.id, {"urgent": False, "note": done})
+    ]
 
     status, page = await site.post(f"/inbox/cases/{site.noor}/signals", {"clear": "flag"})
     assert flash(page) == "ok: Gezien: de markering is weg."

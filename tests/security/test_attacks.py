@@ -630,7 +630,7 @@ async def test_injection_strings_through_every_api_string_field(site: Site) -> N
                            "place": "Kantoor", "kind": "gesprek"},
         "MoveAppointment": {"date": IN_A_MONTH.isoformat(), "time": "15:00"},
         "MarkAppointment": {"state": "done"},
-        "ClearSignal": {"clear": "urgent"},
+        "ClearSignal": {"clear": "urgent", "note": "Gebeld"},
         "SetCheckins": {"rhythm": "week"},
     }  # fmt: skip
     ids = {"case_id": site.case, "worker_id": site.anna.id, "appointment_id": site.appointment}

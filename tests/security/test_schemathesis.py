@@ -116,7 +116,7 @@ VALID: dict[str, dict[str, Any]] = {
                        "kind": "gesprek"},
     "MoveAppointment": {"date": LATER, "time": "10:00"},
     "MarkAppointment": {"state": "done"},
-    "ClearSignal": {"clear": "urgent"},
+    "ClearSignal": {"clear": "urgent", "note": "Gebeld"},
     "SetCheckins": {"rhythm": "week", "quiet_hours": "22:00-08:00"},
 }  # fmt: skip
 
