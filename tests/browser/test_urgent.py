@@ -96,6 +96,10 @@ async def test_a_crisis_message_reaches_the_youth_and_the_worker(
         await log_in(page, base, "sara@wam")
         row = page.locator('[data-kind="waiting"]', has_text="Noor")
         await expect(row.locator(".badge.urgent")).to_have_text("dringend")
+        await expect(row.locator(".badge.urgent_hour")).to_have_text("binnen het uur")
+        await expect(row.locator(".urgent-promise")).to_contain_text("Dringend: antwoord vóór")
+        await expect(row).not_to_contain_text("antwoord ten laatste")
+        await page.screenshot(path=artifact("inbox-urgent-queue-desktop.png"), full_page=True)
         await row.get_by_role("link", name="Noor").click()
         banner = page.locator("#urgent-banner")
         await expect(banner).to_contain_text(
@@ -108,8 +112,17 @@ async def test_a_crisis_message_reaches_the_youth_and_the_worker(
         )
         await page.screenshot(path=artifact("inbox-urgent-desktop.png"), full_page=True)
 
+        # "Opgevolgd" asks what was done: the browser does not send it empty.
+        await banner.get_by_role("button", name="Opgevolgd").click()
+        await expect(page.locator("#urgent-banner")).to_be_visible()
+        await expect(page.locator(".flash.ok")).to_have_count(0)
+        done = "Gebeld: Noor is veilig bij haar zus. Morgen belt ze de Zelfmoordlijn mee."
+        await banner.get_by_label("Wat deed je? Kort, het komt in de tijdlijn.").fill(done)
         await banner.get_by_role("button", name="Opgevolgd").click()
         await expect(page.locator(".flash.ok")).to_have_text("Opgevolgd: 'dringend' is weg.")
+        await expect(page.locator("#timeline")).to_contain_text(
+            f"Dringend opgevolgd (Sara): {done}"
+        )
         await expect(page.locator("#urgent-banner")).to_have_count(0)
         await expect(page.locator(".case-head .badge.urgent")).to_have_count(0)
         await expect(page.locator("#timeline")).to_contain_text("Dringend opgevolgd (Sara)")
