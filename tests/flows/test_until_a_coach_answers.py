@@ -113,3 +113,22 @@ def test_no_consent_in_heusden_gives_samenwerkts_address() -> None:
 def pairs(text: str) -> list[tuple[str, str]]:
     lines = text.splitlines()
     return list(zip(lines, [*lines[1:], ""], strict=True))
+
+
+def test_a_youth_who_comes_back_after_closing_hears_a_fresh_promise() -> None:
+    chat = registered()
+    chat.answer_by = date(2026, 11, 24)
+    assert "dinsdag 24 november" in chat.say("Bedankt voor alles!")
+    # Weeks later the case is closed (the engine knows no promised day for it any more):
+    # the youth writes again and is told when someone answers, counted from today.
+    chat.answer_by = None
+    chat.now = chat.now.replace(month=12, day=14, hour=10)  # Monday 14 December
+    note = chat.say("Hoi, ik ben het terug. Mijn job is gestopt.")
+    assert "Een coach van WAM! antwoordt je ten laatste op woensdag 16 december." in note
+
+
+def test_a_crisis_within_a_burst_still_gets_the_help_lines_at_once() -> None:
+    chat = registered()
+    assert "Bedankt!" in chat.say("hallo?")
+    answer = chat.say("ik wil niet meer leven")  # minutes later, inside the same burst
+    assert "1813" in answer and "Ik geef je bericht ook door aan je coach." in answer
