@@ -161,7 +161,8 @@ def export_data(state: State) -> Transition:
 class Stored:
     """What the engine found about the youth, for the plain-language summary of /mijngegevens."""
 
-    messages: int
+    sent_by_you: int  # typed or recorded by the youth (not taps on buttons, not commands)
+    from_coach: int  # written by a coach in the inbox (not our automatic messages)
     appointments: int
     checkins: int
     consents: int
@@ -172,11 +173,29 @@ class Stored:
     keep_days: int  # after closing, for open_case
 
 
+def kept_after(days: int) -> Msg:
+    """How long we keep it after the youth's registration closes, as a person says it."""
+    if days == 365:
+        return msg(N_("We bewaren dit zolang je bij ons aangemeld bent, en daarna nog een jaar."))
+    if days % 365 == 0:
+        return msg(
+            N_("We bewaren dit zolang je bij ons aangemeld bent, en daarna nog {years} jaar."),
+            years=days // 365,
+        )
+    return msg(
+        N_("We bewaren dit zolang je bij ons aangemeld bent, en daarna nog {days} dagen."),
+        days=days,
+    )
+
+
 def export_summary(stored: Stored) -> Reply:
+    """/mijngegevens in the chat: what we keep, counted as the youth would count it."""
     parts: list[Msg] = [msg(N_("Dit bewaren we over jou:"))]
     if stored.has_answers:
         parts.append(msg(N_("📝 je antwoorden van de aanmelding")))
-    parts.append(msg(N_("💬 berichten: {count}"), count=stored.messages))
+    parts.append(msg(N_("✍️ berichten die jij stuurde: {count}"), count=stored.sent_by_you))
+    if stored.from_coach or stored.coach:
+        parts.append(msg(N_("💬 berichten van je coach: {count}"), count=stored.from_coach))
     if stored.appointments:
         parts.append(msg(N_("📅 afspraken: {count}"), count=stored.appointments))
     if stored.checkins:
@@ -186,12 +205,10 @@ def export_summary(stored: Stored) -> Reply:
     if stored.coach:
         parts.append(msg(N_("Je coach is {name}."), name=stored.coach))
     if stored.rule == "open_case":
-        parts.append(
-            msg(N_("We bewaren dit zolang je begeleiding loopt, en daarna nog {days} dagen."),
-                days=stored.keep_days)
-        )  # fmt: skip
+        parts.append(kept_after(stored.keep_days))
     elif stored.delete_on is not None:
-        parts.append(msg(N_("We wissen alles vanzelf op {day}."), day=stored.delete_on.date()))
-    parts.append(msg(N_("In het bestand hieronder staat alles, ook voor een computer leesbaar.")))
+        day = stored.delete_on.date()  # often a year away: say which year
+        parts.append(msg(N_("We wissen alles vanzelf op {day} {year}."), day=day, year=day.year))
+    parts.append(msg(N_("In het bestand hieronder staat alles, ook onze automatische berichten.")))
     parts.append(msg(N_("Wil je dat we alles wissen? Typ /vergeetmij.")))
     return Reply(tuple(parts))
