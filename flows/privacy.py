@@ -60,7 +60,7 @@ def forget_question(ctx: Context) -> Reply:
             msg(N_("Wil je dat we alles over jou wissen?")),
             msg(N_("Dat zijn je antwoorden, je berichten, je afspraken en je check-ins.")),
             msg(N_("Je coach ziet daarna alleen nog dat je gegevens gewist zijn.")),
-            msg(N_("Dit kan je niet ongedaan maken.")),
+            msg(N_("Dit kun je niet ongedaan maken.")),
         ),
         (
             (Button(msg(N_("Ja, wis alles")), f"forget:yes:{minute(ctx.now)}"),),
@@ -86,7 +86,7 @@ def on_forget_button(state: State, data: str, ctx: Context) -> Transition:
         State(),
         (
             say(
-                msg(N_("Oké. Ik wis nu alles wat we over jou bewaren.")),
+                msg(N_("Oké. Ik wis nu alles over jou.")),
                 msg(
                     N_(
                         "Dit is mijn laatste bericht. Wil je later opnieuw beginnen? Typ dan /start."
@@ -99,7 +99,7 @@ def on_forget_button(state: State, data: str, ctx: Context) -> Transition:
 
 
 CONSENT_LINES = {
-    ("intake", True): N_("✅ Je aanmelding bewaren en delen met {partnership}."),
+    ("intake", True): N_("✅ {partnership} mag je aanmelding bewaren en gebruiken."),
     ("checkins", True): N_("✅ Af en toe vragen hoe het met je gaat (check-ins)."),
     ("checkins", False): N_("❌ Check-ins: je zei nee."),
 }
@@ -126,7 +126,7 @@ def consents(state: State, views: tuple[ConsentView, ...], ctx: Context) -> Tran
     if not lines:
         return Transition(state, (say(msg(N_("Je gaf ons nog geen toestemming voor iets."))),))
     head = msg(N_("Hier gaf je toestemming voor:"))
-    tail = msg(N_("Nee zeggen mag altijd. Je kan je coach ook gewoon zelf contacteren."))
+    tail = msg(N_("Nee zeggen mag altijd. Je kunt je coach ook gewoon zelf contacteren."))
     return Transition(state, (Send(Reply((head, *lines, tail), tuple(rows))),))
 
 
@@ -137,7 +137,7 @@ def on_consent_button(state: State, data: str, ctx: Context) -> Transition:
             (
                 RecordConsent("checkins", CHECKINS_VERSION, False),
                 SetRhythm("none"),
-                say(msg(N_("Oké, geen check-ins meer. Je kan altijd zelf iets sturen."))),
+                say(msg(N_("Oké, geen check-ins meer. Je kunt altijd zelf iets sturen."))),
             ),
         )
     if data == "ledger:checkins:yes":

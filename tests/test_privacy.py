@@ -218,7 +218,7 @@ async def test_vergeetmij_leaves_nothing_about_the_youth(db: Database, tmp_path:
     assert NAME in found and all(s in found for s in SECRETS)  # the search works
     await life.says("/vergeetmij")
     final = await life.press(f"forget:yes:{int(clock.now.timestamp() // 60)}")
-    assert final[0].startswith("Oké. Ik wis nu alles wat we over jou bewaren.")
+    assert final[0].startswith("Oké. Ik wis nu alles over jou.")
     # The last message is still on its way: erasing waits for it (at most ERASE_WITHIN).
     assert await privacy.tick() == 0
     clock.now += ERASE_WITHIN

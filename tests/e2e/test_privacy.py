@@ -37,7 +37,7 @@ async def test_a_youth_gets_their_data_and_then_has_it_erased(
         assert "Ik heb een vraag over mijn cv" in mine
 
         await noor.says("/vergeetmij", "Wil je dat we alles over jou wissen?")
-        await noor.taps("Ja, wis alles", "Oké. Ik wis nu alles wat we over jou bewaren.")
+        await noor.taps("Ja, wis alles", "Oké. Ik wis nu alles over jou.")
 
         async def erased() -> bool:
             await service.privacy.tick()

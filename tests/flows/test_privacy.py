@@ -67,12 +67,12 @@ def test_vergeetmij_asks_first_and_erases_only_after_yes() -> None:
         "Wil je dat we alles over jou wissen?\n"
         "Dat zijn je antwoorden, je berichten, je afspraken en je check-ins.\n"
         "Je coach ziet daarna alleen nog dat je gegevens gewist zijn.\n"
-        "Dit kan je niet ongedaan maken."
+        "Dit kun je niet ongedaan maken."
     )
     assert chat.buttons() == ["Ja, wis alles", "Nee, toch niet"]
     assert not chat.of_type(Forget)
     assert chat.press("Ja, wis alles") == (
-        "Oké. Ik wis nu alles wat we over jou bewaren.\n"
+        "Oké. Ik wis nu alles over jou.\n"
         "Dit is mijn laatste bericht. Wil je later opnieuw beginnen? Typ dan /start."
     )
     assert chat.of_type(Forget) == [Forget()]
@@ -110,13 +110,13 @@ def test_toestemming_shows_what_the_youth_agreed_to_and_takes_it_back() -> None:
     chat.consents = (ConsentView("intake", True, NOW), ConsentView("checkins", True, NOW))
     assert chat.say("/toestemming") == (
         "Hier gaf je toestemming voor:\n"
-        "✅ Je aanmelding bewaren en delen met WAM!.\n"
+        "✅ WAM! mag je aanmelding bewaren en gebruiken.\n"
         "✅ Af en toe vragen hoe het met je gaat (check-ins).\n"
-        "Nee zeggen mag altijd. Je kan je coach ook gewoon zelf contacteren."
+        "Nee zeggen mag altijd. Je kunt je coach ook gewoon zelf contacteren."
     )
     assert chat.buttons() == ["Aanmelding intrekken en alles wissen", "Check-ins stoppen"]
     assert chat.press("Check-ins stoppen") == (
-        "Oké, geen check-ins meer. Je kan altijd zelf iets sturen."
+        "Oké, geen check-ins meer. Je kunt altijd zelf iets sturen."
     )
     assert chat.of_type(RecordConsent)[-1] == RecordConsent("checkins", "checkins-2026-11", False)
     assert chat.of_type(SetRhythm)[-1] == SetRhythm("none")
