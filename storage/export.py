@@ -24,6 +24,7 @@ from storage.models import (
     CaseEvent,
     CheckIn,
     Consent,
+    Inbound,
     Message,
     Note,
     OutboxJob,
@@ -32,7 +33,7 @@ from storage.models import (
     Worker,
     Youth,
 )
-from storage.privacy import Deletion
+from storage.privacy import Deletion, youth_key
 
 FORMAT, VERSION = "instap-export", 1
 
@@ -168,6 +169,26 @@ def answers(data: Mapping[str, Any], partnerships: Mapping[str, str]) -> dict[st
     return out
 
 
+PROFILE = {"first_name": "first_name", "last_name": "last_name", "username": "username",
+           "language_code": "language_setting"}  # fmt: skip
+
+
+def profile(deliveries: list[Inbound]) -> dict[str, list[str]]:
+    """What the chat app told us about you with each delivery (Telegram sends your profile
+    name, username and language along; the web chat sends nothing of the kind)."""
+    seen: dict[str, list[str]] = {name: [] for name in PROFILE.values()}
+    for row in deliveries:
+        update = row.payload if row.source == "telegram" else {}
+        for part in ("message", "edited_message", "callback_query", "my_chat_member"):
+            sender = (update.get(part) or {}).get("from")
+            if isinstance(sender, dict):
+                for key, name in PROFILE.items():
+                    value = sender.get(key)
+                    if value and str(value) not in seen[name]:
+                        seen[name].append(str(value))
+    return seen
+
+
 def chat(state: State, partnerships: Mapping[str, str]) -> dict[str, Any]:
     """What the chat remembers between two messages, as plain facts."""
     where = plain(STEPS, state.resume_step if state.step == "resume_ask" else state.step)
@@ -203,6 +224,7 @@ async def export(
     reminders = await rows(
         Reminder, Reminder.appointment_id.in_([a.id for a in appointments] or [0])
     )
+    deliveries = await rows(Inbound, Inbound.youth_key == youth_key(youth))
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -348,5 +370,17 @@ async def export(
                 OutboxJob, OutboxJob.youth_id == youth.id, OutboxJob.status != "sent"
             )
         ],
+        "from_your_chat_app": {
+            "profile": profile(deliveries),
+            "deliveries": [
+                {
+                    "id": d.id,
+                    "received_at": when(d.received_at),
+                    "handled_at": when(d.processed_at),
+                    "status": d.status,
+                }
+                for d in deliveries
+            ],
+        },
         "erasure": {"on": when(deletion.at), "rule": plain(DELETION_RULES, deletion.rule)},
     }

@@ -23,6 +23,7 @@ from storage.models import (
     CaseEvent,
     CheckIn,
     Consent,
+    Inbound,
     Message,
     Note,
     Reminder,
@@ -101,6 +102,7 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
             "check_ins": await ids(CheckIn, CheckIn.youth_id == life.youth_id),
             "consents": await ids(Consent, Consent.youth_id == life.youth_id),
             "safety": await ids(SafetyEvent, SafetyEvent.youth_id == life.youth_id),
+            "deliveries": await ids(Inbound, Inbound.youth_key == f"web:{USER}"),
         }
 
 
@@ -116,6 +118,7 @@ def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
         "check_ins": {c["id"] for c in data["check_ins"]},
         "consents": {c["id"] for c in data["permissions"]},
         "safety": {s["id"] for s in data["crisis_messages"]},
+        "deliveries": {d["id"] for d in data["from_your_chat_app"]["deliveries"]},
     }
 
 

@@ -35,6 +35,8 @@ async def test_a_youth_gets_their_data_and_then_has_it_erased(
         assert data["registrations"][0]["your_answers"]["name"] == "Noor"
         mine = [m["text"] for m in data["messages"] if m["from"] == "you" and m["kind"] == "text"]
         assert "Ik heb een vraag over mijn cv" in mine
+        profile = data["from_your_chat_app"]["profile"]  # what Telegram sent along
+        assert (profile["first_name"], profile["language_setting"]) == (["Noor"], ["nl"])
 
         await noor.says("/vergeetmij", "Wil je dat we alles over jou wissen?")
         await noor.taps("Ja, wis alles", "Oké. Ik wis nu alles over jou.")
