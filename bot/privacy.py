@@ -25,6 +25,7 @@ from flows.model import N_, Reply
 from flows.privacy import Stored, export_summary
 from storage import casework, privacy
 from storage.db import Database
+from storage.export import export, youth_sent
 from storage.models import Case, OutboxJob, Worker, Youth
 from storage.privacy import Deletion
 
@@ -74,13 +75,16 @@ async def export_for(
 ) -> tuple[Reply, str, str]:
     """/mijngegevens: the plain summary, the file name and the JSON of everything stored."""
     deletion = await deletion_of(session, world, youth)
-    data = await privacy.export(session, youth, deletion, now)
+    names = {p.id: p.name for p in world.directory.partnerships}
+    data = await export(session, youth, deletion, now, names)
     case = await latest_case(session, youth.id)
     coach = await session.get(Worker, case.worker_id) if case and case.worker_id else None
     stored = Stored(
-        messages=len(data["messages"]), appointments=len(data["appointments"]),
+        sent_by_you=len([m for m in data["messages"] if youth_sent(m)]),
+        from_coach=len([m for m in data["messages"] if m["from"] == "coach"]),
+        appointments=len(data["appointments"]),
         checkins=len([c for c in data["check_ins"] if c["sent_at"]]),
-        consents=len(data["consents"]), has_answers=bool(data["cases"]),
+        consents=len(data["permissions"]), has_answers=bool(data["registrations"]),
         coach=coach.first_name if coach else None, delete_on=deletion.at, rule=deletion.rule,
         keep_days=partnership_of(world, youth, case).retention_closed_days,
     )  # fmt: skip

@@ -219,7 +219,7 @@ RHYTHM_SET = {
     "week": N_("Top! Ik vraag je elke week eens hoe het gaat."),
     "2weeks": N_("Top! Ik vraag je om de twee weken eens hoe het gaat."),
     "month": N_("Top! Ik vraag je elke maand eens hoe het gaat."),
-    "none": N_("Oké, ik stuur je geen check-ins. Je kan altijd zelf iets sturen."),
+    "none": N_("Oké, ik stuur je geen check-ins. Je kunt altijd zelf iets sturen."),
 }
 CHANGE_LATER = N_("Wil je dat later anders? Typ /checkin.")
 
@@ -333,6 +333,6 @@ def on_pause(weeks: int | None, paused_until: datetime | None, ctx: Context) -> 
         SetPause(until),
         say(
             msg(N_("Oké, pauze tot {when}. Tot dan stuur ik je zelf niets."), when=until.date()),
-            msg(N_("Je kan wel altijd zelf iets sturen.")),
+            msg(N_("Je kunt wel altijd zelf iets sturen.")),
         ),
     )

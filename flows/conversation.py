@@ -265,7 +265,7 @@ def on_start(state: State, ctx: Context) -> Transition:
                 *back,
                 say(
                     msg(
-                        N_("Je bent al aangemeld bij {partnership}."),
+                        N_("Je bent al aangemeld. {partnership} helpt je verder."),
                         partnership=partnership.short_name,
                     ),
                     msg(N_("Stuur gerust een bericht. Je coach leest mee.")),

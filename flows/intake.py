@@ -201,7 +201,7 @@ def ask_consent(state: State, ctx: Context) -> Reply:
     return Reply(
         (
             msg(N_("Nog één ding over je gegevens.")),
-            msg(N_("We bewaren je antwoorden en berichten, zodat je coach je kan helpen.")),
+            msg(N_("We bewaren je antwoorden en berichten. Daarmee helpt je coach je.")),
             msg(
                 N_("Alleen de mensen van {partnership} zien ze."),
                 partnership=partnership.short_name,
@@ -351,7 +351,7 @@ def start(state: State, ctx: Context) -> Transition:
     welcome = say(
         msg(N_("Hoi! Ik ben Instap. 👋")),
         msg(N_("Zoek je werk, een opleiding of wat hulp? Ik breng je bij een coach in je buurt.")),
-        msg(N_("Het is gratis en jij beslist. Wat je vertelt, blijft tussen jou en je coach.")),
+        msg(N_("Het is gratis en jij beslist. Alleen het team van je coach leest mee.")),
         msg(N_("Eerst een paar korte vragen. Dat duurt ongeveer 3 minuten.")),
         msg(N_("Andere taal? Typ /taal.")),
     )
@@ -513,7 +513,7 @@ def on_toggle(
 ) -> Transition:
     chosen: tuple[str, ...] = getattr(state.answers, field)
     if isinstance(event, TextIn):
-        return reask(state, ctx, msg(N_("Tik op wat past, en daarna op Klaar.")))
+        return reask(state, ctx, msg(N_("Dat vind ik niet bij de keuzes.")))
     key = event.data.split(":", 1)[1]
     if key == "done":
         if not chosen:
@@ -646,7 +646,7 @@ def register(state: State, ctx: Context) -> Transition:
         (
             CreateCase(partnership.id, answers),
             say(
-                msg(N_("Top, {name}! Je aanmelding is verstuurd naar {partnership}."),
+                msg(N_("Top, {name}! {partnership} heeft je aanmelding gekregen."),
                     name=a.name, partnership=partnership.short_name),
                 msg(N_("Een coach neemt contact met je op, ten laatste op {deadline}."),
                     deadline=deadline),

@@ -60,7 +60,7 @@ def forget_question(ctx: Context) -> Reply:
             msg(N_("Wil je dat we alles over jou wissen?")),
             msg(N_("Dat zijn je antwoorden, je berichten, je afspraken en je check-ins.")),
             msg(N_("Je coach ziet daarna alleen nog dat je gegevens gewist zijn.")),
-            msg(N_("Dit kan je niet ongedaan maken.")),
+            msg(N_("Dit kun je niet ongedaan maken.")),
         ),
         (
             (Button(msg(N_("Ja, wis alles")), f"forget:yes:{minute(ctx.now)}"),),
@@ -86,7 +86,7 @@ def on_forget_button(state: State, data: str, ctx: Context) -> Transition:
         State(),
         (
             say(
-                msg(N_("Oké. Ik wis nu alles wat we over jou bewaren.")),
+                msg(N_("Oké. Ik wis nu alles over jou.")),
                 msg(
                     N_(
                         "Dit is mijn laatste bericht. Wil je later opnieuw beginnen? Typ dan /start."
@@ -99,7 +99,7 @@ def on_forget_button(state: State, data: str, ctx: Context) -> Transition:
 
 
 CONSENT_LINES = {
-    ("intake", True): N_("✅ Je aanmelding bewaren en delen met {partnership}."),
+    ("intake", True): N_("✅ {partnership} mag je aanmelding bewaren en gebruiken."),
     ("checkins", True): N_("✅ Af en toe vragen hoe het met je gaat (check-ins)."),
     ("checkins", False): N_("❌ Check-ins: je zei nee."),
 }
@@ -126,7 +126,7 @@ def consents(state: State, views: tuple[ConsentView, ...], ctx: Context) -> Tran
     if not lines:
         return Transition(state, (say(msg(N_("Je gaf ons nog geen toestemming voor iets."))),))
     head = msg(N_("Hier gaf je toestemming voor:"))
-    tail = msg(N_("Nee zeggen mag altijd. Je kan je coach ook gewoon zelf contacteren."))
+    tail = msg(N_("Nee zeggen mag altijd. Je kunt je coach ook gewoon zelf contacteren."))
     return Transition(state, (Send(Reply((head, *lines, tail), tuple(rows))),))
 
 
@@ -137,7 +137,7 @@ def on_consent_button(state: State, data: str, ctx: Context) -> Transition:
             (
                 RecordConsent("checkins", CHECKINS_VERSION, False),
                 SetRhythm("none"),
-                say(msg(N_("Oké, geen check-ins meer. Je kan altijd zelf iets sturen."))),
+                say(msg(N_("Oké, geen check-ins meer. Je kunt altijd zelf iets sturen."))),
             ),
         )
     if data == "ledger:checkins:yes":
@@ -161,7 +161,8 @@ def export_data(state: State) -> Transition:
 class Stored:
     """What the engine found about the youth, for the plain-language summary of /mijngegevens."""
 
-    messages: int
+    sent_by_you: int  # typed or recorded by the youth (not taps on buttons, not commands)
+    from_coach: int  # written by a coach in the inbox (not our automatic messages)
     appointments: int
     checkins: int
     consents: int
@@ -172,11 +173,29 @@ class Stored:
     keep_days: int  # after closing, for open_case
 
 
+def kept_after(days: int) -> Msg:
+    """How long we keep it after the youth's registration closes, as a person says it."""
+    if days == 365:
+        return msg(N_("We bewaren dit zolang je bij ons aangemeld bent, en daarna nog een jaar."))
+    if days % 365 == 0:
+        return msg(
+            N_("We bewaren dit zolang je bij ons aangemeld bent, en daarna nog {years} jaar."),
+            years=days // 365,
+        )
+    return msg(
+        N_("We bewaren dit zolang je bij ons aangemeld bent, en daarna nog {days} dagen."),
+        days=days,
+    )
+
+
 def export_summary(stored: Stored) -> Reply:
+    """/mijngegevens in the chat: what we keep, counted as the youth would count it."""
     parts: list[Msg] = [msg(N_("Dit bewaren we over jou:"))]
     if stored.has_answers:
         parts.append(msg(N_("📝 je antwoorden van de aanmelding")))
-    parts.append(msg(N_("💬 berichten: {count}"), count=stored.messages))
+    parts.append(msg(N_("✍️ berichten die jij stuurde: {count}"), count=stored.sent_by_you))
+    if stored.from_coach or stored.coach:
+        parts.append(msg(N_("💬 berichten van je coach: {count}"), count=stored.from_coach))
     if stored.appointments:
         parts.append(msg(N_("📅 afspraken: {count}"), count=stored.appointments))
     if stored.checkins:
@@ -186,12 +205,10 @@ def export_summary(stored: Stored) -> Reply:
     if stored.coach:
         parts.append(msg(N_("Je coach is {name}."), name=stored.coach))
     if stored.rule == "open_case":
-        parts.append(
-            msg(N_("We bewaren dit zolang je begeleiding loopt, en daarna nog {days} dagen."),
-                days=stored.keep_days)
-        )  # fmt: skip
+        parts.append(kept_after(stored.keep_days))
     elif stored.delete_on is not None:
-        parts.append(msg(N_("We wissen alles vanzelf op {day}."), day=stored.delete_on.date()))
-    parts.append(msg(N_("In het bestand hieronder staat alles, ook voor een computer leesbaar.")))
+        day = stored.delete_on.date()  # often a year away: say which year
+        parts.append(msg(N_("We wissen alles vanzelf op {day} {year}."), day=day, year=day.year))
+    parts.append(msg(N_("In het bestand hieronder staat alles, ook onze automatische berichten.")))
     parts.append(msg(N_("Wil je dat we alles wissen? Typ /vergeetmij.")))
     return Reply(tuple(parts))

@@ -23,6 +23,7 @@ from storage.models import (
     CaseEvent,
     CheckIn,
     Consent,
+    Inbound,
     Message,
     Note,
     Reminder,
@@ -101,21 +102,23 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
             "check_ins": await ids(CheckIn, CheckIn.youth_id == life.youth_id),
             "consents": await ids(Consent, Consent.youth_id == life.youth_id),
             "safety": await ids(SafetyEvent, SafetyEvent.youth_id == life.youth_id),
+            "deliveries": await ids(Inbound, Inbound.youth_key == f"web:{USER}"),
         }
 
 
 def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
-    cases = data["cases"]
+    registrations = data["registrations"]
     return {
         "messages": {m["id"] for m in data["messages"]},
-        "cases": {c["id"] for c in cases},
-        "notes": {n["id"] for c in cases for n in c["notes_by_workers"]},
-        "events": {e["id"] for c in cases for e in c["history"]},
+        "cases": {c["id"] for c in registrations},
+        "notes": {n["id"] for c in registrations for n in c["notes_by_coaches"]},
+        "events": {e["id"] for c in registrations for e in c["history"]},
         "appointments": {a["id"] for a in data["appointments"]},
         "reminders": {r["id"] for a in data["appointments"] for r in a["reminders"]},
         "check_ins": {c["id"] for c in data["check_ins"]},
-        "consents": {c["id"] for c in data["consents"]},
-        "safety": {s["id"] for s in data["safety_messages"]},
+        "consents": {c["id"] for c in data["permissions"]},
+        "safety": {s["id"] for s in data["crisis_messages"]},
+        "deliveries": {d["id"] for d in data["from_your_chat_app"]["deliveries"]},
     }
 
 
@@ -124,16 +127,20 @@ async def test_mijngegevens_holds_every_stored_item(db: Database, tmp_path: Path
     life, _ = await rich_life(db, clock, tmp_path / "media")
     before = await snapshot(db, life)
     replies = await life.says("/mijngegevens")
-    assert replies[0].startswith("Dit bewaren we over jou:\n📝 je antwoorden van de aanmelding")
-    assert "📅 afspraken: 1" in replies[0]
+    # Noor typed three messages and sent one voice message; Sara wrote once. The taps on
+    # buttons, the command and the many automatic answers are not "her messages".
+    assert replies[0].startswith(
+        "Dit bewaren we over jou:\n"
+        "📝 je antwoorden van de aanmelding\n"
+        "✍️ berichten die jij stuurde: 4\n"
+        "💬 berichten van je coach: 1\n"
+        "📅 afspraken: 1\n"
+    )
     assert "Je coach is Sara." in replies[0]
-    assert "We bewaren dit zolang je begeleiding loopt, en daarna nog 365 dagen." in replies[0]
-    async with db.transaction() as session:
-        stmt = select(Message).where(Message.youth_id == life.youth_id).order_by(Message.id.desc())
-        file = next(m for m in (await session.execute(stmt)).scalars() if m.media)
-    assert file.media is not None and file.media["kind"] == "json"
-    assert file.text == "Alles wat we over jou bewaren, in één bestand."
-    data = json.loads(file.media["content"])
+    assert "We bewaren dit zolang je bij ons aangemeld bent, en daarna nog een jaar." in replies[0]
+    assert "In het bestand hieronder staat alles, ook onze automatische berichten." in replies[0]
+    data = await exported(db, life)
+    assert (data["format"], data["version"]) == ("instap-export", 1)
     got = exported_ids(data)
     for table, ids in before.items():
         assert ids <= got[table], f"{table}: missing {ids - got[table]}"
@@ -141,12 +148,64 @@ async def test_mijngegevens_holds_every_stored_item(db: Database, tmp_path: Path
     texts = {m["text"] for m in data["messages"]}
     assert SECRETS[0] in texts
     assert "Sara schrijft:\nDag! Ik ben Sara, je coach." in texts
-    assert data["cases"][0]["answers"]["name"] == NAME
-    assert data["cases"][0]["notes_by_workers"][0]["text"] == SECRETS[2]
-    assert [c["note"] for c in data["check_ins"] if c["note"]] == [SECRETS[1]]
-    assert {c["kind"] for c in data["consents"]} >= {"checkins"}
-    assert data["safety_messages"][0]["kind"] == "suicide"
-    assert data["deleted"] == {"on": None, "rule": "open_case"}
+    assert {m["from"] for m in data["messages"]} == {"you", "coach", "instap"}
+    assert [m["kind"] for m in data["messages"] if m["from"] == "you"].count("voice") == 1
+    assert data["registrations"][0]["your_answers"]["name"] == NAME
+    assert data["registrations"][0]["partnership"] == "WAM! Wrap Around Maasland"
+    assert data["registrations"][0]["notes_by_coaches"][0]["text"] == SECRETS[2]
+    assert [c["your_note"] for c in data["check_ins"] if c["your_note"]] == [SECRETS[1]]
+    assert {c["about"] for c in data["permissions"]} >= {"check-ins"}
+    assert data["crisis_messages"][0]["about"] == "suicide"
+    assert data["chat"]["where_you_are"] == "registered"
+    assert data["you"]["check_ins"] == "every week"
+    assert data["erasure"] == {"on": None, "rule": "not while your registration is open"}
+
+
+async def exported(db: Database, life: Life) -> dict[str, Any]:
+    """The JSON file of the youth's latest /mijngegevens, as they download it."""
+    async with db.transaction() as session:
+        stmt = select(Message).where(Message.youth_id == life.youth_id).order_by(Message.id.desc())
+        file = next(m for m in (await session.execute(stmt)).scalars() if m.media)
+    assert file.media is not None and file.media["kind"] == "json"
+    assert file.text == "Alles wat we over jou bewaren, in één bestand."
+    data: dict[str, Any] = json.loads(file.media["content"])
+    return data
+
+
+INTERNAL = {"conversation_state", "appt_change", "appt_dayparts", "auto_reply_at", "state",
+            "checkin_note", "partnership_id", "place_via", "needs_text", "case_ids", "flag",
+            "wish", "late", "delivery", "author", "channel", "score", "kind_code"}  # fmt: skip
+
+
+def keys(value: Any, path: str = "") -> set[str]:
+    """Every field name in the document with where it is ("messages[].from"); not inside
+    a history entry's "details", which are kept as recorded."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.add(f"{path}{key}")
+            if key != "details":
+                found |= keys(item, f"{path}{key}.")
+    elif isinstance(value, list):
+        for item in value:
+            found |= keys(item, path.removesuffix(".") + "[].")
+    return found
+
+
+async def test_the_export_speaks_plainly_and_every_field_is_documented(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    life, _ = await rich_life(db, clock, tmp_path / "media")
+    await life.says("/mijngegevens")
+    data = await exported(db, life)
+    fields = keys(data)
+    names = {f.rsplit(".", 1)[-1] for f in fields}
+    assert not names & INTERNAL, names & INTERNAL
+    doc = (Path(__file__).parents[1] / "docs" / "export-format.md").read_text("utf-8")
+    missing = sorted(f for f in fields if f"`{f}`" not in doc)
+    assert not missing, f"not in docs/export-format.md: {missing}"
+    assert f"version {data['version']}" in doc.lower()
 
 
 async def everything(db: Database) -> str:
@@ -162,7 +221,7 @@ async def test_vergeetmij_leaves_nothing_about_the_youth(db: Database, tmp_path:
     assert NAME in found and all(s in found for s in SECRETS)  # the search works
     await life.says("/vergeetmij")
     final = await life.press(f"forget:yes:{int(clock.now.timestamp() // 60)}")
-    assert final[0].startswith("Oké. Ik wis nu alles wat we over jou bewaren.")
+    assert final[0].startswith("Oké. Ik wis nu alles over jou.")
     # The last message is still on its way: erasing waits for it (at most ERASE_WITHIN).
     assert await privacy.tick() == 0
     clock.now += ERASE_WITHIN

@@ -84,7 +84,7 @@ async def test_a_crisis_message_reaches_the_youth_and_the_worker(
         await chat.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
         await chat.taps("Maakt niet uit", "✅ Maakt niet uit")
         await chat.taps("Klaar", "Klopt dit?")
-        await chat.taps("Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+        await chat.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
         await chat.says("ik wil niet meer leven", "1813")
         await expect(youth_page.locator("#log .msg.out").last).to_contain_text("1813")
 

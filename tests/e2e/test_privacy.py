@@ -25,16 +25,21 @@ async def test_a_youth_gets_their_data_and_then_has_it_erased(
         await noor.says("Ik heb een vraag over mijn cv", "Bedankt! Ik geef je bericht door")
 
         summary = await noor.says("/mijngegevens", "Dit bewaren we over jou:")
-        assert "We bewaren dit zolang je begeleiding loopt" in summary
+        assert "✍️ berichten die jij stuurde: 5\n" in summary  # typed; no taps, no commands
+        assert "We bewaren dit zolang je bij ons aangemeld bent" in summary
         await bot_api.wait_until(lambda: "document" in bot_api.bot_messages(CHAT)[-1], timeout=20)
         document = bot_api.bot_messages(CHAT)[-1]["document"]
         assert document["file_name"].startswith("mijn-gegevens-")
         data = json.loads(bot_api.files[document["file_id"]].content)
-        assert data["cases"][0]["answers"]["name"] == "Noor"
-        assert "Ik heb een vraag over mijn cv" in {m["text"] for m in data["messages"]}
+        assert (data["format"], data["version"]) == ("instap-export", 1)
+        assert data["registrations"][0]["your_answers"]["name"] == "Noor"
+        mine = [m["text"] for m in data["messages"] if m["from"] == "you" and m["kind"] == "text"]
+        assert "Ik heb een vraag over mijn cv" in mine
+        profile = data["from_your_chat_app"]["profile"]  # what Telegram sent along
+        assert (profile["first_name"], profile["language_setting"]) == (["Noor"], ["nl"])
 
         await noor.says("/vergeetmij", "Wil je dat we alles over jou wissen?")
-        await noor.taps("Ja, wis alles", "Oké. Ik wis nu alles wat we over jou bewaren.")
+        await noor.taps("Ja, wis alles", "Oké. Ik wis nu alles over jou.")
 
         async def erased() -> bool:
             await service.privacy.tick()

@@ -164,7 +164,7 @@ def assert_own_contact_and_no_call(answer: str) -> None:
     assert "Zonder jouw ja bewaren we niets." in answer
     assert "Er belt dus ook niemand je op." in answer
     assert "Wil je toch met WAM! praten? Neem dan zelf contact op:" in answer
-    assert "📍 Trajectgezellen WAM!:" in answer
+    assert "📍 Team WAM! Maasland:" in answer
     assert "🕘 maandag tot donderdag: van 9u tot 17u" in answer
     assert "🕘 vrijdag: van 9u tot 16u" in answer
     assert "0800 30 700" in answer

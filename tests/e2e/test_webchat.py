@@ -84,7 +84,7 @@ async def test_a_youth_signs_up_in_the_web_chat(db_url: str, tmp_path: Path) -> 
             await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
             await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
             await youth.taps("Klaar", "Klopt dit?")
-            await youth.taps("Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+            await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
             seen = max(youth.messages)
         async with service.db.transaction() as session:
             (case,) = await cases.queue(session, "wam")
@@ -96,7 +96,7 @@ async def test_a_youth_signs_up_in_the_web_chat(db_url: str, tmp_path: Path) -> 
         async with http.ws_connect(f"{base}/chat/ws") as ws:
             await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
             youth = WebYouth(ws)
-            await youth.read_until("Je aanmelding is verstuurd naar WAM")
+            await youth.read_until("WAM! heeft je aanmelding gekregen")
             assert any(m.get("text") == "Noor" and m.get("direction") == "in"
                        for m in youth.messages.values())  # fmt: skip
             await youth.says("Wanneer belt iemand?", "Ik geef je bericht door aan je coach.")

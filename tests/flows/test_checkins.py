@@ -34,7 +34,7 @@ def test_the_end_of_the_intake_asks_how_often_and_the_youth_chooses() -> None:
     register(chat)
     last = finish(chat)
     assert chat.of_type(CreateCase)
-    assert "Top, Noor! Je aanmelding is verstuurd naar WAM!." in last
+    assert "Top, Noor! WAM! heeft je aanmelding gekregen." in last
     assert "Mag ik af en toe vragen hoe het met je gaat?" in last
     assert chat.buttons() == ["Elke week", "Om de twee weken", "Elke maand", "Liever niet"]
     assert chat.press("Om de twee weken") == (
@@ -50,7 +50,7 @@ def test_checkin_command_shows_the_current_rhythm_and_changes_it() -> None:
     assert chat.say("/checkin").startswith("Mag ik af en toe vragen hoe het met je gaat?")
     assert chat.buttons() == ["✅ Elke week", "Om de twee weken", "Elke maand", "Liever niet"]
     assert chat.press("Liever niet") == (
-        "Oké, ik stuur je geen check-ins. Je kan altijd zelf iets sturen.\n"
+        "Oké, ik stuur je geen check-ins. Je kunt altijd zelf iets sturen.\n"
         "Wil je dat later anders? Typ /checkin."
     )
     assert chat.of_type(SetRhythm)[-1] == SetRhythm("none")
@@ -176,7 +176,7 @@ def test_pauze_offers_one_two_or_four_weeks() -> None:
     assert chat.buttons() == ["1 week", "2 weken", "4 weken"]
     assert chat.press("2 weken") == (
         "Oké, pauze tot vrijdag 4 december. Tot dan stuur ik je zelf niets.\n"
-        "Je kan wel altijd zelf iets sturen."
+        "Je kunt wel altijd zelf iets sturen."
     )
     assert chat.of_type(SetPause) == [SetPause(NOW + timedelta(weeks=2))]
 

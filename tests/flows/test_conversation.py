@@ -144,7 +144,7 @@ def test_after_registration_messages_go_to_the_coach() -> None:
     finish(chat)
     assert "Ik geef je bericht door aan je coach." in chat.say("wanneer belt iemand?")
     assert chat.say("hallo??") == ""  # one automatic answer per burst, not one per message
-    assert "Je bent al aangemeld bij WAM" in chat.say("/start")
+    assert "Je bent al aangemeld. WAM! helpt je verder." in chat.say("/start")
 
 
 def test_while_a_worker_handles_the_case_the_bot_stays_quiet() -> None:

@@ -64,7 +64,7 @@ def test_a_youth_from_maasmechelen_lands_in_wams_queue() -> None:
                  "Bereikbaar: Voormiddag (9u–12u)", "Klopt dit?"):  # fmt: skip
         assert line in summary
     done = chat.press("Ja, verstuur")
-    assert "Top, Noor! Je aanmelding is verstuurd naar WAM" in done
+    assert "Top, Noor! WAM! heeft je aanmelding gekregen." in done
     # Friday 20 November + 2 working days = Tuesday 24 November.
     assert "ten laatste op dinsdag 24 november" in done
     (case,) = chat.of_type(CreateCase)

@@ -81,7 +81,7 @@ def test_no_consent_gives_wams_own_contact_and_promises_no_call() -> None:
     assert "Zonder jouw ja bewaren we niets." in answer
     assert "Er belt dus ook niemand je op." in answer
     assert "Wil je toch met WAM! praten? Neem dan zelf contact op:" in answer
-    assert "📍 Trajectgezellen WAM!:" in answer
+    assert "📍 Team WAM! Maasland: Op afspraak, in je eigen gemeente" in answer
     assert "🕘 maandag tot donderdag: van 9u tot 17u\n🕘 vrijdag: van 9u tot 16u" in answer
     # WAM! lists no phone of its own yet: a real free number is always there.
     assert "0800 30 700" in answer

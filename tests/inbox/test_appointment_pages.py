@@ -92,7 +92,7 @@ async def test_the_case_page_offers_the_card_and_the_form(site: Agenda) -> None:
     assert 'type="date" name="date"' in page and 'type="time" name="time"' in page
     assert 'name="minutes"' in page and 'value="60"' in page
     assert 'maxlength="300" list="appt-places"' in page and 'maxlength="1000"' in page
-    assert "Trajectgezellen WAM!, Op afspraak" in text_of(page)  # the partnership's location
+    assert "Team WAM! Maasland, Op afspraak" in text_of(page)  # the partnership's location
     assert "Afspraak bij VDAB" in page and "Huisbezoek" in page
     assert f'<option value="{site.sara.id}" selected>Sara (ik)</option>' in page
     assert f'<option value="{site.jan.id}">Jan</option>' in page

@@ -19,8 +19,9 @@ async def test_a_coordinator_downloads_the_youths_data_and_it_is_audited(site: S
     )
     assert response.headers["Cache-Control"] == "no-store"
     data = json.loads(await response.text())
-    assert data["cases"][0]["id"] == site.noor
-    assert data["cases"][0]["answers"]["name"] == "Noor"
+    assert (data["format"], data["version"]) == ("instap-export", 1)  # the youth's own file
+    assert data["registrations"][0]["id"] == site.noor
+    assert data["registrations"][0]["your_answers"]["name"] == "Noor"
     _, trail = await site.page(f"/inbox/cases/{site.noor}/audit")
     assert "exporteerde de gegevens" in trail and "Jan Peeters" in trail
     assert "Noor" not in trail.split("<main", 1)[-1].split("</h1>", 1)[-1]  # no content

@@ -61,4 +61,4 @@ async def complete_intake(youth: Youth, place: str = "Maasmechelen") -> None:
     await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
     await youth.taps("Avond (17u–20u)", "✅ Avond")
     await youth.taps("Klaar", "Klopt dit?")
-    await youth.taps("Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+    await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
