@@ -224,6 +224,9 @@ async def test_handover_and_closing_keep_the_appointment_true(
         await page.screenshot(
             path=artifact(f"inbox-phone-handover-{scene.width}.png"), full_page=True
         )
+        await page.locator("section.appointments").screenshot(
+            path=artifact(f"inbox-phone-handover-appointment-{scene.width}.png")
+        )
         await log_out(page)
 
         # Jan closes the case. "gewist op verzoek" is not something a person can pick.
@@ -256,5 +259,11 @@ async def test_handover_and_closing_keep_the_appointment_true(
         assert statuses == {"cancelled"}  # no reminder will go out
         await page.screenshot(
             path=artifact(f"inbox-phone-closed-{scene.width}.png"), full_page=True
+        )
+        await page.locator("section.appointments").screenshot(
+            path=artifact(f"inbox-phone-closed-appointment-{scene.width}.png")
+        )
+        await page.locator("#timeline").screenshot(
+            path=artifact(f"inbox-phone-closed-timeline-{scene.width}.png")
         )
         assert scene.errors == []
