@@ -12,18 +12,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins import pacing_of
-from bot.lexicon import load_lexicon
-from bot.replies import send_calendar, send_reply
+from bot.replies import send_reply
 from flows.appointments import (
     KINDS,
     AppointmentProblem,
     AppointmentView,
     Intro,
-    appointment_message,
     reminder_times,
     validate_new,
 )
-from flows.context import Context
 from flows.model import N_, Reply, msg
 from inbox.errors import Conflict, Invalid, NotFound
 from inbox.service import Inbox, storable
@@ -49,14 +46,6 @@ class DayItem:
 class Appointments:
     inbox: Inbox
 
-    def context(self, youth: Youth, now: datetime) -> Context:
-        return Context(
-            now=now.astimezone(self.inbox.translator.tz),
-            lang=youth.lang,
-            directory=self.inbox.directory,
-            lexicon=load_lexicon(),
-        )
-
     async def appointment(
         self, session: AsyncSession, worker: WorkerView, appointment_id: int
     ) -> Appointment:
@@ -68,14 +57,7 @@ class Appointments:
     async def tell_youth(
         self, session: AsyncSession, appointment: Appointment, intro: Intro, now: datetime
     ) -> None:
-        youth = await session.get(Youth, appointment.youth_id)
-        worker = await session.get(Worker, appointment.worker_id)
-        assert youth is not None and worker is not None
-        view = view_of(appointment, worker.first_name)
-        reply = appointment_message(view, self.context(youth, now), intro=intro)
-        await send_reply(session, self.inbox.translator, youth, reply, now)
-        if intro in ("new", "moved"):
-            await send_calendar(session, self.inbox.translator, youth, view, now)
+        await self.inbox.tell_about_appointment(session, appointment, intro, now)
 
     async def reminders_for(
         self, session: AsyncSession, appointment: Appointment, now: datetime

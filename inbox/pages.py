@@ -61,6 +61,8 @@ OUTCOME_LABELS = {
     "other": N_("andere"),
     "erased": N_("gewist op verzoek"),
 }
+# What a worker can pick when closing: "gewist op verzoek" only comes from the youth's /vergeetmij.
+CLOSING_OUTCOMES = {key: OUTCOME_LABELS[key] for key in casework.OUTCOMES}
 PROMISE_LABELS = {
     "on_time": N_("op tijd"),
     "almost_late": N_("bijna te laat"),
@@ -102,7 +104,23 @@ ACTION_LABELS = {
     "erase_requested": N_("de jongere vroeg om alles te wissen (/vergeetmij)"),
     "erased_request": N_("alles gewist op verzoek van de jongere"),
     "erased_retention": N_("alles gewist: bewaartermijn voorbij"),
+    "view_media": N_("opende een foto, spraakbericht of bestand"),
+    "appointment_new": N_("plande een afspraak"),
+    "appointment_moved": N_("verzette een afspraak"),
+    "appointment_cancelled": N_("annuleerde een afspraak"),
+    "appointment_done": N_("duidde een afspraak aan als geweest"),
+    "appointment_no_show": N_("duidde een afspraak aan als niet gekomen"),
+    "appointment_follow_up": N_("stuurde een opvolgbericht na een gemiste afspraak"),
+    "appointments_closed": N_("annuleerde de komende afspraken bij het afsluiten"),
+    "appointments_handed_over": N_("gaf de komende afspraken door aan de nieuwe collega"),
+    "add_worker": N_("maakte een account voor een collega"),
+    "presence": N_("paste aan- of afwezigheid aan"),
+    "add_token": N_("maakte een sleutel voor de API"),
+    "logout_everywhere": N_("meldde zich overal af"),
+    "totp_on": N_("zette aanmelden in twee stappen aan"),
+    "totp_reset": N_("aanmelden in twee stappen werd gewist (nieuwe gsm)"),
 }
+UNKNOWN_ACTION = N_("deed iets met het dossier")
 FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld"), "terug": N_("komt terug")}
 RHYTHM_EVENTS = {
     "week": N_("Check-ins: elke week"),
@@ -356,6 +374,8 @@ class InboxPages:
                 "appointment": APPOINTMENT_LABELS,
                 "flag": FLAG_LABELS,
                 "rhythm": RHYTHM_EVENTS,
+                "closing": CLOSING_OUTCOMES,
+                "unknown_action": UNKNOWN_ACTION,
             },
             scale=SCORES,
             **context,
@@ -1009,7 +1029,14 @@ class InboxPages:
         raise web.HTTPSeeOther(flash_url(request, back, ok=gettext(OK_PRESENCE)))
 
 
-NAMED_EVENTS = ("appointment", "paused", "stopped", "restarted", "rhythm")  # they name the youth
+NAMED_EVENTS = (
+    "appointment",
+    "paused",
+    "stopped",
+    "restarted",
+    "rhythm",
+    "reopened",
+)  # they name the youth
 TREND_MAX = 12  # check-ins in the chart
 TREND_WIDTH, TREND_HEIGHT = 300, 124
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 34, 12, 12, 16

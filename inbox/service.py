@@ -21,21 +21,25 @@ from bot.feed import Feed
 from bot.i18n import Translator
 from bot.lexicon import load_lexicon
 from bot.privacy import export_for
+from bot.replies import send_calendar, send_reply
 from bot.world import World
+from flows.appointments import Intro, appointment_message
 from flows.assignment import Candidate, Suggestion, WaitingCase, auto_assign, needs_requeue, suggest
 from flows.checkins import LOW, RHYTHMS
+from flows.context import Context
 from flows.directory import Directory, Partnership
 from flows.intake import add_workdays
-from flows.model import N_
+from flows.model import N_, Reply, msg
 from flows.pacing import parse_quiet_hours
 from inbox.errors import Conflict, Forbidden, Invalid, NotFound
 from inbox.passwords import hash_password, password_problem
-from storage import casework, checkins, outbox, workers
+from storage import appointments, casework, checkins, outbox, workers
+from storage.appointments import view_of
 from storage.casework import OUTCOMES, STATUSES, CaseSummary, TimelineItem
 from storage.checkins import Answer
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import Case, Worker, Youth
+from storage.models import Appointment, Case, Worker, Youth
 from storage.workers import WorkerView
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,7 @@ Promise = Literal["on_time", "almost_late", "late", "urgent_hour", "urgent_late"
 URGENT_WITHIN = timedelta(hours=1)  # a crisis: answered within the hour of working time
 
 HANDOVER = N_("{new} neemt het nu over van {old}. Je kunt gewoon hier blijven schrijven.")
+HANDED_OVER = N_("Je afspraak van {when} gaat gewoon door, nu met {name}.")
 COVER = N_("{old} is even afwezig. {new} leest en antwoordt intussen.")
 SIGNATURE = N_("{name} schrijft:")
 ASSIGNED = N_("{name} is aan jou toegewezen. Open de inbox.")
@@ -157,6 +162,27 @@ class Inbox:
         """What the bot's check-in planning reads (bot.checkins.keep_planned)."""
         tz = self.translator.tz
         return World(self.directory, load_lexicon(), self.translator, tz, self.clock)
+
+    def context(self, youth: Youth, now: datetime) -> Context:
+        return Context(
+            now=now.astimezone(self.translator.tz),
+            lang=youth.lang,
+            directory=self.directory,
+            lexicon=load_lexicon(),
+        )
+
+    async def tell_about_appointment(
+        self, session: AsyncSession, appointment: Appointment, intro: Intro, now: datetime
+    ) -> None:
+        """The youth hears about a change to an appointment at once, in their language."""
+        youth = await session.get(Youth, appointment.youth_id)
+        worker = await session.get(Worker, appointment.worker_id)
+        assert youth is not None and worker is not None
+        view = view_of(appointment, worker.first_name)
+        reply = appointment_message(view, self.context(youth, now), intro=intro)
+        await send_reply(session, self.translator, youth, reply, now)
+        if intro in ("new", "moved"):
+            await send_calendar(session, self.translator, youth, view, now)
 
     def changed(self, partnership_id: str, case_id: int | None = None) -> None:
         """Tell open inbox pages of this partnership that something changed."""
@@ -277,7 +303,7 @@ class Inbox:
             case = await self.own_case(session, worker, case_id)
             if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
                 await casework.mark_read(session, case)
-            await casework.audit(session, worker.id, "view_case", case.id, now)
+            await casework.audit_view(session, worker.id, case.id, now)
             summary = await casework.summary_of(session, case)
             timeline = await casework.timeline(session, case)
             team = await workers.of_partnership(session, worker.partnership_id)
@@ -325,7 +351,7 @@ class Inbox:
             case = await self.own_case(session, worker, case_id)
             if case.worker_id == worker.id or await self.covering(session, worker, case):
                 await casework.mark_read(session, case)
-            await casework.audit(session, worker.id, "view_case", case.id, self.clock())
+            await casework.audit_view(session, worker.id, case.id, self.clock())
             return await casework.timeline(session, case, after)
 
     async def audit_trail(
@@ -396,6 +422,8 @@ class Inbox:
                     new=to.first_name, old=previous.first_name
                 )
                 await self.say_to_youth(session, youth, None, text, None, now)
+            if previous is not None:
+                await self.hand_over_appointments(session, case, previous, to, me, now)
         self.notify_outbox()
         self.changed(worker.partnership_id, case_id)
 
@@ -486,9 +514,50 @@ class Inbox:
                 await casework.set_status(
                     session, case, status, outcome if status == "closed" else None, me, now
                 )
+            if status == "closed":
+                await self.cancel_appointments(session, case, me, now)
             await casework.audit(session, worker.id, f"status_{status}", case.id, now)
+        self.notify_outbox()
         self.changed(worker.partnership_id, case_id)
         await self.auto_assign(worker.partnership_id)
+
+    async def cancel_appointments(
+        self, session: AsyncSession, case: Case, me: Worker, now: datetime
+    ) -> None:
+        """A closed case keeps no appointment to come: each is cancelled, the youth told."""
+        upcoming = await appointments.upcoming_of_case(session, case.id, now)
+        for appointment in upcoming:
+            await appointments.set_state(session, appointment, "cancelled", now)  # reminders go
+            await self.tell_about_appointment(session, appointment, "cancelled", now)
+            data = {"id": appointment.id, "what": "cancelled", "reason": "closed"}
+            await casework.add_event(session, case.id, me.id, "appointment", data, now)
+        if upcoming:
+            await casework.audit(session, me.id, "appointments_closed", case.id, now)
+
+    async def hand_over_appointments(
+        self, session: AsyncSession, case: Case, previous: Worker, to: Worker, me: Worker,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        """The appointments the previous worker had with the youth go on with the new one.
+
+        The youth hears it, so "Dat past niet" and the reminders name the right person.
+        An appointment with another colleague (a VDAB visit with Lisa) stays as it is.
+        """
+        youth = await session.get(Youth, case.youth_id)
+        assert youth is not None
+        moved = [
+            a
+            for a in await appointments.upcoming_of_case(session, case.id, now)
+            if a.worker_id == previous.id
+        ]
+        for appointment in moved:
+            await appointments.hand_over(session, appointment, to, now)
+            said = Reply((msg(HANDED_OVER, when=appointment.starts_at, name=to.first_name),))
+            await send_reply(session, self.translator, youth, said, now)
+            data = {"id": appointment.id, "what": "handed_over", "worker": to.first_name}
+            await casework.add_event(session, case.id, me.id, "appointment", data, now)
+        if moved:
+            await casework.audit(session, me.id, "appointments_handed_over", case.id, now)
 
     async def clear_signal(
         self, worker: WorkerView, case_id: int, signal: str, note: str = ""

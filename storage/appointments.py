@@ -156,6 +156,28 @@ async def upcoming_for_youth(
     return list((await session.execute(stmt)).scalars())
 
 
+async def upcoming_of_case(session: AsyncSession, case_id: int, now: datetime) -> list[Appointment]:
+    """A case's appointments still to come that are not cancelled (proposed, confirmed, ...)."""
+    stmt = (
+        select(Appointment)
+        .where(
+            Appointment.case_id == case_id,
+            Appointment.state.in_(OPEN_STATES),
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def hand_over(
+    session: AsyncSession, appointment: Appointment, to: Worker, now: datetime
+) -> None:
+    """The appointment stays at its moment, now with a colleague; reminders name them."""
+    appointment.worker_id = to.id
+    appointment.updated_at = now
+
+
 async def of_case(session: AsyncSession, case_id: int) -> list[Appointment]:
     stmt = select(Appointment).where(Appointment.case_id == case_id).order_by(Appointment.starts_at)
     return list((await session.execute(stmt)).scalars())

@@ -7,7 +7,7 @@ exist for the caller (the inbox answers 404).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -18,6 +18,17 @@ from storage.models import AuditEntry, Case, CaseEvent, Message, Note, Worker, Y
 OPEN = ("waiting", "active", "paused")
 STATUSES = ("waiting", "active", "paused", "closed")
 OUTCOMES = ("work", "training", "other_help", "no_contact", "moved", "other")
+# Every action the audit trail can hold; the inbox shows each in plain Dutch (pages.py).
+AUDIT_ACTIONS = (
+    "view_queue", "view_case", "view_audit", "view_media", "claim", "assign", "reply", "note",
+    *(f"status_{s}" for s in STATUSES), "clear_urgent", "clear_flag", "checkins", "export",
+    "export_by_youth", "erase_requested", "erased_request", "erased_retention",
+    "appointment_new", "appointment_moved", "appointment_cancelled", "appointment_done",
+    "appointment_no_show", "appointment_follow_up", "appointments_closed",
+    "appointments_handed_over", "add_worker", "presence", "add_token", "logout_everywhere",
+    "totp_on", "totp_reset",
+)  # fmt: skip
+VISIT = timedelta(minutes=30)  # a case tab that keeps refreshing is one visit, not one per look
 
 
 @dataclass(frozen=True)
@@ -301,7 +312,26 @@ async def audit(
     session: AsyncSession, worker_id: int | None, action: str, case_id: int | None, now: datetime
 ) -> None:
     """Record who did what to which case; never any content."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: add it to AUDIT_ACTIONS and a label")
     session.add(AuditEntry(worker_id=worker_id, action=action, case_id=case_id, at=now))
+
+
+async def audit_view(session: AsyncSession, worker_id: int, case_id: int, now: datetime) -> None:
+    """Record that a worker looked at a case: once per visit.
+
+    A visit is a stretch of looking without a pause of VISIT: the live refreshes of an open
+    tab (a youth writing 20 messages) and the page coming back after the worker's own reply
+    add nothing to the trail.
+    """
+    stmt = select(func.max(AuditEntry.at)).where(
+        AuditEntry.worker_id == worker_id,
+        AuditEntry.case_id == case_id,
+        AuditEntry.action == "view_case",
+    )
+    last = (await session.execute(stmt)).scalar_one_or_none()
+    if last is None or last <= now - VISIT:
+        await audit(session, worker_id, "view_case", case_id, now)
 
 
 async def audit_trail(session: AsyncSession, case_id: int) -> list[tuple[datetime, str, str]]:

@@ -24,12 +24,13 @@
 
   // --- browser notifications (only while the page is hidden) ------------------------------
   const notifyButton = document.getElementById("notify");
+  const notifyLine = document.getElementById("notify-line");
   const hasNotifications = "Notification" in window;
   if (notifyButton && hasNotifications && Notification.permission === "default") {
-    notifyButton.hidden = false;
+    notifyLine.hidden = false;
     notifyButton.addEventListener("click", () => {
       Promise.resolve(Notification.requestPermission()).then((permission) => {
-        notifyButton.hidden = true;
+        notifyLine.hidden = true;
         say(permission === "granted" ? strings.notifyOn : strings.blocked);
         setTimeout(() => say(""), 4000);
       });
@@ -290,6 +291,16 @@
       e.preventDefault();
     }
   });
+
+  // On a phone the conversation is part of the one page scroll: the link above it brings
+  // the newest message and the reply box into view together.
+  const toNewest = document.getElementById("to-newest");
+  if (toNewest) {
+    toNewest.addEventListener("click", (e) => {
+      e.preventDefault();
+      (document.getElementById("reply") || document.getElementById("newest")).scrollIntoView({ block: "end" });
+    });
+  }
 
   if (timeline) timeline.scrollTop = timeline.scrollHeight;
   if (queue) setTitle(unreadTotal());

@@ -236,7 +236,9 @@ def test_stop_ends_automated_messages_but_the_youth_can_still_write() -> None:
     chat = registered()
     chat.say("/stop")
     assert chat.of_type(SetStopped) == [SetStopped(True)]
-    assert chat.say("Ik heb toch een vraag").startswith("Bedankt! Ik geef je bericht door aan je coach.")
+    assert chat.say("Ik heb toch een vraag").startswith(
+        "Bedankt! Ik geef je bericht door aan je coach."
+    )
     chat.say("/start")
     assert chat.of_type(SetStopped) == [SetStopped(True), SetStopped(False)]
 

@@ -270,6 +270,28 @@ async def test_a_closed_case_gets_no_appointment(api: Planner) -> None:
     assert reply.status == 409 and reply.body["detail"] == "Deze aanmelding is afgesloten."
 
 
+async def test_closing_through_the_api_cancels_what_is_planned_and_refuses_erased(
+    api: Planner,
+) -> None:
+    await api.inbox.claim(api.sara, api.noor)
+    ident = (await api.plan()).body["id"]
+    erased = await api.post(
+        f"/api/cases/{api.noor}/status", api.sara, {"status": "closed", "outcome": "erased"}
+    )
+    assert erased.status == 422
+    item = (await api.get(f"/api/cases/{api.noor}/appointments", api.sara)).body[0]
+    assert item["state"] == "proposed"
+
+    closed = await api.post(
+        f"/api/cases/{api.noor}/status", api.sara, {"status": "closed", "outcome": "work"}
+    )
+    assert closed.status == 204
+    item = (await api.get(f"/api/cases/{api.noor}/appointments", api.sara)).body[0]
+    assert item["id"] == ident and item["state"] == "cancelled"
+    assert all(r.status == "cancelled" for r in await rows(api.db, Reminder))
+    assert await messages_with(api.db, "Je afspraak van maandag 4 mei om 14u gaat niet door.") == 1
+
+
 async def test_another_partnerships_ids_are_not_found(api: Planner) -> None:
     reply = await api.post(f"/api/cases/{api.lina}/appointments", api.sara, PLAN)
     assert reply.status == 404 and "bestaat niet" in reply.body["detail"]

@@ -99,7 +99,7 @@ async def test_a_youth_who_writes_after_closing_comes_back_visibly(site: Site) -
     _, page = await site.page(f"/inbox/cases/{site.noor}")
     shown = text_of(page)
     assert "Komt terug: de begeleiding was afgesloten en Noor schreef opnieuw." in shown
-    assert "Noor schreef opnieuw: de afgesloten begeleiding is weer open" in shown
+    assert "Noor schreef opnieuw: de aanmelding is weer open" in shown
     assert "Gemarkeerd: komt terug" in shown
     _, page = await site.post(f"/inbox/cases/{site.noor}/signals", {"clear": "flag"})
     assert flash(page) == "ok: Gezien: de markering is weg."
