@@ -105,6 +105,8 @@ class Lexicon:
     hedges: frozenset[str]
     blockers: frozenset[str]
     window: int
+    #: Spelling variants (dialect, SMS, typos), normalised: variant word -> standard words.
+    spellings: Mapping[str, str] = field(default_factory=dict)
     # Derived lookup tables for speed, built by __post_init__: one regex (a trie of all
     # anchor words, longest first) scans a message once; the index maps an anchor to
     # the patterns (positions in _entries) that need it.
@@ -113,6 +115,7 @@ class Lexicon:
     _index: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _always: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _entries: tuple[tuple[Rule, _Pattern], ...] = field(init=False, repr=False, compare=False)
+    _speller: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = tuple((rule, pat) for rule in self.rules for pat in rule.patterns)
@@ -141,6 +144,17 @@ class Lexicon:
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_inside", inside)
         object.__setattr__(self, "_finder", re.compile(_trie_regex(anchors)))
+        speller = (
+            re.compile(f"{_START}{_trie_regex(self.spellings)}{_END}") if self.spellings else None
+        )
+        object.__setattr__(self, "_speller", speller)
+
+    def respell(self, norm: str) -> str:
+        """Replace dialect / SMS spellings in normalised text by the standard words."""
+        if self._speller is None:
+            return norm
+        spellings = self.spellings
+        return self._speller.sub(lambda m: spellings[m.group()], norm)
 
     def _present(self, norm: str) -> set[str]:
         """Every anchor word that occurs somewhere in the normalised text."""
@@ -220,6 +234,7 @@ _START: Final = r"(?<![a-z0-9])"
 _END: Final = r"(?![a-z0-9])"
 _CLAUSE_END: Final = r"(?= ?(?:\.|$))"
 _GAP_TOKEN: Final = re.compile(r"\*(\d*)")
+_MANY: Final = r"(?:[1-9][0-9]+|[5-9])"  # the "#" token
 _MACRO_NAME: Final = re.compile(r"[a-z_][a-z0-9_]*")
 # Words so frequent in chat that a pattern is better pre-filtered on another word.
 # (normalised spelling: "mer" = meer, "vor" = voor, "an" = aan)
@@ -371,6 +386,9 @@ def _compile_pattern(
             count = int(gap.group(1) or _DEFAULT_GAP)
             parts.append(rf"(?:{gap_sep}{gap_word}){{0,{count}}}")
             continue
+        if token == "#":  # a number of five or more ("20 dafalgan"), never the anchor
+            parts.append((word_sep if position > 0 else "") + _MANY)
+            continue
         if token == "$":
             if position != len(tokens) - 1:
                 raise LexiconError(f"{where}: '$' (end of sentence) must come last")
@@ -441,6 +459,19 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
     if not isinstance(window, int) or not 1 <= window <= 10:
         raise LexiconError(f"{lang}.settings.window must be an integer 1..10")
 
+    raw_spellings = data.get("spellings", {})
+    if not isinstance(raw_spellings, dict):
+        raise LexiconError(f"{lang}: [spellings] must be a table")
+    spellings: dict[str, str] = {}
+    for standard, variants in raw_spellings.items():
+        where = f"{lang}.spellings.{standard}"
+        target = _norm_word(standard)
+        for variant in (v for value in _str_list(variants, where) for v in value.split("|")):
+            key = _norm_word(variant)
+            if not key or not target or key == target or spellings.get(key, target) != target:
+                raise LexiconError(f"{where}: bad or conflicting variant {variant!r}")
+            spellings[key] = target
+
     raw_macros = data.get("macros", {})
     if not isinstance(raw_macros, dict):
         raise LexiconError(f"{lang}: [macros] must be a table")
@@ -506,6 +537,7 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
         hedges=hedges,
         blockers=blockers,
         window=window,
+        spellings=spellings,
     )
 
 
@@ -529,7 +561,17 @@ def merge(*lexicons: Lexicon) -> Lexicon:
         hedges=frozenset().union(*(lex.hedges for lex in lexicons)),
         blockers=frozenset().union(*(lex.blockers for lex in lexicons)),
         window=max(lex.window for lex in lexicons),
+        spellings=_merge_spellings(lexicons),
     )
+
+
+def _merge_spellings(lexicons: Sequence[Lexicon]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for lex in lexicons:
+        for variant, standard in lex.spellings.items():
+            if merged.setdefault(variant, standard) != standard:
+                raise LexiconError(f"merged lexicons spell {variant!r} differently")
+    return merged
 
 
 # --------------------------------------------------------------------------- detecting
@@ -565,7 +607,7 @@ def _negated(text: str, start: int, lexicon: Lexicon) -> bool:
 
 def detect(text: str, lexicon: Lexicon) -> Detection | None:
     """Return the most urgent crisis signal in ``text``, or None when there is none."""
-    norm = normalise(text)
+    norm = lexicon.respell(normalise(text))
     if not norm:
         return None
     present = lexicon._present(norm)
