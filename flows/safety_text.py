@@ -31,6 +31,8 @@ _CLAUSE: Final = re.compile(
     r"[.!?;:,\n\r\u2026\u3002\uff01\uff1f\u2600-\u27bf\U0001f000-\U0001faff]+"
 )
 _OTHER: Final = re.compile(r"[^a-z0-9. ]+")
+# "!" or "|" between two letters stands for an i ("su!c!de", "k!ll"), not a sentence end.
+_BANG_I: Final = re.compile(r"(?<=[^\W\d_])[!|](?=[^\W\d_])")
 _PAIRS: Final = tuple((ch * 2, ch) for ch in "abcdefghijklmnopqrstuvwxyz")
 _LEET_WORD: Final = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])[a-z0-9]*[0-9][a-z0-9]*")
 _LEET: Final = str.maketrans("013457", "oieast")
@@ -46,6 +48,8 @@ def normalise(text: str) -> str:
     and digits inside words read as letters ("z3lfm00rd").
     """
     folded = text.translate(_TRANSLATE)
+    if "!" in folded or "|" in folded:
+        folded = _BANG_I.sub("i", folded)
     if folded.isascii():
         folded = folded.lower()
     else:

@@ -145,6 +145,8 @@ def test_idiom_cancels_only_the_span_it_covers() -> None:
         ("ja, nee", "ja . ne"),
         ("\u202eabc\u202c", "abc"),
         ("😂", "lol"),
+        ("su!c!de", "suicide"),
+        ("wow!! super!", "wow . super"),
         ("", ""),
     ],
 )
