@@ -90,7 +90,8 @@ class Lexicon:
     blockers: frozenset[str]
     window: int
     #: Spelling variants (dialect, SMS, typos), normalised: variant word -> standard words.
-    spellings: Mapping[str, str] = field(default_factory=dict)
+    #: (Sorted pairs, so a Lexicon stays hashable.)
+    spellings: tuple[tuple[str, str], ...] = ()
     # Derived lookup tables for speed, built by __post_init__: one regex (a trie of all
     # anchor words, longest first) scans a message once; the index maps an anchor to
     # the patterns (positions in _entries) that need it.
@@ -100,6 +101,7 @@ class Lexicon:
     _always: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _entries: tuple[tuple[Rule, Pattern], ...] = field(init=False, repr=False, compare=False)
     _speller: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _spelled: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = tuple((rule, pat) for rule in self.rules for pat in rule.patterns)
@@ -129,16 +131,19 @@ class Lexicon:
         object.__setattr__(self, "_inside", inside)
         object.__setattr__(self, "_finder", re.compile(trie_regex(anchors)))
         speller = (
-            re.compile(f"{START}{trie_regex(self.spellings)}{END}") if self.spellings else None
+            re.compile(f"{START}{trie_regex(v for v, _ in self.spellings)}{END}")
+            if self.spellings
+            else None
         )
         object.__setattr__(self, "_speller", speller)
+        object.__setattr__(self, "_spelled", dict(self.spellings))
 
     def respell(self, norm: str) -> str:
         """Replace dialect / SMS spellings in normalised text by the standard words."""
         if self._speller is None:
             return norm
-        spellings = self.spellings
-        return self._speller.sub(lambda m: spellings[m.group()], norm)
+        spelled = self._spelled
+        return self._speller.sub(lambda m: spelled[m.group()], norm)
 
     def _present(self, norm: str) -> set[str]:
         """Every anchor word that occurs somewhere in the normalised text."""
@@ -269,7 +274,7 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
         hedges=hedges,
         blockers=blockers,
         window=window,
-        spellings=spellings,
+        spellings=tuple(sorted(spellings.items())),
     )
 
 
@@ -293,14 +298,14 @@ def merge(*lexicons: Lexicon) -> Lexicon:
         hedges=frozenset().union(*(lex.hedges for lex in lexicons)),
         blockers=frozenset().union(*(lex.blockers for lex in lexicons)),
         window=max(lex.window for lex in lexicons),
-        spellings=_merge_spellings(lexicons),
+        spellings=tuple(sorted(_merge_spellings(lexicons).items())),
     )
 
 
 def _merge_spellings(lexicons: Sequence[Lexicon]) -> dict[str, str]:
     merged: dict[str, str] = {}
     for lex in lexicons:
-        for variant, standard in lex.spellings.items():
+        for variant, standard in lex.spellings:
             if merged.setdefault(variant, standard) != standard:
                 raise LexiconError(f"merged lexicons spell {variant!r} differently")
     return merged
