@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, cast, get_args
 
@@ -342,6 +342,33 @@ def _negated(text: str, start: int, lexicon: Lexicon) -> bool:
     return False
 
 
+def _every_start(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches at every start position, overlapping ones too.
+
+    A match that an idiom or exclude does not cover may start at an earlier "ik" in the
+    message ("ik heb schulden. ik heb me verwond bij het voetbal"); the match from the
+    next start is the one the exclude was written for, so it gets its turn.
+    """
+    pos = 0
+    while (match := regex.search(text, pos)) is not None:
+        yield match
+        pos = match.start() + 1
+
+
+def _tightest(regex: re.Pattern[str], text: str, match: re.Match[str]) -> re.Match[str]:
+    """The match that starts last and still ends where ``match`` ends.
+
+    "ik ga slapen. ik ga dood van de schaamte" first matches "ik ga dood" from the first
+    "ik"; the idiom covers the one from the second, which is the one it means.
+    """
+    end = match.end()
+    while (inner := regex.search(text, match.start() + 1, end)) is not None and (
+        inner.end() == end
+    ):
+        match = inner
+    return match
+
+
 def detect(text: str, lexicon: Lexicon) -> Detection | None:
     """Return the most urgent crisis signal in ``text``, or None when there is none."""
     norm = lexicon.respell(normalise(text))
@@ -357,8 +384,8 @@ def detect(text: str, lexicon: Lexicon) -> Detection | None:
         rule, pat = lexicon._entries[position]
         if rule.phrase_id in fired_ids or not pat.possible(present):
             continue
-        for match in pat.regex.finditer(norm):
-            span = match.span()
+        for match in _every_start(pat.regex, norm):
+            span = _tightest(pat.regex, norm, match).span()
             if idiom_spans is None:
                 idiom_spans = _spans((p for _, p in lexicon.idioms), norm, present)
             if _covered(span, idiom_spans):

@@ -181,7 +181,10 @@ def compile_pattern(
     if not tokens:
         raise LexiconError(f"{where}: empty pattern")
     neg = "|".join(sorted((re.escape(n) for n in negators), key=len, reverse=True)) or "(?!)"
-    gap_word = rf"(?!(?:{neg})(?![a-z0-9]))[a-z0-9]+"
+    # A gap swallows whole words only, so a pattern never reads "geen" at the end of
+    # "ophangen" or "veel" at the end of "verveel" (words of one token may still be glued:
+    # "ikwildood").
+    gap_word = rf"(?!(?:{neg})(?![a-z0-9]))[a-z0-9]+(?![a-z0-9])"
     # Crisis patterns may run over a sentence break ("ik wil... dood"); idioms and
     # excludes may not, so they never cancel a crisis in the next sentence.
     word_sep, gap_sep = (_TIGHT_SEP, " +") if tight else (_SEP, "[ .]+")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import tomllib
 from pathlib import Path
@@ -85,6 +86,29 @@ def test_crisis_phrase_is_detected(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", LOOK_ALIKES, ids=[c["text"] for c in LOOK_ALIKES])
 def test_look_alike_is_not_detected(case: dict[str, Any]) -> None:
     assert detect(case["text"], lexicon()) is None
+
+
+def test_two_everyday_sentences_in_one_message_rarely_raise_an_alarm() -> None:
+    # Youths write several sentences in one message; crisis patterns may run over a
+    # sentence break, so two look-alikes together must not add up to an alarm.
+    rng = random.Random(10)
+    texts = [c["text"] for c in LOOK_ALIKES]
+    pairs = [". ".join(rng.sample(texts, 2)) for _ in range(3000)]
+    alarms = [t for t in pairs if detect(t, lexicon()) is not None]
+    assert len(alarms) <= len(pairs) * 0.005, alarms[:10]
+
+
+def test_a_crisis_next_to_an_everyday_sentence_is_still_caught() -> None:
+    rng = random.Random(11)
+    texts = [c["text"] for c in LOOK_ALIKES]
+    for _ in range(1500):
+        case = rng.choice(CRISIS)
+        other = rng.choice(texts)
+        for text in (f"{other}. {case['text']}", f"{case['text']}, {other}"):
+            found = detect(text, lexicon())
+            assert found is not None, text
+            # the same category, or a more urgent one the two sentences point to together
+            assert CATEGORIES.index(found.category) <= CATEGORIES.index(case["expect"]), text
 
 
 # --------------------------------------------------------------------------- behaviour
