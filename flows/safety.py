@@ -384,14 +384,18 @@ def detect(text: str, lexicon: Lexicon) -> Detection | None:
         rule, pat = lexicon._entries[position]
         if rule.phrase_id in fired_ids or not pat.possible(present):
             continue
+        excluded: list[tuple[int, int]] | None = None
         for match in _every_start(pat.regex, norm):
             span = _tightest(pat.regex, norm, match).span()
             if idiom_spans is None:
                 idiom_spans = _spans((p for _, p in lexicon.idioms), norm, present)
             if _covered(span, idiom_spans):
                 continue
-            if rule.excludes and _covered(span, _spans(rule.excludes, norm, present)):
-                continue
+            if rule.excludes:
+                if excluded is None:  # once per rule: long messages repeat an idiom
+                    excluded = _spans(rule.excludes, norm, present)
+                if _covered(span, excluded):
+                    continue
             if rule.negatable and _negated(norm, span[0], lexicon):
                 continue
             fired.append(rule)

@@ -417,6 +417,10 @@ def test_detect_never_raises_on_rtl_and_zero_width(text: str) -> None:
         "\u202e" + "ik wil dood " * 400,
         "ik " + "heel " * 1200 + "dood",
         "x" * 4999 + " ik wil dood",
+        # an idiom or an excluded remark repeated: every match is looked at and rejected
+        ("ik ga dood van de honger " * 200)[:5000],
+        ("ik heb mijn pillen al genomen. " * 160)[:5000],
+        ("niemand zou me missen op dat feest " * 140)[:5000],
     ],
 )
 def test_detect_handles_long_and_odd_messages(text: str) -> None:
