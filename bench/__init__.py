@@ -3,7 +3,8 @@
 Performance is measured here, never in timed tests. Each module has `run(quick) -> list[Result]`:
 - flows:    `flows.conversation.step` over complete intakes (pure, no I/O);
 - places:   `Directory.match_place` over names, postcodes, deelgemeenten and typos;
-- safety:   `flows.safety.detect` over 200-character messages;
+- safety:   `flows.safety.detect` over 200-character messages, and recall / false alarms
+            on the crisis case file and the held-out file;
 - pipeline: inbound store → Engine/Dispatcher → outbox drained by the Sender, on SQLite
             (and PostgreSQL when BENCH_POSTGRES_URL is set);
 - checkins: the scheduler tick sending due check-ins, and an idle tick with nothing due.

@@ -5,17 +5,27 @@ Three kinds of message, each exactly 200 characters of everyday chat:
 - look-alikes: an idiom that shares crisis words ("ik lach me dood") and must NOT fire;
 - crisis: a crisis phrase at the start, middle or end of the message.
 Every message is checked before timing, so the rows measure what they claim to.
+
+Then the quality rows: recall, right category and false alarms on the project's case
+file (tests/flows/data/safety_cases.toml, which the lexicon is tuned on) and on the
+held-out file (safety_holdout.toml, never tuned on); their time is one `detect` per case.
 """
 
 from __future__ import annotations
 
 import random
+import time
 
-from bench.common import Result, best_of, combine, lexicon, timed_calls
+from bench.common import ROOT, Result, best_of, combine, lexicon, timed_calls
 from flows.safety import detect
+from flows.safety_score import parse_cases, score
 
 LENGTH = 200
 SEED = 4242
+CASE_FILES = {
+    "safety.cases (tuned on)": ROOT / "tests" / "flows" / "data" / "safety_cases.toml",
+    "safety.holdout (never tuned on)": ROOT / "tests" / "flows" / "data" / "safety_holdout.toml",
+}
 
 FILLER = (
     "Hallo, ik ben op zoek naar werk in de buurt.",
@@ -104,4 +114,16 @@ def run(quick: bool = False) -> list[Result]:
         f"{count:,} messages of {LENGTH} characters of each kind, each checked for the "
         f"expected outcome first; each row the best of {rounds} rounds"
     )
-    return [*parts, combine("safety.detect (mix)", parts, note)]
+    return [*parts, combine("safety.detect (mix)", parts, note), *quality()]
+
+
+def quality() -> list[Result]:
+    """Recall and false alarms on each case file, as rows whose note says the numbers."""
+    lex = lexicon()
+    rows = []
+    for name, path in CASE_FILES.items():
+        cases = parse_cases(path.read_text("utf-8"))
+        start = time.perf_counter()
+        result = score(cases, lex)
+        rows.append(Result(name, len(cases), time.perf_counter() - start, note=result.summary()))
+    return rows

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, cast, get_args
+from typing import Final, Literal, cast, get_args
+
+from flows.safety_patterns import END, START, LexiconError, Pattern, compile_pattern, trie_regex
+from flows.safety_text import norm_word, normalise
 
 __all__ = [
     "CATEGORIES",
@@ -46,13 +48,9 @@ _WITH_DANGER: Final[Mapping[Category, str]] = {
     "danger": "101",
 }
 
-_DEFAULT_GAP: Final = 3
 _DEFAULT_WINDOW: Final = 3
 _KINDS: Final = ("intent", "mention")
-
-
-class LexiconError(ValueError):
-    """A lexicon data file is malformed (message names the rule or pattern)."""
+_MACRO_NAME: Final = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +67,6 @@ class Detection:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pattern:
-    regex: re.Pattern[str]
-    # One set per required word of the pattern, most selective first: the regex can only
-    # match if every set has a member occurring in the normalised text. Empty for raw
-    # regexes, which always run.
-    requires: tuple[frozenset[str], ...]
-    source: str
-
-    def possible(self, present: set[str]) -> bool:
-        """Could match, given the set of all anchor words present in the text."""
-        return all(not need.isdisjoint(present) for need in self.requires)
-
-
-@dataclass(frozen=True, slots=True)
 class Rule:
     """One explainable detection rule from a lexicon file."""
 
@@ -90,8 +74,8 @@ class Rule:
     category: Category
     negatable: bool
     also: tuple[Category, ...]
-    patterns: tuple[_Pattern, ...]
-    excludes: tuple[_Pattern, ...]
+    patterns: tuple[Pattern, ...]
+    excludes: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +84,14 @@ class Lexicon:
 
     langs: tuple[str, ...]
     rules: tuple[Rule, ...]
-    idioms: tuple[tuple[str, _Pattern], ...]
+    idioms: tuple[tuple[str, Pattern], ...]
     negators: frozenset[str]
     hedges: frozenset[str]
     blockers: frozenset[str]
     window: int
+    #: Spelling variants (dialect, SMS, typos), normalised: variant word -> standard words.
+    #: (Sorted pairs, so a Lexicon stays hashable.)
+    spellings: tuple[tuple[str, str], ...] = ()
     # Derived lookup tables for speed, built by __post_init__: one regex (a trie of all
     # anchor words, longest first) scans a message once; the index maps an anchor to
     # the patterns (positions in _entries) that need it.
@@ -112,7 +99,9 @@ class Lexicon:
     _inside: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _index: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _always: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _entries: tuple[tuple[Rule, _Pattern], ...] = field(init=False, repr=False, compare=False)
+    _entries: tuple[tuple[Rule, Pattern], ...] = field(init=False, repr=False, compare=False)
+    _speller: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _spelled: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         entries = tuple((rule, pat) for rule in self.rules for pat in rule.patterns)
@@ -140,7 +129,21 @@ class Lexicon:
         object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_inside", inside)
-        object.__setattr__(self, "_finder", re.compile(_trie_regex(anchors)))
+        object.__setattr__(self, "_finder", re.compile(trie_regex(anchors)))
+        speller = (
+            re.compile(f"{START}{trie_regex(v for v, _ in self.spellings)}{END}")
+            if self.spellings
+            else None
+        )
+        object.__setattr__(self, "_speller", speller)
+        object.__setattr__(self, "_spelled", dict(self.spellings))
+
+    def respell(self, norm: str) -> str:
+        """Replace dialect / SMS spellings in normalised text by the standard words."""
+        if self._speller is None:
+            return norm
+        spelled = self._spelled
+        return self._speller.sub(lambda m: spelled[m.group()], norm)
 
     def _present(self, norm: str) -> set[str]:
         """Every anchor word that occurs somewhere in the normalised text."""
@@ -150,254 +153,6 @@ class Lexicon:
     def merge(self, *others: Lexicon) -> Lexicon:
         """Return a lexicon holding this one's rules and those of ``others``."""
         return merge(self, *others)
-
-
-# --------------------------------------------------------------------------- normalising
-
-_REMOVED_CHARS: Final = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
-    "\ufeff\ufe0e\ufe0f"
-    # apostrophes: "don't" -> "dont", "'k" -> "k", "m'n" -> "mn"
-    "'\u2018\u2019\u201b\u02bc\u02bb\u00b4`\u2032"
-    # hyphens join: "zelf-moord" -> "zelfmoord", "self-harm" -> "selfharm"
-    "-\u2010\u2011\u00b7"
-)
-_LAUGHING: Final = "\U0001f602\U0001f923\U0001f606\U0001f639\U0001f480\u2620"
-_TRANSLATE: Final[dict[int, str | None]] = {
-    **dict.fromkeys(map(ord, _REMOVED_CHARS)),
-    **dict.fromkeys(map(ord, _LAUGHING), " lol "),
-}
-_COMBINING: Final = re.compile(
-    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
-)
-# Sentence marks, and emoji (other than the laughing ones above), end a clause.
-_CLAUSE: Final = re.compile(
-    r"[.!?;:,\n\r\u2026\u3002\uff01\uff1f\u2600-\u27bf\U0001f000-\U0001faff]+"
-)
-_OTHER: Final = re.compile(r"[^a-z0-9. ]+")
-_PAIRS: Final = tuple((ch * 2, ch) for ch in "abcdefghijklmnopqrstuvwxyz")
-_LEET_WORD: Final = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])[a-z0-9]*[0-9][a-z0-9]*")
-_LEET: Final = str.maketrans("013457", "oieast")
-_DIGIT: Final = re.compile(r"[0-9]")
-
-
-def normalise(text: str) -> str:
-    """Fold ``text`` to the form patterns are matched against.
-
-    Lowercase ASCII letters and digits, single spaces, `` . `` between clauses, accents
-    and zero-width / bidi characters removed, apostrophes and hyphens dropped, runs of
-    the same letter collapsed to one ("dooooood" -> "dod", "zelfmoord" -> "zelfmord"),
-    and digits inside words read as letters ("z3lfm00rd").
-    """
-    folded = text.translate(_TRANSLATE)
-    if folded.isascii():
-        folded = folded.lower()
-    else:
-        folded = unicodedata.normalize("NFKD", folded)
-        folded = _COMBINING.sub("", folded).casefold()
-        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
-    folded = _OTHER.sub(" ", _CLAUSE.sub(" . ", folded))
-    if _DIGIT.search(folded):
-        folded = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), folded)
-    for double, single in _PAIRS:
-        while double in folded:
-            folded = folded.replace(double, single)
-    return " ".join(folded.split()).strip(" .")
-
-
-def _norm_word(raw: str) -> str:
-    """Normalise a word list from the data file (no clause marks)."""
-    return " ".join(normalise(raw).replace(".", " ").split())
-
-
-# --------------------------------------------------------------------------- compiling
-
-_SEP: Final = r"[ .]*"  # between words of a crisis pattern: may cross a sentence break
-_TIGHT_SEP: Final = r" *"  # between words of an idiom / exclude: stays in one sentence
-_START: Final = r"(?<![a-z0-9])"
-_END: Final = r"(?![a-z0-9])"
-_CLAUSE_END: Final = r"(?= ?(?:\.|$))"
-_GAP_TOKEN: Final = re.compile(r"\*(\d*)")
-_MACRO_NAME: Final = re.compile(r"[a-z_][a-z0-9_]*")
-# Words so frequent in chat that a pattern is better pre-filtered on another word.
-# (normalised spelling: "mer" = meer, "vor" = voor, "an" = aan)
-_COMMON: Final = frozenset(
-    [
-        "ik",
-        "k",
-        "je",
-        "me",
-        "mij",
-        "mijn",
-        "mn",
-        "de",
-        "het",
-        "t",
-        "en",
-        "dat",
-        "niet",
-        "nie",
-        "mer",
-        "wel",
-        "nog",
-        "ok",
-        "heb",
-        "ben",
-        "is",
-        "wil",
-        "ga",
-        "doe",
-        "don",
-        "kan",
-        "zo",
-        "van",
-        "op",
-        "in",
-        "an",
-        "met",
-        "vor",
-        "er",
-        "die",
-        "hij",
-        "ze",
-        "i",
-        "im",
-        "my",
-        "the",
-        "a",
-        "to",
-        "and",
-        "it",
-        "not",
-        "dont",
-        "you",
-        "so",
-        "on",
-        "at",
-        "of",
-        "with",
-        "be",
-        "have",
-        "was",
-        "just",
-        "do",
-    ]
-)
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching the longest of ``words`` at a position (a trie, so it is fast)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie) or "(?!)"
-
-
-def _anchor_cost(anchors: Iterable[str]) -> float:
-    """Rough cost of pre-filtering on these words: short and common ones cost more."""
-    return sum(16 / len(a) + (8 if a in _COMMON else 0) for a in anchors)
-
-
-def _expand(alt: str, macros: Mapping[str, tuple[str, ...]], where: str) -> list[str]:
-    if not alt.startswith("@"):
-        return [alt]
-    name = alt[1:]
-    if name not in macros:
-        raise LexiconError(f"{where}: unknown macro @{name}")
-    return list(macros[name])
-
-
-def _compile_token(
-    token: str, macros: Mapping[str, tuple[str, ...]], where: str, sep: str
-) -> tuple[str, tuple[str, ...]]:
-    """Compile one token (``a|b|@macro|prefix*``) to a regex and its anchor strings."""
-    regexes: list[str] = []
-    anchors: list[str] = []
-    for alt in token.split("|"):
-        for item in _expand(alt, macros, where):
-            prefix = item.endswith("*")
-            words = _norm_word(item.rstrip("*")).split()
-            if not words:
-                raise LexiconError(f"{where}: empty alternative in token {token!r}")
-            body = sep.join(re.escape(word) for word in words)
-            regexes.append(body + ("[a-z0-9]*" if prefix else ""))
-            anchors.append(max(words, key=len))
-    unique = sorted(set(regexes), key=lambda r: (-len(r), r))
-    return "(?:" + "|".join(unique) + ")", tuple(sorted(set(anchors)))
-
-
-def _compile_pattern(
-    source: str,
-    macros: Mapping[str, tuple[str, ...]],
-    negators: frozenset[str],
-    where: str,
-    *,
-    tight: bool = False,
-) -> _Pattern:
-    """Compile a data-file pattern; see the header of ``flows/data/safety/nl.toml``."""
-    if source.startswith("re:"):
-        try:
-            return _Pattern(re.compile(source[3:]), (), source)
-        except re.error as exc:
-            raise LexiconError(f"{where}: bad regex {source!r}: {exc}") from exc
-    tokens = source.split()
-    if not tokens:
-        raise LexiconError(f"{where}: empty pattern")
-    neg = "|".join(sorted((re.escape(n) for n in negators), key=len, reverse=True)) or "(?!)"
-    gap_word = rf"(?!(?:{neg})(?![a-z0-9]))[a-z0-9]+"
-    # Crisis patterns may run over a sentence break ("ik wil... dood"); idioms and
-    # excludes may not, so they never cancel a crisis in the next sentence.
-    word_sep, gap_sep = (_TIGHT_SEP, " +") if tight else (_SEP, "[ .]+")
-    parts: list[str] = [_START]
-    requires: list[tuple[str, ...]] = []
-    for position, token in enumerate(tokens):
-        gap = _GAP_TOKEN.fullmatch(token)
-        if gap:
-            if position in (0, len(tokens) - 1):
-                raise LexiconError(f"{where}: a gap '*' must stand between two words")
-            count = int(gap.group(1) or _DEFAULT_GAP)
-            parts.append(rf"(?:{gap_sep}{gap_word}){{0,{count}}}")
-            continue
-        if token == "$":
-            if position != len(tokens) - 1:
-                raise LexiconError(f"{where}: '$' (end of sentence) must come last")
-            parts.append(_CLAUSE_END)
-            continue
-        optional = token.endswith("?")
-        if token.startswith("*"):  # "*zelfmoord": may be glued to the word before
-            if position == 0:
-                parts.pop()  # drop the start-of-word boundary
-            token = token.lstrip("*")
-        body, anchors = _compile_token(token.rstrip("?"), macros, where, word_sep)
-        sep = word_sep if position > 0 else ""
-        if optional:
-            parts.append(f"(?:{sep}{body})?" if sep else f"(?:{body}{word_sep})?")
-        else:
-            parts.append(sep + body)
-            requires.append(anchors)
-    if tokens[-1] != "$":
-        parts.append(_END)
-    if not requires:
-        raise LexiconError(f"{where}: pattern {source!r} needs at least one required word")
-    try:
-        regex = re.compile("".join(parts))
-    except re.error as exc:  # pragma: no cover - tokens are escaped
-        raise LexiconError(f"{where}: cannot compile {source!r}: {exc}") from exc
-    requires.sort(key=_anchor_cost)
-    return _Pattern(regex, tuple(frozenset(need) for need in requires), source)
 
 
 def _str_list(value: object, where: str) -> list[str]:
@@ -433,13 +188,26 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
 
     def words(key: str) -> frozenset[str]:
         return frozenset(
-            _norm_word(w) for w in _str_list(settings.get(key, []), f"{lang}.settings.{key}")
+            norm_word(w) for w in _str_list(settings.get(key, []), f"{lang}.settings.{key}")
         )
 
     negators, hedges, blockers = words("negators"), words("hedges"), words("blockers")
     window = settings.get("window", _DEFAULT_WINDOW)
     if not isinstance(window, int) or not 1 <= window <= 10:
         raise LexiconError(f"{lang}.settings.window must be an integer 1..10")
+
+    raw_spellings = data.get("spellings", {})
+    if not isinstance(raw_spellings, dict):
+        raise LexiconError(f"{lang}: [spellings] must be a table")
+    spellings: dict[str, str] = {}
+    for standard, variants in raw_spellings.items():
+        where = f"{lang}.spellings.{standard}"
+        target = norm_word(standard)
+        for variant in (v for value in _str_list(variants, where) for v in value.split("|")):
+            key = norm_word(variant)
+            if not key or not target or key == target or spellings.get(key, target) != target:
+                raise LexiconError(f"{where}: bad or conflicting variant {variant!r}")
+            spellings[key] = target
 
     raw_macros = data.get("macros", {})
     if not isinstance(raw_macros, dict):
@@ -453,9 +221,9 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
             raise LexiconError(f"{lang}.macros.{name}: macros cannot nest or be empty")
         macros[name] = tuple(a.strip() for a in alts)
 
-    def compile_all(sources: object, where: str, *, tight: bool) -> tuple[_Pattern, ...]:
+    def compile_all(sources: object, where: str, *, tight: bool) -> tuple[Pattern, ...]:
         return tuple(
-            _compile_pattern(s, macros, negators, where, tight=tight)
+            compile_pattern(s, macros, negators, where, tight=tight)
             for s in _str_list(sources, where)
         )
 
@@ -492,7 +260,7 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
                 excludes=compile_all(table.get("exclude", []), ident, tight=True),
             )
         )
-    idioms: list[tuple[str, _Pattern]] = []
+    idioms: list[tuple[str, Pattern]] = []
     for table in data.get("idiom", []):
         ident = take_id(table, "idiom")
         patterns = compile_all(table.get("patterns", []), ident, tight=True)
@@ -506,6 +274,7 @@ def parse_lexicon(toml_text: str, lang: str) -> Lexicon:
         hedges=hedges,
         blockers=blockers,
         window=window,
+        spellings=tuple(sorted(spellings.items())),
     )
 
 
@@ -529,7 +298,17 @@ def merge(*lexicons: Lexicon) -> Lexicon:
         hedges=frozenset().union(*(lex.hedges for lex in lexicons)),
         blockers=frozenset().union(*(lex.blockers for lex in lexicons)),
         window=max(lex.window for lex in lexicons),
+        spellings=tuple(sorted(_merge_spellings(lexicons).items())),
     )
+
+
+def _merge_spellings(lexicons: Sequence[Lexicon]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for lex in lexicons:
+        for variant, standard in lex.spellings:
+            if merged.setdefault(variant, standard) != standard:
+                raise LexiconError(f"merged lexicons spell {variant!r} differently")
+    return merged
 
 
 # --------------------------------------------------------------------------- detecting
@@ -540,7 +319,7 @@ def _covered(span: tuple[int, int], covers: Iterable[tuple[int, int]]) -> bool:
     return any(c_start <= start and end <= c_end for c_start, c_end in covers)
 
 
-def _spans(patterns: Iterable[_Pattern], text: str, present: set[str]) -> list[tuple[int, int]]:
+def _spans(patterns: Iterable[Pattern], text: str, present: set[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pat in patterns:
         if pat.possible(present):
@@ -563,9 +342,36 @@ def _negated(text: str, start: int, lexicon: Lexicon) -> bool:
     return False
 
 
+def _every_start(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches at every start position, overlapping ones too.
+
+    A match that an idiom or exclude does not cover may start at an earlier "ik" in the
+    message ("ik heb schulden. ik heb me verwond bij het voetbal"); the match from the
+    next start is the one the exclude was written for, so it gets its turn.
+    """
+    pos = 0
+    while (match := regex.search(text, pos)) is not None:
+        yield match
+        pos = match.start() + 1
+
+
+def _tightest(regex: re.Pattern[str], text: str, match: re.Match[str]) -> re.Match[str]:
+    """The match that starts last and still ends where ``match`` ends.
+
+    "ik ga slapen. ik ga dood van de schaamte" first matches "ik ga dood" from the first
+    "ik"; the idiom covers the one from the second, which is the one it means.
+    """
+    end = match.end()
+    while (inner := regex.search(text, match.start() + 1, end)) is not None and (
+        inner.end() == end
+    ):
+        match = inner
+    return match
+
+
 def detect(text: str, lexicon: Lexicon) -> Detection | None:
     """Return the most urgent crisis signal in ``text``, or None when there is none."""
-    norm = normalise(text)
+    norm = lexicon.respell(normalise(text))
     if not norm:
         return None
     present = lexicon._present(norm)
@@ -578,14 +384,18 @@ def detect(text: str, lexicon: Lexicon) -> Detection | None:
         rule, pat = lexicon._entries[position]
         if rule.phrase_id in fired_ids or not pat.possible(present):
             continue
-        for match in pat.regex.finditer(norm):
-            span = match.span()
+        excluded: list[tuple[int, int]] | None = None
+        for match in _every_start(pat.regex, norm):
+            span = _tightest(pat.regex, norm, match).span()
             if idiom_spans is None:
                 idiom_spans = _spans((p for _, p in lexicon.idioms), norm, present)
             if _covered(span, idiom_spans):
                 continue
-            if rule.excludes and _covered(span, _spans(rule.excludes, norm, present)):
-                continue
+            if rule.excludes:
+                if excluded is None:  # once per rule: long messages repeat an idiom
+                    excluded = _spans(rule.excludes, norm, present)
+                if _covered(span, excluded):
+                    continue
             if rule.negatable and _negated(norm, span[0], lexicon):
                 continue
             fired.append(rule)

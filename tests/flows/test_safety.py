@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import tomllib
 from pathlib import Path
@@ -23,6 +24,7 @@ from flows.safety import (
     normalise,
     parse_lexicon,
 )
+from flows.safety_score import describe, parse_cases, score
 
 CASES_FILE = Path(__file__).parent / "data" / "safety_cases.toml"
 KNOWN_LINES = {"112", "101", "1813", "106", "102", "jac", "1712", "druglijn"}
@@ -44,10 +46,34 @@ LOOK_ALIKES = [c for c in CASES if c["expect"] == "none"]
 
 def test_case_file_is_big_enough() -> None:
     per_lang = {lang: sum(c["lang"] == lang for c in CASES) for lang in ("nl", "en")}
-    assert per_lang["nl"] >= 60
-    assert per_lang["en"] >= 20
+    assert per_lang["nl"] >= 450
+    assert per_lang["en"] >= 100
+    assert len(CRISIS) >= 300
+    assert len(LOOK_ALIKES) >= 300
     assert {c["expect"] for c in CASES} <= {*CATEGORIES, "none"}
     assert {c["expect"] for c in CRISIS} == set(CATEGORIES)
+    texts = [c["text"] for c in CASES]
+    assert len(texts) == len(set(texts)), "a sentence is in the case file twice"
+
+
+def test_recall_is_complete_and_false_alarms_stay_under_five_percent() -> None:
+    result = score(parse_cases(CASES_FILE.read_text("utf-8")), lexicon())
+    assert result.recall == 1.0, "missed:\n" + describe(result.missed)
+    assert result.category_accuracy == 1.0, "wrong category:\n" + describe(result.wrong_category)
+    assert result.false_alarm_rate <= 0.05, "false alarms:\n" + describe(result.false_alarms)
+
+
+#: The category decides which help line comes first: the youth sees this number.
+FIRST_LINE = {"danger": "112", "suicide": "1813", "self_harm": "1813", "violence": "1712"}
+
+
+@pytest.mark.parametrize("case", CRISIS, ids=[c["text"] for c in CRISIS])
+def test_each_crisis_gets_the_help_line_of_its_kind(case: dict[str, Any]) -> None:
+    found = detect(case["text"], lexicon())
+    assert found is not None
+    lines = help_line_ids_for(found)
+    assert lines[0] == FIRST_LINE[case["expect"]], (case["text"], found, lines)
+    assert 1 <= len(lines) <= 2
 
 
 @pytest.mark.parametrize("case", CRISIS, ids=[c["text"] for c in CRISIS])
@@ -60,6 +86,29 @@ def test_crisis_phrase_is_detected(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", LOOK_ALIKES, ids=[c["text"] for c in LOOK_ALIKES])
 def test_look_alike_is_not_detected(case: dict[str, Any]) -> None:
     assert detect(case["text"], lexicon()) is None
+
+
+def test_two_everyday_sentences_in_one_message_rarely_raise_an_alarm() -> None:
+    # Youths write several sentences in one message; crisis patterns may run over a
+    # sentence break, so two look-alikes together must not add up to an alarm.
+    rng = random.Random(10)
+    texts = [c["text"] for c in LOOK_ALIKES]
+    pairs = [". ".join(rng.sample(texts, 2)) for _ in range(3000)]
+    alarms = [t for t in pairs if detect(t, lexicon()) is not None]
+    assert len(alarms) <= len(pairs) * 0.005, alarms[:10]
+
+
+def test_a_crisis_next_to_an_everyday_sentence_is_still_caught() -> None:
+    rng = random.Random(11)
+    texts = [c["text"] for c in LOOK_ALIKES]
+    for _ in range(1500):
+        case = rng.choice(CRISIS)
+        other = rng.choice(texts)
+        for text in (f"{other}. {case['text']}", f"{case['text']}, {other}"):
+            found = detect(text, lexicon())
+            assert found is not None, text
+            # the same category, or a more urgent one the two sentences point to together
+            assert CATEGORIES.index(found.category) <= CATEGORIES.index(case["expect"]), text
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -120,6 +169,8 @@ def test_idiom_cancels_only_the_span_it_covers() -> None:
         ("ja, nee", "ja . ne"),
         ("\u202eabc\u202c", "abc"),
         ("😂", "lol"),
+        ("su!c!de", "suicide"),
+        ("wow!! super!", "wow . super"),
         ("", ""),
     ],
 )
@@ -216,6 +267,67 @@ def test_pattern_format() -> None:
     assert detect("niet geweld", lex) is None
 
 
+def test_spellings_read_dialect_and_sms_as_the_standard_word() -> None:
+    lex = parse_lexicon(
+        """
+        [spellings]
+        ik = "ich"
+        kan = "kin"
+        "niet meer" = "neet mie"
+        [[rule]]
+        id = "t.suicide.a"
+        category = "suicide"
+        patterns = ["ik kan niet meer $"]
+        """,
+        "nl",
+    )
+    assert lex.respell(normalise("Ich kin neet mie")) == "ik kan niet mer"
+    assert detect("ich kin neet mie", lex) is not None
+    assert detect("ich kin net niet meer", lex) is None  # "net" stays "net" on its own
+    with pytest.raises(LexiconError, match="conflicting"):
+        parse_lexicon('[spellings]\nik = "ich"\nmij = "ich"', "nl")
+
+
+def test_a_number_token_needs_five_or_more() -> None:
+    lex = parse_lexicon(
+        """
+        [[rule]]
+        id = "t.danger.a"
+        category = "danger"
+        patterns = ["heb # dafalgan genomen"]
+        """,
+        "nl",
+    )
+    assert detect("ik heb 20 dafalgan genomen", lex) is not None
+    assert detect("ik heb 5 dafalgan genomen", lex) is not None
+    assert detect("ik heb 2 dafalgan genomen", lex) is None
+    assert detect("ik heb dafalgan genomen", lex) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # the kinds the independent corpus missed (issue 10), said in other words
+        ("ik wil gewoon voorgoed verdwijnen, niemand zou het merken", "suicide"),
+        ("ik heb al weken tabletten opgespaard om er een eind aan te maken", "suicide"),
+        ("straks maak ik mezelf van kant", "suicide"),
+        ("ik heb het scheermes vast en ik ga het doen", "danger"),
+        ("kwil nie meer leve", "suicide"),
+        ("mijn ex heeft gedreigd dat hij me gaat vermoorden", "violence"),
+        ("ik heb 40 paracetamol binnen", "danger"),
+        ("ik heb afscheidsbriefjes geschreven", "suicide"),
+        # and what must stay quiet
+        ("ik wil verdwijnen uit dit dorp en naar de stad verhuizen", None),
+        ("ik lach me dood", None),
+        ("dat mes is bot", None),
+        ("ik heb 2 dafalgan genomen tegen de koppijn", None),
+    ],
+)
+def test_issue_10_kinds_in_other_words(text: str, expect: str | None) -> None:
+    found = detect(text, lexicon())
+    assert (found.category if found else None) == expect, found
+
+
 # --------------------------------------------------------------------------- properties
 
 FILLER_WORDS = [
@@ -305,6 +417,10 @@ def test_detect_never_raises_on_rtl_and_zero_width(text: str) -> None:
         "\u202e" + "ik wil dood " * 400,
         "ik " + "heel " * 1200 + "dood",
         "x" * 4999 + " ik wil dood",
+        # an idiom or an excluded remark repeated: every match is looked at and rejected
+        ("ik ga dood van de honger " * 200)[:5000],
+        ("ik heb mijn pillen al genomen. " * 160)[:5000],
+        ("niemand zou me missen op dat feest " * 140)[:5000],
     ],
 )
 def test_detect_handles_long_and_odd_messages(text: str) -> None:
