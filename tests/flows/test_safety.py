@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -424,9 +423,9 @@ def test_detect_never_raises_on_rtl_and_zero_width(text: str) -> None:
     ],
 )
 def test_detect_handles_long_and_odd_messages(text: str) -> None:
-    start = time.perf_counter()
+    # No timing here (a loaded machine is slow, `make bench` measures speed): a pattern that
+    # backtracks catastrophically on such input never returns, and pytest's timeout ends it.
     detect(text, lexicon())
-    assert time.perf_counter() - start < 0.5
 
 
 def test_zero_width_and_rtl_do_not_hide_a_crisis() -> None:
