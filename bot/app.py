@@ -95,7 +95,9 @@ def build(settings: Settings) -> Service:
         tg.TelegramReceiver(bot, db, dispatcher.notify, settings.webhook_secret) if bot else None
     )
     pages = Pages(TEMPLATES, INBOX_TEMPLATES)
-    webchat = WebChat(db, feed, dispatcher.notify, settings.secret_key, pages)
+    webchat = WebChat(
+        db, feed, dispatcher.notify, settings.secret_key, pages, clock=lambda: engine.world.clock()
+    )  # the engine's clock: buttons of an appointment that is over go grey
     secure = settings.public_url.startswith("https://")
     totp_roles = settings.require_totp_roles
     app = web.Application(
