@@ -109,6 +109,7 @@ def build(settings: Settings) -> Service:
         ],
     )
     app.add_routes(webchat.routes())
+    app.on_shutdown.append(webchat.close)  # nor open chats
     app.add_routes([web.get("/healthz", health)])
     pages_app = InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles)
     app.add_routes(pages_app.routes())

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.feed import Feed
@@ -139,6 +139,12 @@ class WebChat:
         self.feed = feed
         self.notify = notify
         self.secret = secret_key.encode()
+        self.sockets: set[web.WebSocketResponse] = set()
+
+    async def close(self, app: web.Application | None = None) -> None:
+        """On shutdown: open chats must not hold it up (the page reconnects by itself)."""
+        for ws in list(self.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
     def routes(self) -> list[web.AbstractRouteDef]:
         return [
@@ -177,8 +183,9 @@ class WebChat:
         user = self.user_id(token)
         key = f"web:{user}"
         since = hello.get("since") if isinstance(hello.get("since"), int) else 0
-        queue = self.feed.subscribe(key)
         await ws.send_json({"type": "ready"})  # first: the page learns it is connected
+        queue = self.feed.subscribe(key)
+        self.sockets.add(ws)
         pusher = asyncio.create_task(self.push(ws, user, key, since, queue))
         try:
             async for frame in ws:
@@ -190,6 +197,7 @@ class WebChat:
             with contextlib.suppress(asyncio.CancelledError):
                 await pusher
             self.feed.unsubscribe(key, queue)
+            self.sockets.discard(ws)
         return ws
 
     async def receive(self, ws: web.WebSocketResponse, user: str, key: str, data: str) -> None:
