@@ -282,6 +282,8 @@ def on_start(state: State, ctx: Context) -> Transition:
         )
     if state.step == "resume_ask":
         return Transition(unstopped, (*back, Send(resume_question())))
+    if state.step == "name" and not state.answers.name:  # nothing answered: just ask again
+        return Transition(unstopped, (*back, Send(ask(state, ctx))))
     asking = replace(unstopped, resume_step=state.step).at("resume_ask")
     return Transition(asking, (*back, Send(resume_question())))
 
