@@ -14,6 +14,9 @@ from storage.models import Appointment, Message
 
 ANSWERED = ("confirmed",)
 WAITING = ("proposed", "wants_change")
+LIVE = (
+    ""  # the buttons work; otherwise why they do not: answered | moved | cancelled | over | older
+)
 
 
 def appointment_of(rows: list[list[dict[str, Any]]]) -> tuple[int, int] | None:
@@ -29,9 +32,9 @@ def appointment_of(rows: list[list[dict[str, Any]]]) -> tuple[int, int] | None:
 
 def liveness(
     messages: list[Message], appointments: dict[int, Appointment], now: datetime
-) -> dict[int, bool]:
-    """For each message with buttons (oldest first): are its buttons live now?"""
-    found: dict[int, bool] = {}
+) -> dict[int, str]:
+    """For each message with buttons (oldest first): LIVE, or why its buttons are dead."""
+    found: dict[int, str] = {}
     newest_question = None
     for message in messages:
         rows = (message.buttons or {}).get("rows", [])
@@ -42,18 +45,24 @@ def liveness(
         found[message.id] = appointment_live(message, appointments.get(target[0]), target[1], now)
     for message in messages:
         if message.id not in found:
-            found[message.id] = message.id == newest_question
+            found[message.id] = LIVE if message.id == newest_question else "older"
     return found
 
 
 def appointment_live(
     message: Message, appointment: Appointment | None, version: int, now: datetime
-) -> bool:
-    if appointment is None or appointment.version != version:
-        return False
-    if now >= appointment.starts_at + timedelta(minutes=appointment.minutes):
-        return False
+) -> str:
+    if appointment is None or appointment.state == "cancelled":
+        return "cancelled"
+    if appointment.version != version:
+        return "moved"
+    if appointment.state in ("done", "no_show") or now >= appointment.starts_at + timedelta(
+        minutes=appointment.minutes
+    ):
+        return "over"
     if appointment.state in WAITING:
-        return True
+        return LIVE
     # A reminder of a confirmed appointment asks again; an answer after it closes it.
-    return appointment.state in ANSWERED and appointment.updated_at < message.created_at
+    if appointment.state in ANSWERED and appointment.updated_at < message.created_at:
+        return LIVE
+    return "answered"

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.feed import Feed
 from bot.i18n import catalog, language_of
 from bot.incoming import TAPPED
-from bot.liveness import liveness
+from bot.liveness import LIVE, liveness
 from bot.pages import Pages
 from flows.model import N_
 from storage import appointments, inbound, outbox, youths
@@ -40,7 +40,7 @@ MAX_FRAME = 64 * 1024
 POLL_SECONDS = 2.0
 
 
-def message_json(message: Message, live: bool = False) -> dict[str, Any]:
+def message_json(message: Message, why: str = "older") -> dict[str, Any]:
     tapped = message.direction == "in" and message.text.startswith(TAPPED)
     return {
         "type": "message",
@@ -50,10 +50,15 @@ def message_json(message: Message, live: bool = False) -> dict[str, Any]:
         "text": message.text.removeprefix(TAPPED) if tapped else message.text,
         "tap": tapped,  # a pressed button: shown as a quiet chip, not as a typed bubble
         "buttons": (message.buttons or {}).get("rows", []),
-        "live": live,  # False: the buttons are shown greyed out, they no longer mean anything
+        **live_json(why),
         "file": file_of(message),
         "at": message.created_at.isoformat(),
     }
+
+
+def live_json(why: str) -> dict[str, Any]:
+    """Whether the buttons still work; if not, why (the page says it under an appointment)."""
+    return {"live": why == LIVE, "why": why or None}
 
 
 # The page around the conversation, in the youth's language (the page itself starts in the
@@ -69,6 +74,11 @@ CHROME = {
     "offline": N_("Geen verbinding. We proberen opnieuw…"),
     "sending": N_("Versturen…"),
     "connecting": N_("Verbinden…"),
+    # Under the grey buttons of an appointment message: why they no longer work.
+    "why_answered": N_("Je hebt hierop al geantwoord."),
+    "why_moved": N_("Deze afspraak is verzet. Kijk bij het nieuwe bericht."),
+    "why_cancelled": N_("Die afspraak gaat niet meer door."),
+    "why_over": N_("Die afspraak is al voorbij."),
 }
 
 
@@ -238,7 +248,7 @@ class WebChat:
         appointment that was confirmed, moved or cancelled greys its buttons on the open page.
         """
         last, lang = since, ""
-        shown: dict[int, bool] = {}
+        shown: dict[int, str] = {}
         while not ws.closed:
             async with self.db.transaction() as session:
                 youth = await youths.find(session, "web", user)
@@ -248,14 +258,14 @@ class WebChat:
                 lang = youth.lang
                 await ws.send_json(chrome_json(lang))
             for message in messages:
-                await ws.send_json(message_json(message, live.get(message.id, False)))
+                await ws.send_json(message_json(message, live.get(message.id, "older")))
                 last = message.id
                 if message.id in live:
                     shown[message.id] = live[message.id]
             for ident, now_live in live.items():
                 if ident <= last and shown.get(ident) != now_live:
                     shown[ident] = now_live
-                    await ws.send_json({"type": "live", "id": ident, "live": now_live})
+                    await ws.send_json({"type": "live", "id": ident, **live_json(now_live)})
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
             except TimeoutError:
@@ -263,7 +273,7 @@ class WebChat:
             if event["type"] == "edit":
                 await ws.send_json(event)
 
-    async def live_buttons(self, session: AsyncSession, youth: Youth | None) -> dict[int, bool]:
+    async def live_buttons(self, session: AsyncSession, youth: Youth | None) -> dict[int, str]:
         if youth is None:
             return {}
         with_buttons = await outbox.with_buttons(session, youth.id)

@@ -34,8 +34,9 @@
     document.getElementById("send").textContent = s.send;
     input.placeholder = s.placeholder;
     log.setAttribute("aria-label", s.log);
-    Object.assign(strings, { online: s.online, offline: s.offline, sending: s.sending, connecting: s.connecting, lang: chrome.lang });
+    Object.assign(strings, s, { lang: chrome.lang });
     setStatus(state);
+    seen.forEach((el) => showWhy(el));
   }
   try {
     const cached = JSON.parse(localStorage.getItem("instap.chrome") || "null");
@@ -77,11 +78,23 @@
 
   // Buttons work as long as they mean something: the server says which (an appointment's
   // until it is confirmed, moved, cancelled or over; a question's until a newer one came).
-  function setLive(id, live) {
+  function setLive(id, live, why) {
     const el = seen.get(id);
     if (!el) return;
     el.dataset.live = live ? "1" : "0";
+    el.dataset.why = why || "";
     el.querySelectorAll(".buttons button").forEach((b) => { b.disabled = !live; });
+    showWhy(el);
+  }
+
+  // Under an appointment's grey buttons, a kind word on why: answered, moved, cancelled, over.
+  function showWhy(el) {
+    const box = el.querySelector(".buttons");
+    let note = el.querySelector(".why");
+    const text = el.dataset.live === "0" && box ? strings["why_" + el.dataset.why] : "";
+    if (!text) { if (note) note.remove(); return; }
+    if (!note) { note = document.createElement("div"); note.className = "why"; box.after(note); }
+    note.textContent = text;
   }
 
   function show(m) {
@@ -105,9 +118,9 @@
       el.insertBefore(link, box);
     }
     if (m.direction !== "in") renderButtons(box, m.id, m.buttons, m.live);
-    el.dataset.live = m.live ? "1" : "0";
     log.appendChild(el);
     seen.set(m.id, el);
+    setLive(m.id, m.live, m.why);
     lastId = Math.max(lastId, m.id);
     el.scrollIntoView({ block: "end" });
   }
@@ -118,6 +131,7 @@
     if (!el) return;
     if (m.text) el.querySelector(".text").textContent = m.text;
     renderButtons(el.lastElementChild, m.id, m.buttons, el.dataset.live !== "0");
+    showWhy(el);
   }
 
   function connect() {
@@ -134,7 +148,7 @@
         if (lastId === 0 && !pending.length) send({ type: "open" });
       } else if (m.type === "message") show(m);
       else if (m.type === "edit") edit(m);
-      else if (m.type === "live") setLive(m.id, m.live);
+      else if (m.type === "live") setLive(m.id, m.live, m.why);
       else if (m.type === "chrome") {
         localStorage.setItem("instap.chrome", JSON.stringify(m));
         applyChrome(m);

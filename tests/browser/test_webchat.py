@@ -180,7 +180,11 @@ async def test_appointment_buttons_work_as_long_as_they_mean_something(
         moved = "Je afspraak met Sara is verzet."
         await expect(bot_says(page, moved)).to_contain_text("om 16u30", timeout=15_000)
         await expect(buttons_of(page, proposal, "Oké, ik kom")).to_be_disabled(timeout=15_000)
+        await expect(bot_says(page, proposal).locator(".why")).to_have_text(
+            "Deze afspraak is verzet. Kijk bij het nieuwe bericht."
+        )
         await expect(buttons_of(page, moved, "Oké, ik kom")).to_be_enabled()
+        await expect(bot_says(page, moved).locator(".why")).to_have_count(0)
         await page.reload()
         await expect(bot_says(page, moved)).to_be_visible(timeout=15_000)
         await expect(buttons_of(page, proposal, "Oké, ik kom")).to_be_disabled()
@@ -190,6 +194,11 @@ async def test_appointment_buttons_work_as_long_as_they_mean_something(
         # Typing works like tapping; once confirmed, its buttons go grey.
         await says(page, "oké ik kom", "Top, tot dan!")
         await expect(buttons_of(page, moved, "Oké, ik kom")).to_be_disabled(timeout=15_000)
+        await expect(bot_says(page, moved).locator(".why")).to_have_text(
+            "Je hebt hierop al geantwoord."
+        )
+        # An old question of the intake is just grey, without a note.
+        await expect(bot_says(page, "Klopt dit?").locator(".why")).to_have_count(0)
         await expect(page.locator(".msg.in", has_text="oké ik kom")).to_have_count(1)
 
         # A second one: "past niet" typed asks for a better moment, like the button.

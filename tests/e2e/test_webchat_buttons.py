@@ -30,7 +30,7 @@ class LiveYouth(WebYouth):
 
     def take(self, frame: dict[str, Any]) -> None:
         if frame["type"] == "live":
-            self.messages.setdefault(frame["id"], {})["live"] = frame["live"]
+            self.messages.setdefault(frame["id"], {}).update(live=frame["live"], why=frame["why"])
         elif frame["type"] in ("message", "edit"):
             self.messages.setdefault(frame["id"], {}).update(frame)
 
@@ -109,6 +109,7 @@ async def test_buttons_follow_the_appointment_and_an_old_press_is_answered_kindl
             await youth.read_until("is verzet")
             moved = youth.with_text("is verzet")
             await youth.live_of(proposal, False)
+            assert youth.messages[proposal]["why"] == "moved"
             assert youth.messages[moved]["live"] is True
             # A page that missed the news presses the old button anyway: a kind answer.
             answer = await youth.presses(
@@ -125,5 +126,6 @@ async def test_buttons_follow_the_appointment_and_an_old_press_is_answered_kindl
             await again.read_until("Top, tot dan!")
             assert again.messages[proposal]["live"] is False
             assert again.messages[moved]["live"] is False
+            assert again.messages[moved]["why"] == "answered"
             stale = again.with_text("Die afspraak is intussen verzet.")
             assert again.messages[stale]["live"] is False  # confirmed since
