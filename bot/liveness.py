@@ -1,8 +1,9 @@
 """Which bot messages still have buttons that mean something (the web chat greys the rest).
 
 An appointment's answer buttons stay live until it is confirmed or answered, moved,
-cancelled or over; every other question's buttons only on the newest such question. Telegram
-keeps every keyboard; a press on a dead one gets the flows' kind answer there.
+cancelled or over, whatever came after them; every other question's buttons only on the
+newest such question, until the youth moved past it by writing. Telegram keeps every
+keyboard; a press on a dead one gets the flows' kind answer there.
 """
 
 from __future__ import annotations
@@ -30,23 +31,46 @@ def appointment_of(rows: list[list[dict[str, Any]]]) -> tuple[int, int] | None:
     return None
 
 
+def newest_question(messages: list[Message]) -> int | None:
+    """The newest message with buttons that are not an appointment's (oldest first given)."""
+    questions = [m.id for m in messages if appointment_of(rows_of(m)) is None]
+    return questions[-1] if questions else None
+
+
+def passed_by(after: list[Message]) -> bool:
+    """Whether the youth moved past a question: they wrote or tapped (not a /command), and
+    got an answer. A multi-select tick writes nothing, so its question stays live."""
+    wrote = False
+    for message in after:
+        if message.direction == "in" and not message.text.startswith("/"):
+            wrote = True
+        elif message.direction == "out" and wrote:
+            return True
+    return False
+
+
 def liveness(
-    messages: list[Message], appointments: dict[int, Appointment], now: datetime
-) -> dict[int, str]:
-    """For each message with buttons (oldest first): LIVE, or why its buttons are dead."""
+    messages: list[Message], appointments: dict[int, Appointment], now: datetime, *,
+    passed: bool = False,
+) -> dict[int, str]:  # fmt: skip
+    """For each message with buttons (oldest first): LIVE, or why its buttons are dead.
+
+    `passed`: the newest question was answered another way (see `passed_by`)."""
+    newest = None if passed else newest_question(messages)
     found: dict[int, str] = {}
-    newest_question = None
     for message in messages:
-        rows = (message.buttons or {}).get("rows", [])
-        target = appointment_of(rows)
+        target = appointment_of(rows_of(message))
         if target is None:
-            newest_question = message.id
-            continue
-        found[message.id] = appointment_live(message, appointments.get(target[0]), target[1], now)
-    for message in messages:
-        if message.id not in found:
-            found[message.id] = LIVE if message.id == newest_question else "older"
+            found[message.id] = LIVE if message.id == newest else "older"
+        else:
+            found[message.id] = appointment_live(
+                message, appointments.get(target[0]), target[1], now
+            )
     return found
+
+
+def rows_of(message: Message) -> list[list[dict[str, Any]]]:
+    return list((message.buttons or {}).get("rows", []))
 
 
 def appointment_live(

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.feed import Feed
 from bot.i18n import catalog, language_of
 from bot.incoming import TAPPED
-from bot.liveness import LIVE, liveness
+from bot.liveness import LIVE, liveness, newest_question, passed_by
 from bot.pages import Pages
 from flows.model import N_
 from storage import appointments, inbound, outbox, youths
@@ -280,4 +280,6 @@ class WebChat:
         if not with_buttons:
             return {}
         found = await appointments.of_youth_by_id(session, youth.id)
-        return liveness(with_buttons, found, self.clock())
+        question = newest_question(with_buttons)
+        after = await outbox.messages_since(session, youth.id, question) if question else []
+        return liveness(with_buttons, found, self.clock(), passed=passed_by(after))

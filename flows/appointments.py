@@ -12,6 +12,7 @@
     any           appt:…:{v} of an older version      any           "verzet", the new moment + buttons
     any           a press on a cancelled / gone one   any           "gaat niet meer door"
     any           a press on one that is over         any           "al voorbij"
+    any           apptwhen/apptwhy after the answer   any           "werkt niet meer", nothing stored
 
 `appt_change` is not a step of its own: `State.appt_change` holds the appointment id while
 the youth picks a day part and may type why, on top of whatever step they are at.
@@ -321,6 +322,8 @@ def on_button(state: State, data: str, view: AppointmentView | None, ctx: Contex
     view = live
     if version and int(version) != view.version:
         return moved_meanwhile(state, view, ctx)
+    if prefix in ("apptwhen", "apptwhy") and state.appt_change != view.id:
+        return Transition(state, (say(msg(STALE)),))  # already answered (or answered otherwise)
     if prefix == "apptwhen":
         return on_daypart(state, view, action, ctx)
     if prefix == "apptwhy":

@@ -210,5 +210,9 @@ async def test_appointment_buttons_work_as_long_as_they_mean_something(
         await says(page, "past niet", "Wanneer past het je beter?")
         await taps(page, "Namiddag (12u–17u)", "Wil je zeggen waarom?")
         await says(page, "Ik heb dan les.", "Sara zoekt een nieuw moment met je.")
+        # The question was answered by typing: its "Overslaan" goes grey too.
+        await expect(buttons_of(page, "Wil je zeggen waarom?", "Overslaan")).to_be_disabled(
+            timeout=15_000
+        )
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         await page.screenshot(path=artifact("webchat-phone-appointment-typed.png"), full_page=True)

@@ -75,3 +75,17 @@ def test_typed_on_a_moved_appointment_answers_the_new_moment() -> None:
     chat = noor(replace(SARA, version=2))
     assert chat.say("ok ik kom") == "Top, tot dan!"
     assert answers(chat) == [AppointmentAnswer(7, "confirmed")]
+
+
+def test_a_late_press_on_skip_after_typing_why_does_not_wipe_the_reason() -> None:
+    chat = noor()
+    told(chat)
+    chat.say("past niet")
+    chat.press("Namiddag (12u–17u)")
+    skip = chat.last  # the "Wil je zeggen waarom?" message with "Overslaan"
+    assert chat.say("Ik heb dan les.") == "Dank je. Sara zoekt een nieuw moment met je."
+    chat.last = skip  # the youth scrolls up and taps the old "Overslaan"
+    assert chat.press("Overslaan") == "Die knop werkt niet meer."
+    assert answers(chat) == [
+        AppointmentAnswer(7, "wants_change", dayparts=("afternoon",), reason="Ik heb dan les.")
+    ]
