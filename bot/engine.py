@@ -414,7 +414,7 @@ class Engine:
         now: datetime,
     ) -> None:
         rendered = self.world.translator.reply(reply, youth.lang) if edit else []
-        target = await outbox.message_by_ref(session, youth, incoming.button_ref)
+        target = await outbox.message_by_ref(session, youth, incoming.button_ref) if edit else None
         if target is not None and len(rendered) == 1:
             # An edit changes the buttons only: the text above them (an answer joined to the
             # question, "Top! In Maasmechelen helpt WAM! je verder.") stays as it was.
