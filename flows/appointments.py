@@ -432,6 +432,16 @@ def late(state: State, view: AppointmentView, ctx: Context) -> Transition:
     )
 
 
+def upcoming_reply(ctx: Context) -> Reply:
+    """/afspraken: the list, and the buttons for the soonest one still waiting for an answer."""
+    parts = upcoming_parts(ctx)
+    waiting = next((v for v in ctx.upcoming[:10] if v.state == "proposed"), None)
+    if waiting is None:
+        return Reply(parts)
+    question = msg(N_("Past {when} voor jou?"), when=waiting.starts_at)
+    return Reply((*parts, question), answer_buttons(waiting, ctx))
+
+
 def upcoming_parts(ctx: Context) -> tuple[Msg, ...]:
     """/afspraken: the youth's next appointments, one line each."""
     if not ctx.upcoming:

@@ -233,7 +233,7 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
     if name == "hulp":
         return Transition(state, (say(*help_reply(state, ctx)),))
     if name == "afspraken":
-        return Transition(state, (say(*appointments.upcoming_parts(ctx)),))
+        return Transition(state, (Send(appointments.upcoming_reply(ctx)),))
     if name == "herinneringen":
         on = not ctx.reminders_on
         text = (

@@ -169,6 +169,10 @@ async def test_appointment_buttons_work_as_long_as_they_mean_something(
         # So after /afspraken, and after a reload.
         await says(page, "/afspraken", "Je volgende afspraken:")
         await expect(buttons_of(page, proposal, "Oké, ik kom")).to_be_enabled()
+        # The list asks too, for the one still waiting for an answer.
+        listed = "Je volgende afspraken:"
+        await expect(bot_says(page, listed)).to_contain_text("om 14u voor jou?")
+        await expect(buttons_of(page, listed, "Oké, ik kom")).to_be_enabled()
         await page.reload()
         await expect(bot_says(page, "Je volgende afspraken:")).to_be_visible(timeout=15_000)
         await expect(buttons_of(page, proposal, "Oké, ik kom")).to_be_enabled()

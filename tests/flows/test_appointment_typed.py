@@ -1,13 +1,18 @@
-"""A youth who types their answer to an appointment instead of tapping gets the same result."""
+"""Typing an answer to an appointment works like tapping; /afspraken offers the buttons too."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
-from flows.model import AppointmentAnswer
+from flows.context import Context
+from flows.conversation import step
+from flows.model import AppointmentAnswer, CommandIn, Send
+from flows.state import State
 from tests.flows.test_appointments import SARA, answers, noor, told
+from tests.support.dialog import NOW, directory, lexicon, translator
 
 DAYPARTS = ["Voormiddag (9u–12u)", "Namiddag (12u–17u)", "Avond (17u–20u)", "Maakt niet uit"]
 
@@ -89,3 +94,21 @@ def test_a_late_press_on_skip_after_typing_why_does_not_wipe_the_reason() -> Non
     assert answers(chat) == [
         AppointmentAnswer(7, "wants_change", dayparts=("afternoon",), reason="Ik heb dan les.")
     ]
+
+
+def test_afspraken_offers_the_buttons_for_one_still_waiting_for_an_answer() -> None:
+    confirmed = replace(SARA, id=6, starts_at=SARA.starts_at - timedelta(days=1),
+                        state="confirmed", place="VDAB Maasmechelen")  # fmt: skip
+    ctx = Context(now=NOW, lang="nl", directory=directory(), lexicon=lexicon(),
+                  upcoming=(confirmed, SARA))  # fmt: skip
+    (send,) = step(State(step="done"), CommandIn("afspraken"), ctx).effects
+    assert isinstance(send, Send)
+    (shown,) = translator().reply(send.reply, "nl")
+    assert shown.text == (
+        "Je volgende afspraken:\n"
+        "📅 maandag 23 november om 14u · VDAB Maasmechelen · met Sara\n"
+        "📅 dinsdag 24 november om 14u · WAM!-kantoor, Stationsstraat 1, Maasmechelen · met Sara\n"
+        "Past dinsdag 24 november om 14u voor jou?"
+    )
+    assert [[b.text for b in row] for row in shown.buttons] == [["Oké, ik kom", "Dat past niet"]]
+    assert [b.data for row in shown.buttons for b in row] == ["appt:ok:7:1", "appt:no:7:1"]
