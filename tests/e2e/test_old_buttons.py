@@ -1,4 +1,5 @@
-"""Telegram: a button on an older message still does the right thing, and a tick keeps the text."""
+"""Telegram: a button on an older message does the right thing, typing works like tapping,
+and a tick keeps the text above the question."""
 
 from __future__ import annotations
 
@@ -68,4 +69,12 @@ async def test_old_appointment_buttons_on_telegram(
         async with service.db.transaction() as session:
             found = await session.get(Appointment, ident)
             assert found is not None and found.state == "confirmed"
+
+        # Typing instead of tapping works on Telegram too.
+        await plans.create(
+            sara, waiting.case.id, day=next_week, at=time(10, 30), minutes=30,
+            place="VDAB Maasmechelen", kind="vdab",
+        )  # fmt: skip
+        await youth.until(youth.seen(), "om 10u30")
+        await youth.says("past niet", "Wanneer past het je beter?")
         await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=10)
