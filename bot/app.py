@@ -95,7 +95,9 @@ def build(settings: Settings) -> Service:
         tg.TelegramReceiver(bot, db, dispatcher.notify, settings.webhook_secret) if bot else None
     )
     pages = Pages(TEMPLATES, INBOX_TEMPLATES)
-    webchat = WebChat(db, feed, dispatcher.notify, settings.secret_key, pages)
+    webchat = WebChat(
+        db, feed, dispatcher.notify, settings.secret_key, pages, clock=lambda: engine.world.clock()
+    )  # the engine's clock: buttons of an appointment that is over go grey
     secure = settings.public_url.startswith("https://")
     totp_roles = settings.require_totp_roles
     app = web.Application(
@@ -107,6 +109,7 @@ def build(settings: Settings) -> Service:
         ],
     )
     app.add_routes(webchat.routes())
+    app.on_shutdown.append(webchat.close)  # nor open chats
     app.add_routes([web.get("/healthz", health)])
     pages_app = InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles)
     app.add_routes(pages_app.routes())

@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins import keep_planned
 from bot.i18n import language_of
-from bot.incoming import Incoming, decode
+from bot.incoming import TAPPED, Incoming, decode
 from bot.privacy import EXPORT_CAPTION, export_for
 from bot.replies import send_file, send_reply
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from bot.world import World
 from flows import conversation
-from flows.appointments import AppointmentView
+from flows.appointments import AppointmentView, is_typed_answer
 from flows.checkins import LOW, CheckinView
 from flows.context import Context
 from flows.intake import add_workdays
@@ -164,7 +164,9 @@ class Engine:
                 youth.unreachable = False  # they wrote: they can hear us again
             transition = conversation.step(state, incoming.event, ctx)
             toggled = any(isinstance(e, Send) and e.reply.edit for e in transition.effects)
-            if not toggled:  # a multi-select tap shows as a tick, not as a message of its own
+            # A multi-select tap shows as a tick, not as a message of its own; the web chat
+            # opening itself is no message the youth wrote.
+            if not toggled and incoming.shown:
                 await self.record_incoming(session, youth, incoming, now)
             if incoming.callback_id:
                 payload = {"callback_query_id": incoming.callback_id}
@@ -205,10 +207,14 @@ class Engine:
     async def appointment_for(
         self, session: AsyncSession, youth: Youth, state: State, incoming: Incoming
     ) -> AppointmentView | None:
-        """The appointment an appt… button (or a reason typed for one) refers to, if theirs."""
+        """The appointment an appt… button, a reason typed for one or a typed "ik kom" is about."""
         ident = state.appt_change
-        if isinstance(incoming.event, ButtonIn):
-            ident = appointment_id(incoming.event.data)
+        event = incoming.event
+        if isinstance(event, ButtonIn):
+            ident = appointment_id(event.data)
+        if not ident and isinstance(event, TextIn) and is_typed_answer(event.text):
+            waiting = await appointments.waiting_for_answer(session, youth.id, self.world.clock())
+            ident = waiting.id if waiting is not None else 0
         if not ident:
             return None
         found = await appointments.of_youth(session, youth.id, ident)
@@ -418,14 +424,16 @@ class Engine:
         now: datetime,
     ) -> None:
         rendered = self.world.translator.reply(reply, youth.lang) if edit else []
-        if incoming.button_ref and len(rendered) == 1:
-            text, buttons = rendered[0].text, rendered[0].buttons_json()
-            if youth.channel == "web" and incoming.button_ref.isdigit():
-                await outbox.set_buttons(session, youth, int(incoming.button_ref), text, buttons)
+        target = await outbox.message_by_ref(session, youth, incoming.button_ref) if edit else None
+        if target is not None and len(rendered) == 1:
+            # An edit changes the buttons only: the text above them (an answer joined to the
+            # question, "Top! In Maasmechelen helpt WAM! je verder.") stays as it was.
+            buttons = rendered[0].buttons_json()
+            target.buttons = {"rows": buttons} if buttons else None
             payload = {
                 "chat_id": youth.channel_user_id,
                 "target": incoming.button_ref,
-                "text": text,
+                "text": target.text,
                 "buttons": buttons,
             }
             await outbox.enqueue(session, youth, "edit", payload, now)
@@ -443,5 +451,5 @@ async def timeline_text(session: AsyncSession, youth: Youth, incoming: Incoming)
             return f"[{kind}] {caption}".strip()
         case ButtonIn(data):
             label = await outbox.button_label(session, youth, incoming.button_ref, data)
-            return f"▸ {label}"
+            return f"{TAPPED}{label}"
     return ""

@@ -21,6 +21,7 @@ from flows.model import (
 MEDIA_KINDS: tuple[MediaKind, ...] = tuple(
     k for k in get_args(MediaKind) if k not in ("forward", "other")
 )
+TAPPED = "▸ "  # a pressed button on the timeline: "▸ Klaar" (the web chat shows a chip)
 MAX_TEXT = 10_000  # far above Telegram's 4,096; a web chat frame longer than this is cut
 
 
@@ -32,6 +33,7 @@ class Incoming:
     lang_hint: str | None = None
     callback_id: str | None = None  # Telegram callback query to answer
     button_ref: str | None = None  # the message that carried the pressed button
+    shown: bool = True  # False: not on the timeline (the web chat's own /start on opening)
 
 
 def telegram_key(update: dict[str, Any]) -> str | None:
@@ -130,9 +132,12 @@ def decode_telegram(update: dict[str, Any]) -> Incoming | None:
 
 
 def decode_web(user_id: str, frame: dict[str, Any]) -> Incoming | None:
-    """A web chat frame: {"type": "text", "text": …} or {"type": "button", "data", "message_id"}."""
+    """A web chat frame: {"type": "text", "text": …}, {"type": "button", "data", "message_id"}
+    or {"type": "open"} (the page opened for the first time)."""
     kind = frame.get("type")
     lang = frame.get("lang") if isinstance(frame.get("lang"), str) else None
+    if kind == "open":  # a first visit: the page starts the conversation, the youth typed nothing
+        return Incoming("web", user_id, CommandIn("start"), lang, shown=False)
     if kind == "text" and isinstance(frame.get("text"), str):
         text = frame["text"][:MAX_TEXT]
         return Incoming("web", user_id, command_of(text.strip()) or TextIn(text), lang)

@@ -13,18 +13,23 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.feed import Feed
-from bot.i18n import language_of
+from bot.i18n import catalog, language_of
+from bot.incoming import TAPPED
+from bot.liveness import LIVE, liveness, newest_question, passed_by
 from bot.pages import Pages
-from storage import inbound, outbox, youths
+from flows.model import N_
+from storage import appointments, inbound, outbox, youths
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import Message
+from storage.models import Message, Youth
 from storage.outbox import Job
 
 log = logging.getLogger(__name__)
@@ -35,17 +40,52 @@ MAX_FRAME = 64 * 1024
 POLL_SECONDS = 2.0
 
 
-def message_json(message: Message) -> dict[str, Any]:
+def message_json(message: Message, why: str = "older") -> dict[str, Any]:
+    tapped = message.direction == "in" and message.text.startswith(TAPPED)
     return {
         "type": "message",
         "id": message.id,
         "direction": message.direction,
         "author": message.author,
-        "text": message.text,
+        "text": message.text.removeprefix(TAPPED) if tapped else message.text,
+        "tap": tapped,  # a pressed button: shown as a quiet chip, not as a typed bubble
         "buttons": (message.buttons or {}).get("rows", []),
+        **live_json(why),
         "file": file_of(message),
         "at": message.created_at.isoformat(),
     }
+
+
+def live_json(why: str) -> dict[str, Any]:
+    """Whether the buttons still work; if not, why (the page says it under an appointment)."""
+    return {"live": why == LIVE, "why": why or None}
+
+
+# The page around the conversation, in the youth's language (the page itself starts in the
+# browser's language; after /taal the open page and every reload follow the youth's choice).
+CHROME = {
+    "title": N_("Instap – chat"),
+    "sub": N_("Gratis, en jij beslist"),
+    "label": N_("Je bericht"),
+    "placeholder": N_("Typ je bericht…"),
+    "send": N_("Stuur"),
+    "log": N_("Gesprek"),
+    "online": N_("Verbonden"),
+    "offline": N_("Geen verbinding. We proberen opnieuw…"),
+    "sending": N_("Versturen…"),
+    "connecting": N_("Verbinden…"),
+    # Under the grey buttons of an appointment message: why they no longer work.
+    "why_answered": N_("Je hebt hierop al geantwoord."),
+    "why_moved": N_("Deze afspraak is verzet. Kijk bij het nieuwe bericht."),
+    "why_cancelled": N_("Die afspraak gaat niet meer door."),
+    "why_over": N_("Die afspraak is al voorbij."),
+}
+
+
+def chrome_json(lang: str) -> dict[str, Any]:
+    translations = catalog(lang)
+    strings = {key: translations.gettext(msgid) for key, msgid in CHROME.items()}
+    return {"type": "chrome", "lang": lang, "strings": strings}
 
 
 def first_language(request: web.Request) -> str | None:
@@ -101,12 +141,20 @@ class WebChat:
         notify: Callable[[str], None],
         secret_key: str,
         pages: Pages,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
+        self.clock = clock
         self.pages = pages
         self.feed = feed
         self.notify = notify
         self.secret = secret_key.encode()
+        self.sockets: set[web.WebSocketResponse] = set()
+
+    async def close(self, app: web.Application | None = None) -> None:
+        """On shutdown: open chats must not hold it up (the page reconnects by itself)."""
+        for ws in list(self.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
     def routes(self) -> list[web.AbstractRouteDef]:
         return [
@@ -145,10 +193,11 @@ class WebChat:
         user = self.user_id(token)
         key = f"web:{user}"
         since = hello.get("since") if isinstance(hello.get("since"), int) else 0
+        await ws.send_json({"type": "ready"})  # first: the page learns it is connected
         queue = self.feed.subscribe(key)
+        self.sockets.add(ws)
         pusher = asyncio.create_task(self.push(ws, user, key, since, queue))
         try:
-            await ws.send_json({"type": "ready"})
             async for frame in ws:
                 if frame.type != WSMsgType.TEXT:
                     continue
@@ -158,6 +207,7 @@ class WebChat:
             with contextlib.suppress(asyncio.CancelledError):
                 await pusher
             self.feed.unsubscribe(key, queue)
+            self.sockets.discard(ws)
         return ws
 
     async def receive(self, ws: web.WebSocketResponse, user: str, key: str, data: str) -> None:
@@ -167,14 +217,22 @@ class WebChat:
             await ws.send_json({"type": "error", "error": "not_json"})
             return
         client_id = str(frame.get("client_id", "")) if isinstance(frame, dict) else ""
-        if not CLIENT_ID.match(client_id) or frame.get("type") not in ("text", "button"):
+        if not CLIENT_ID.match(client_id) or frame.get("type") not in ("text", "button", "open"):
             await ws.send_json({"type": "error", "error": "bad_frame", "client_id": client_id})
             return
+        if frame.get("type") == "open" and await self.known(user):
+            await ws.send_json({"type": "ack", "client_id": client_id})
+            return  # a returning youth: the page's first-visit start is not needed
         payload = {"user_id": user, "frame": frame}
         async with self.db.transaction() as session:
             await inbound.store(session, [("web", f"{user}:{client_id}", key, payload)], utcnow())
         await ws.send_json({"type": "ack", "client_id": client_id})
         self.notify(key)
+
+    async def known(self, user: str) -> bool:
+        async with self.db.transaction() as session:
+            youth = await youths.find(session, "web", user)
+            return youth is not None and bool(await outbox.messages_since(session, youth.id, 0))
 
     async def push(
         self,
@@ -184,18 +242,44 @@ class WebChat:
         since: int,
         queue: asyncio.Queue[dict[str, Any]],
     ) -> None:
-        """Send the timeline after `since`, then every new message as it is written."""
-        last = since
+        """Send the timeline after `since`, then every new message as it is written.
+
+        Also the page's own words in the youth's language, and which buttons still work: an
+        appointment that was confirmed, moved or cancelled greys its buttons on the open page.
+        """
+        last, lang = since, ""
+        shown: dict[int, str] = {}
         while not ws.closed:
             async with self.db.transaction() as session:
                 youth = await youths.find(session, "web", user)
                 messages = await outbox.messages_since(session, youth.id, last) if youth else []
+                live = await self.live_buttons(session, youth)
+            if youth is not None and youth.lang != lang:
+                lang = youth.lang
+                await ws.send_json(chrome_json(lang))
             for message in messages:
-                await ws.send_json(message_json(message))
+                await ws.send_json(message_json(message, live.get(message.id, "older")))
                 last = message.id
+                if message.id in live:
+                    shown[message.id] = live[message.id]
+            for ident, now_live in live.items():
+                if ident <= last and shown.get(ident) != now_live:
+                    shown[ident] = now_live
+                    await ws.send_json({"type": "live", "id": ident, **live_json(now_live)})
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
             except TimeoutError:
                 continue
             if event["type"] == "edit":
                 await ws.send_json(event)
+
+    async def live_buttons(self, session: AsyncSession, youth: Youth | None) -> dict[int, str]:
+        if youth is None:
+            return {}
+        with_buttons = await outbox.with_buttons(session, youth.id)
+        if not with_buttons:
+            return {}
+        found = await appointments.of_youth_by_id(session, youth.id)
+        question = newest_question(with_buttons)
+        after = await outbox.messages_since(session, youth.id, question) if question else []
+        return liveness(with_buttons, found, self.clock(), passed=passed_by(after))

@@ -8,9 +8,11 @@
     appt_change   a text / apptwhy:{id}:skip          any           answer wants_change, worker told
     any           appt:late:{id}:{v} on the day       any           answer late
     any           appt:late:… on another day          any           kind refusal, nothing sent
+    any           "oké ik kom" / "past niet" typed    as appt:ok / appt:no on the proposed one
     any           appt:…:{v} of an older version      any           "verzet", the new moment + buttons
     any           a press on a cancelled / gone one   any           "gaat niet meer door"
     any           a press on one that is over         any           "al voorbij"
+    any           apptwhen/apptwhy after the answer   any           "werkt niet meer", nothing stored
 
 `appt_change` is not a step of its own: `State.appt_change` holds the appointment id while
 the youth picks a day part and may type why, on top of whatever step they are at.
@@ -28,7 +30,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.context import Context
-from flows.intake import REACH, Transition, say
+from flows.intake import REACH, Transition, say, words
 from flows.model import (
     N_,
     AppointmentAnswer,
@@ -260,6 +262,44 @@ def appointment_message(view: AppointmentView, ctx: Context, *, intro: Intro) ->
 
 # --- the youth's answers --------------------------------------------------------------------
 
+# What a youth types instead of tapping, folded by `words` (no accents, no punctuation).
+TYPED_OK = frozenset(
+    {
+        "oke ik kom", "ok ik kom", "okay ik kom", "okey ik kom", "oki ik kom", "oke ik kom er",
+        "ja ik kom", "ja ik kom er", "ik kom", "ik kom er", "ik kom zeker", "ja ik zal er zijn",
+        "ik zal er zijn", "ik ben er", "ja dat past", "dat past", "dat past me", "past me",
+        "ja past", "top ik kom", "goed ik kom", "oke dat past", "ok dat past", "oke komt goed",
+        "ok i'll come", "ok ill come", "i'll come", "ill come", "i will come", "i'll be there",
+        "yes i'll come", "that works", "that suits me",
+    }
+)  # fmt: skip
+TYPED_NO = frozenset(
+    {
+        "dat past niet", "past niet", "past me niet", "dat past me niet", "dat past mij niet",
+        "past mij niet", "dat past nie", "past nie", "ik kan niet", "ik kan dan niet",
+        "kan niet", "dan kan ik niet", "ik kan die dag niet", "dat lukt niet",
+        "dat lukt me niet", "lukt niet", "ik kom niet", "nee ik kan niet",
+        "nee dat past niet", "that doesn't suit", "that doesn't work", "doesn't suit",
+        "that does not suit", "i can't", "i can't come", "i cannot come",
+    }
+)  # fmt: skip
+
+
+def typed_button(text: str, view: AppointmentView | None) -> str | None:
+    """The appointment button a typed answer stands for ("oké ik kom", "past niet"), if any."""
+    if view is None or view.state != "proposed":
+        return None
+    folded = words(text.replace("’", "'"))
+    action = "ok" if folded in TYPED_OK else "no" if folded in TYPED_NO else None
+    return f"appt:{action}:{view.id}:{view.version}" if action else None
+
+
+def is_typed_answer(text: str) -> bool:
+    """Whether a text reads as an answer to a proposed appointment (the engine then looks it up)."""
+    folded = words(text.replace("’", "'"))
+    return folded in TYPED_OK or folded in TYPED_NO
+
+
 STALE = N_("Die knop werkt niet meer.")
 GONE = N_("Die afspraak gaat niet meer door.")
 
@@ -282,6 +322,8 @@ def on_button(state: State, data: str, view: AppointmentView | None, ctx: Contex
     view = live
     if version and int(version) != view.version:
         return moved_meanwhile(state, view, ctx)
+    if prefix in ("apptwhen", "apptwhy") and state.appt_change != view.id:
+        return Transition(state, (say(msg(STALE)),))  # already answered (or answered otherwise)
     if prefix == "apptwhen":
         return on_daypart(state, view, action, ctx)
     if prefix == "apptwhy":
@@ -388,6 +430,16 @@ def late(state: State, view: AppointmentView, ctx: Context) -> Transition:
             ),
         ),
     )
+
+
+def upcoming_reply(ctx: Context) -> Reply:
+    """/afspraken: the list, and the buttons for the soonest one still waiting for an answer."""
+    parts = upcoming_parts(ctx)
+    waiting = next((v for v in ctx.upcoming[:10] if v.state == "proposed"), None)
+    if waiting is None:
+        return Reply(parts)
+    question = msg(N_("Past {when} voor jou?"), when=waiting.starts_at)
+    return Reply((*parts, question), answer_buttons(waiting, ctx))
 
 
 def upcoming_parts(ctx: Context) -> tuple[Msg, ...]:

@@ -11,6 +11,7 @@ order  what                          handled by
        /toestemming and their buttons
 6      language buttons              here, in every step
 7      a text while moving an appt   flows.appointments (why it does not suit)
+       "oké ik kom", "past niet"      flows.appointments, as if the button was tapped
 8      anything else                 the intake (flows.intake) or the after-intake reply
                                      (a typed check-in score, a note after one, or a
                                      message for the coach)
@@ -121,6 +122,13 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         return choose_language(state, event.data.removeprefix("lang:"), ctx)
     if isinstance(event, TextIn) and state.appt_change:
         return appointments.on_reason(state, event.text, ctx.appointment, ctx)
+    typed = (
+        appointments.typed_button(event.text, ctx.appointment)
+        if isinstance(event, TextIn)
+        else None
+    )
+    if typed is not None:  # "oké ik kom" typed instead of tapped
+        return appointments.on_button(state, typed, ctx.appointment, ctx)
     return ordinary(state, event, ctx)
 
 
@@ -225,7 +233,7 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
     if name == "hulp":
         return Transition(state, (say(*help_reply(state, ctx)),))
     if name == "afspraken":
-        return Transition(state, (say(*appointments.upcoming_parts(ctx)),))
+        return Transition(state, (Send(appointments.upcoming_reply(ctx)),))
     if name == "herinneringen":
         on = not ctx.reminders_on
         text = (
@@ -274,6 +282,8 @@ def on_start(state: State, ctx: Context) -> Transition:
         )
     if state.step == "resume_ask":
         return Transition(unstopped, (*back, Send(resume_question())))
+    if state.step == "name" and not state.answers.name:  # nothing answered: just ask again
+        return Transition(unstopped, (*back, Send(ask(state, ctx))))
     asking = replace(unstopped, resume_step=state.step).at("resume_ask")
     return Transition(asking, (*back, Send(resume_question())))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -238,3 +238,25 @@ async def youth_answered(
     if case is not None and answer != "confirmed":
         case.unread += 1  # "wil verzetten" / "te laat" needs the worker's eyes
     return case
+
+
+async def of_youth_by_id(session: AsyncSession, youth_id: int) -> dict[int, Appointment]:
+    """Every appointment of the youth, by id (the web chat checks which buttons still count)."""
+    stmt = select(Appointment).where(Appointment.youth_id == youth_id)
+    return {a.id: a for a in (await session.execute(stmt)).scalars()}
+
+
+async def waiting_for_answer(
+    session: AsyncSession, youth_id: int, now: datetime
+) -> Appointment | None:
+    """The youth's soonest proposed appointment that has not ended: what "ik kom" answers."""
+    stmt = (
+        select(Appointment)
+        .where(Appointment.youth_id == youth_id, Appointment.state == "proposed")
+        .where(Appointment.starts_at > now - timedelta(hours=12))
+        .order_by(Appointment.starts_at)
+    )
+    for found in (await session.execute(stmt)).scalars():
+        if found.starts_at + timedelta(minutes=found.minutes) > now:
+            return found
+    return None

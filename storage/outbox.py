@@ -201,32 +201,40 @@ async def messages_since(session: AsyncSession, youth_id: int, after_id: int) ->
     return list((await session.execute(stmt)).scalars())
 
 
-async def set_buttons(
-    session: AsyncSession,
-    youth: Youth,
-    message_id: int,
-    text: str,
-    buttons: list[list[dict[str, str]]],
-) -> Message | None:
-    """Replace the text and buttons of one of this youth's messages (a multi-select toggle)."""
-    message = await session.get(Message, message_id)
-    if message is None or message.youth_id != youth.id:
+async def message_by_ref(session: AsyncSession, youth: Youth, ref: str | None) -> Message | None:
+    """The youth's message a channel refers to: our id on the web, the channel's on Telegram."""
+    if ref is None:
         return None
-    message.text = text
-    message.buttons = {"rows": buttons} if buttons else None
-    return message
+    if youth.channel == "web":
+        if not ref.isdigit():
+            return None
+        stmt = select(Message).where(Message.youth_id == youth.id, Message.id == int(ref))
+    else:
+        stmt = select(Message).where(
+            Message.youth_id == youth.id, Message.channel_message_id == ref
+        )
+    return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+
+
+async def with_buttons(session: AsyncSession, youth_id: int, limit: int = 200) -> list[Message]:
+    """The youth's newest bot messages that carry buttons, oldest first."""
+    stmt = (
+        select(Message)
+        .where(Message.youth_id == youth_id, Message.direction == "out")
+        .where(Message.buttons.is_not(None))
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    found = (await session.execute(stmt)).scalars()
+    return [m for m in reversed(list(found)) if (m.buttons or {}).get("rows")]
 
 
 async def button_label(session: AsyncSession, youth: Youth, ref: str | None, data: str) -> str:
     """The label of a pressed button, found on the message that carried it."""
-    if ref is not None:
-        column = Message.id if youth.channel == "web" else Message.channel_message_id
-        key: int | str = int(ref) if youth.channel == "web" and ref.isdigit() else ref
-        stmt = select(Message).where(Message.youth_id == youth.id, column == key).limit(1)
-        message = (await session.execute(stmt)).scalar_one_or_none()
-        rows = (message.buttons or {}).get("rows", []) if message else []
-        for row in rows:
-            for button in row:
-                if button.get("data") == data:
-                    return str(button["text"]).removeprefix("✅ ")
+    message = await message_by_ref(session, youth, ref)
+    rows = (message.buttons or {}).get("rows", []) if message else []
+    for row in rows:
+        for button in row:
+            if button.get("data") == data:
+                return str(button["text"]).removeprefix("✅ ")
     return data
