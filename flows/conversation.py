@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, checkins, intake, privacy
+from flows import appointments, checkins, intake, privacy, understand
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake import Transition, ask, partnership_of, reask, say
@@ -107,6 +107,10 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         found = detect(text, ctx.lexicon)
         if found is not None:
             return crisis(state, event, found.category, found.phrase_id, ctx)
+    if state.asking:  # the answer to /taal or the check-in question may be typed
+        asked, state = state.asking, replace(state, asking="")
+        if isinstance(event, TextIn) and (typed := typed_answer(asked, state, event.text, ctx)):
+            return typed
     if isinstance(event, CommandIn):
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(APPOINTMENT_BUTTONS):
@@ -126,6 +130,15 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
 
 APPOINTMENT_BUTTONS = ("appt:", "apptwhen:", "apptwhy:")
 CHECKIN_BUTTONS = ("ci:", "checkin:", "pause:")
+
+
+def typed_answer(asked: str, state: State, text: str, ctx: Context) -> Transition | None:
+    """A language typed after /taal ("engels"), a rhythm after the check-in question."""
+    if asked == "lang" and (code := understand.language_in(text)):
+        return choose_language(state, f"{code}", ctx)
+    if asked == "rhythm" and (rhythm := understand.rhythm_in(text)):
+        return checkins.on_rhythm(state, rhythm)
+    return None
 
 
 def checkin_button(state: State, data: str, ctx: Context) -> Transition:
@@ -216,12 +229,14 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
     if name == "toestemming":
         return privacy.consents(state, ctx.consents, ctx)
     if name == "checkin":
-        return Transition(state, (Send(checkins.rhythm_reply(ctx.rhythm)),))
+        asking = replace(state, asking="rhythm")
+        return Transition(asking, (Send(checkins.rhythm_reply(ctx.rhythm)),))
     if name == "pauze":
         return pause(state, checkins.pause_weeks(event.args), ctx)
     if name == "taal":
         rows = tuple((Button(raw(label), f"lang:{code}"),) for code, label in LANGUAGES)
-        return Transition(state, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
+        asking = replace(state, asking="lang")
+        return Transition(asking, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
     if name == "hulp":
         return Transition(state, (say(*help_reply(state, ctx)),))
     if name == "afspraken":
@@ -366,7 +381,7 @@ def ordinary(state: State, event: Event, ctx: Context) -> Transition:
         moved = intake.step(state, event, ctx)
         if any(isinstance(e, CreateCase) for e in moved.effects):  # registered: ask the rhythm
             rhythm = Send(checkins.rhythm_reply(ctx.rhythm))
-            return Transition(moved.state, (*moved.effects, rhythm))
+            return Transition(replace(moved.state, asking="rhythm"), (*moved.effects, rhythm))
         return moved
     return reask(state, ctx)
 
