@@ -378,7 +378,7 @@ def not_a_name(state: State, typed: str, ctx: Context) -> Transition:
     """A greeting alone, a phone number, a sentence or an emoji: ask again, kindly."""
     if understand.looks_like_phone(typed):
         hint = msg(N_("Je nummer hoeft hier niet. Je coach vraagt het later als het nodig is."))
-    elif all(w in understand.GREETINGS for w in understand.fold(typed).split()):
+    elif set(understand.fold(typed).split() or ["?"]) <= understand.GREETINGS:
         hint = msg(N_("Hoi! 👋"))
     else:
         hint = msg(N_("Ik vind geen naam in je bericht."))
@@ -591,9 +591,12 @@ def typed_toggle(
         return missed(state, ctx, hint, lambda s, c: way_on(s, "", field, after, c))
     found = understand.needs_in(text) if field == "needs" else understand.day_parts_in(text)
     if not found:
-        if chosen and understand.yes_no(text) == "yes":
+        if chosen and understand.yes_no(text) == "yes":  # "ja, er is nog iets": what then?
             question = N_("Wat nog? Typ het, of tik het aan.")
-            return Transition(state, (Send(noted(state, field, table, question)),))
+            counted = replace(state, misses=state.misses + 1)
+            if counted.misses >= 2:
+                return way_on(counted, "", field, after, ctx)
+            return Transition(counted, (Send(noted(counted, field, table, question)),))
         return missed(state, ctx, msg(HINTS[field]), lambda s, c: way_on(s, text, field, after, c))
     if "any" in found:
         merged: tuple[str, ...] = ("any",)

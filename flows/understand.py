@@ -26,6 +26,8 @@ def close(word: str, target: str) -> bool:
     """A small typo: one edit (two for long words), never for words shorter than five letters."""
     if word == target:
         return True
+    if min(len(word), len(target)) == 4 and sorted(word) == sorted(target):
+        return distance(word, target) == 1  # "wrek": two letters swapped
     if min(len(word), len(target)) < 5 or abs(len(word) - len(target)) > 2:
         return False
     return distance(word, target) <= (2 if len(target) >= 8 else 1)
@@ -87,7 +89,7 @@ def is_one_of(text: str, phrases: Iterable[str]) -> bool:
 
 YES_PHRASES = (
     "ja", "jaa", "jaaa", "ja hoor", "ja graag", "jep", "jup", "jow", "yes", "yess", "yep", "ye",
-    "y", "ok", "oke", "okay", "okey", "oki", "okido", "k", "kk", "goed", "is goed", "is goe",
+    "y", "ok", "oke", "okay", "okey", "okee", "oki", "okido", "k", "kk", "goed", "is goed", "is goe",
     "da is goed", "das goed", "dat is goed", "dat is oke", "is oke", "prima", "top", "klopt",
     "juist", "zeker", "tuurlijk", "natuurlijk", "akkoord", "in orde", "mag", "dat mag",
     "vind ik goed", "geen probleem", "geen bezwaar", "no problem", "sure", "fine", "alright",
@@ -235,6 +237,7 @@ SKIP_PHRASES = (
     "nee dank je", "nee bedankt", "nee merci", "overslaan", "sla over", "slaan we over",
     "skip", "skippen", "liever niet", "niet nodig", "geen", "nvt", "n v t", "x", "-", "/",
     "no thanks", "nothing", "pass", "volgende", "verder", "later", "ander keer", "een andere keer",
+    "laat maar", "niks laat maar", "nee laat maar", "laat maar zitten", "toch niet", "toch niks",
 )  # fmt: skip
 
 
@@ -306,7 +309,7 @@ FIELDS: Phrases = {
         "place", "city", "town",
     ),
     "needs": ("hulp", "hulp bij", "help", "needs", "waarmee"),
-    "referral": ("gevonden", "gevonden via", "hoe je ons vond", "found"),
+    "referral": ("gevonden", "gevonden via", "hoe je ons vond", "vond", "leren kennen", "found"),
     "reach": (
         "bereikbaar", "bereiken", "bellen", "wanneer", "uur", "uren", "moment", "dagdeel",
         "reach", "when",
@@ -330,6 +333,8 @@ def field_by_answer(text: str) -> str | None:
 
 def summary_choice(text: str) -> str | None:
     """ "send", "edit", or None. Naming an answer ("mijn leeftijd") means edit."""
+    if THUMBS_UP in text and not fold(text):
+        return "send"
     found = found_keys(text, SUMMARY)
     if "edit" in found:
         return "edit"
@@ -381,7 +386,7 @@ def language_in(text: str) -> str | None:
 
 PLACE_UNKNOWN = (
     "ik weet het niet", "weet ik niet", "geen idee", "weet niet", "k weet het niet",
-    "kweet het niet", "kweetnie", "weet nie", "ik weet het nie", "geen flauw idee",
+    "kweet het niet", "kweetnie", "k weet het nie", "k weet nie", "kweet nie", "weet nie", "ik weet het nie", "geen flauw idee",
     "i dont know", "idk", "dunno", "no idea", "not sure", "ik weet het niet zeker",
 )  # fmt: skip
 
