@@ -169,6 +169,13 @@ def test_a_phone_number_is_never_taken_as_a_name() -> None:
         ("mijn verblijfsvergunning", ["papers"]),
         ("iets anders", ["other"]),
         ("work and money", ["work", "money"]),
+        ("ik wil werke", ["work"]),
+        ("een joppe", ["work"]),
+        ("iets met geld", ["money"]),
+        ("opleiding volgen en een kot", ["school", "housing"]),
+        ("papiere", ["papers"]),
+        ("WERK!!", ["work"]),
+        ("werk, geld en wonen", ["work", "money", "housing"]),
     ],
 )
 def test_needs_can_be_typed(typed: str, needs: list[str]) -> None:
@@ -575,8 +582,24 @@ def test_an_english_youth_types_every_answer() -> None:
 
 # --- no loop: whatever is typed, the youth is never stuck on the same re-ask ----------------
 
+
+def at_place() -> Chat:
+    chat = at_name()
+    chat.say("Noor")
+    chat.say("19")
+    return chat
+
+
+def at_edit_pick() -> Chat:
+    chat = at_summary()
+    chat.say("aanpassen")
+    return chat
+
+
 TYPED_STEPS: dict[Step, Callable[[], Chat]] = {
     "name": at_name,
+    "place": at_place,
+    "edit_pick": at_edit_pick,
     "needs": at_needs,
     "referral": at_referral,
     "consent": at_consent,
@@ -587,6 +610,7 @@ TYPED_STEPS: dict[Step, Callable[[], Chat]] = {
 # (a name, a consent and the final "send" are theirs to give).
 WAY_FORWARD: dict[Step, str] = {
     "name": "Typ alleen je voornaam of een bijnaam, bijvoorbeeld: Sam.",
+    "place": "Weet je het niet zeker? Typ dan: ik weet het niet.",
     "consent": "Je kunt ook eerst zelf met WAM! praten:",
     "summary": "Twijfel je? Je coach kan alles later ook nog aanpassen.",
 }
