@@ -394,7 +394,13 @@ def not_a_name(state: State, typed: str, ctx: Context) -> Transition:
 def on_age(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     age = parse_age(event.text) if isinstance(event, TextIn) else None
     if age is None or not 10 <= age <= 99:
-        return reask(state, ctx, msg(N_("Typ je leeftijd als getal, bijvoorbeeld 19.")))
+        hint = msg(N_("Typ je leeftijd als getal, bijvoorbeeld 19."))
+
+        def forward(s: State, c: Context) -> Transition:
+            why = msg(N_("We vragen het omdat we jongeren van 18 tot 30 jaar helpen."))
+            return reask(s, c, why, hint)
+
+        return missed(state, ctx, hint, forward)
     aged = state.answer(age=age)
     if age < MIN_AGE:
         return signpost_young(aged, ctx)

@@ -446,7 +446,9 @@ SENTENCE_WORDS = _bag(
     "waarom wie want maar omdat ook nog al graag please want need looking have what how"
 )
 NOT_NAMES = _bag(
-    "ja nee neen ok oke okay yes no test start stop klaar help hulp hmm euh eh ? . ..."
+    "ja nee neen ok oke okay yes no test start stop klaar help hulp hmm euh eh ? . ... werk "
+    "geld school wonen opleiding papieren waarom wat hoe wie waar wanneer sorry bedankt merci "
+    "dankje dankuwel thanks what why how who"
 )
 _PHONE = re.compile(r"^\+?[\d\s./()-]{6,}$")
 
@@ -481,8 +483,8 @@ def name_in(text: str) -> str | None:
     words = fold(cleaned).split()
     if not cleaned or not any(c.isalpha() for c in cleaned) or len(name) > 4:
         return None
-    if set(words) & SENTENCE_WORDS or cleaned.casefold() in NOT_NAMES:
-        return None
+    if fold(cleaned) in NOT_NAMES or (len(words) > 1 and set(words) & SENTENCE_WORDS):
+        return None  # one word is checked gently: "Wil", "Job" and "Al" are names too
     if all(w in GREETINGS for w in words):
         return None
     if not cleaned.islower():

@@ -144,6 +144,19 @@ def test_a_phone_number_is_never_taken_as_a_name() -> None:
     assert "Leuk je te leren kennen, Yassin!" in chat.say("ik ben Yassin")
 
 
+@pytest.mark.parametrize("name", ["Job", "Wil", "Al", "ik ben Job"])
+def test_short_names_that_are_also_words_are_names(name: str) -> None:
+    chat = at_name()
+    assert "Leuk je te leren kennen, " + name.removeprefix("ik ben ") + "!" in chat.say(name)
+
+
+def test_an_age_not_understood_twice_says_why_we_ask() -> None:
+    chat = at_age()
+    assert "Typ je leeftijd als getal" in chat.say("oud genoeg")
+    assert "We vragen het omdat we jongeren van 18 tot 30 jaar helpen." in chat.say("waarom?")
+    assert "In welke gemeente woon je?" in chat.say("ok, 23")
+
+
 # --- 5. needs ----------------------------------------------------------------------------------
 
 
@@ -596,8 +609,15 @@ def at_edit_pick() -> Chat:
     return chat
 
 
+def at_age() -> Chat:
+    chat = at_name()
+    chat.say("Noor")
+    return chat
+
+
 TYPED_STEPS: dict[Step, Callable[[], Chat]] = {
     "name": at_name,
+    "age": at_age,
     "place": at_place,
     "edit_pick": at_edit_pick,
     "needs": at_needs,
@@ -609,6 +629,7 @@ TYPED_STEPS: dict[Step, Callable[[], Chat]] = {
 # What the youth reads from the second miss on, where a step cannot simply move on for them
 # (a name, a consent and the final "send" are theirs to give).
 WAY_FORWARD: dict[Step, str] = {
+    "age": "We vragen het omdat we jongeren van 18 tot 30 jaar helpen.",
     "name": "Typ alleen je voornaam of een bijnaam, bijvoorbeeld: Sam.",
     "place": "Weet je het niet zeker? Typ dan: ik weet het niet.",
     "consent": "Je kunt ook eerst zelf met WAM! praten:",
