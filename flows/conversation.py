@@ -138,6 +138,11 @@ def typed_answer(asked: str, state: State, text: str, ctx: Context) -> Transitio
         return choose_language(state, f"{code}", ctx)
     if asked == "rhythm" and (rhythm := understand.rhythm_in(text)):
         return checkins.on_rhythm(state, rhythm)
+    if asked == "rhythm" and ctx.checkin is None and understand.yes_no(text) == "yes":
+        # "ja": but how often? (With a check-in open, a 👍 answers that check-in.)
+        how_often = msg(N_("Hoe vaak mag ik het vragen? Typ bijvoorbeeld: elke week."))
+        buttons = checkins.rhythm_reply(ctx.rhythm).buttons
+        return Transition(replace(state, asking="rhythm"), (Send(Reply((how_often,), buttons)),))
     return None
 
 
@@ -305,6 +310,10 @@ def resume_question() -> Reply:
 
 def on_resume(state: State, event: Event, ctx: Context) -> Transition:
     data = event.data if isinstance(event, ButtonIn) else ""
+    if isinstance(event, TextIn):  # typed: "verder", "ja", "opnieuw"
+        data = {"go": "resume:go", "restart": "resume:restart"}.get(
+            understand.resume_choice(event.text) or "", ""
+        )
     if data == "resume:go":
         back = state.at(state.resume_step)
         return Transition(back, (Send(ask(back, ctx)),))

@@ -384,6 +384,23 @@ def language_in(text: str) -> str | None:
     return first_key(text, LANGUAGES)
 
 
+RESUME: Phrases = {
+    "restart": (
+        "opnieuw", "opnieuw beginnen", "herbeginnen", "van voor af aan", "vanaf het begin",
+        "alles opnieuw", "restart", "start over", "begin again",
+    ),
+    "go": (
+        "verdergaan", "verder gaan", "verder", "doorgaan", "ga door", "ga verder", "continue",
+        "go on", "ja", "jaa", "ok", "oke", "is goed",
+    ),
+}  # fmt: skip
+
+
+def resume_choice(text: str) -> str | None:
+    """/start mid-intake, then typed: "verder" → go, "opnieuw beginnen" → restart."""
+    return first_key(text, RESUME)
+
+
 PLACE_UNKNOWN = (
     "ik weet het niet", "weet ik niet", "geen idee", "weet niet", "k weet het niet",
     "kweet het niet", "kweetnie", "k weet het nie", "k weet nie", "kweet nie", "weet nie", "ik weet het nie", "geen flauw idee",
@@ -413,7 +430,7 @@ def ordinal_in(text: str) -> int | None:
 @cache
 def known_words() -> frozenset[str]:
     """Every word of every table above: read as itself, never as a typo of another."""
-    tables = (NEEDS, REACH, REFERRALS, SUMMARY, FIELDS, RHYTHMS, LANGUAGES, ORDINALS)
+    tables = (NEEDS, REACH, REFERRALS, SUMMARY, FIELDS, RHYTHMS, LANGUAGES, ORDINALS, RESUME)
     phrases = [p for t in tables for ps in t.values() for p in ps]
     phrases += [*YES_PHRASES, *NO_PHRASES, *DONE_PHRASES, *SKIP_PHRASES, *DAYTIME]
     return frozenset(w for p in phrases for w in p.split())

@@ -663,3 +663,28 @@ def test_no_typed_answer_repeats_the_same_re_ask_forever(step: Step, texts: list
             assert step in WAY_FORWARD, f"{step} should have moved on: {answer}"
             assert WAY_FORWARD[step] in answer
             assert answer != first_miss
+
+
+def test_ja_to_the_check_in_question_asks_how_often() -> None:
+    chat = at_summary()
+    chat.say("verstuur")
+    assert "Hoe vaak mag ik het vragen? Typ bijvoorbeeld: elke week." in chat.say("ja")
+    assert "Elke week" in chat.buttons()
+    assert "elke week" in chat.say("elke week graag")
+    assert chat.of_type(SetRhythm) == [SetRhythm("week")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("verder", "Waarmee wil je hulp?"),
+        ("verdergaan", "Waarmee wil je hulp?"),
+        ("ja", "Waarmee wil je hulp?"),
+        ("opnieuw beginnen", "Hoi! Ik ben Instap."),
+        ("opnieuw", "Hoi! Ik ben Instap."),
+    ],
+)
+def test_continue_or_start_over_can_be_typed(typed: str, answer: str) -> None:
+    chat = at_needs()
+    assert "Wil je verdergaan of opnieuw beginnen?" in chat.say("/start")
+    assert answer in chat.say(typed)
