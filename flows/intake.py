@@ -13,18 +13,21 @@
     place_confirm  yes / a pick                   needs | ended   as for place
     place_confirm  no / something else            place           ask again
     needs          toggle                         needs           same message, buttons updated
+    needs          typed "werk en geld"           needs           "Genoteerd: …", nog iets?
     needs          done (≥ 1 chosen)              needs_text      optional free text
-    needs_text     text / skip                    referral
-    referral       a choice                       consent
-    consent        yes                            reach           consent recorded
+    needs_text     text / skip ("nee", "niks")    referral
+    referral       a choice (tapped or typed)     consent
+    consent        yes ("ok", "is goed")          reach           consent recorded
     consent        no                             ended           refusal recorded, help lines
-    reach          toggle / done                  summary
-    summary        send                           done            case created, promise told
+    reach          toggle / typed / done          summary         ("maakt niet uit": at once)
+    summary        send ("klopt")                 done            case created, promise told
     summary        change                         edit_pick
+    summary        "mijn leeftijd is fout"        age             that question, then summary
     edit_pick      a field                        that question, then back to summary
 
-Anything that does not fit a step (a sticker, a stale button, a word where a number was
-asked) is a kind re-ask, never an error.
+Every button step also takes a typed answer (flows.understand reads it). Anything that
+does not fit (a sticker, a stale button, words we do not understand) is a kind re-ask,
+never an error; from the second miss in a row a step offers a way forward (`missed`).
 """
 
 from __future__ import annotations
