@@ -110,6 +110,8 @@ _UNSURE = {"weet", "weetnie", "kweet", "twijfel", "misschien", "maybe", "idk", "
 
 def yes_no(text: str) -> str | None:
     """ "yes", "no", or None when the answer says neither (or both)."""
+    if "?" in text and len(fold(text).split()) > 2:
+        return None  # "ja maar wie ziet dat?" is a question, not an answer
     if THUMBS_UP in text and THUMBS_DOWN not in text:
         return "yes"
     if THUMBS_DOWN in text and THUMBS_UP not in text:
@@ -220,9 +222,27 @@ def needs_in(text: str) -> tuple[str, ...]:
     return found_keys(text, NEEDS)
 
 
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3])\s*(?:u|uur|h|:[0-5]\d)")
+
+
+def clock_parts(text: str) -> set[str]:
+    """Times of day typed as hours: "na 17u" → evening, "tussen 10u en 14u" → both."""
+    parts = set()
+    for hour in (int(h) for h in _CLOCK.findall(text.casefold())):
+        if 8 <= hour < 12:
+            parts.add("morning")
+        elif 12 <= hour < 17:
+            parts.add("afternoon")
+        elif 17 <= hour <= 21:
+            parts.add("evening")
+    return parts
+
+
 def day_parts_in(text: str) -> tuple[str, ...]:
     """The day parts a youth names: "namiddag of 's avonds" → afternoon, evening."""
     found = found_keys(text, REACH)
+    if "any" not in found and (hours := clock_parts(text)):
+        found = tuple(k for k in REACH if k in {*found, *hours})
     if "any" in found:
         return ("any",)
     if found_keys(text, {"day": DAYTIME}):

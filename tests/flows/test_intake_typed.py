@@ -336,7 +336,9 @@ def test_consent_can_be_refused_by_typing(no: str) -> None:
     assert chat.state.step == "ended"
 
 
-@pytest.mark.parametrize("unsure", ["ik weet het niet", "misschien", "wat bedoel je?", "hmm"])
+@pytest.mark.parametrize(
+    "unsure", ["ik weet het niet", "misschien", "wat bedoel je?", "hmm", "ja maar wie ziet dat?"]
+)
 def test_unsure_about_consent_is_never_taken_as_yes(unsure: str) -> None:
     chat = at_consent()
     first = chat.say(unsure)
@@ -367,6 +369,9 @@ def test_unsure_about_consent_is_never_taken_as_yes(unsure: str) -> None:
         ("voormiddag of namiddag", ("morning", "afternoon")),
         ("overdag", ("morning", "afternoon")),
         ("in the evening", ("evening",)),
+        ("na 17u", ("evening",)),
+        ("rond 14u30", ("afternoon",)),
+        ("tussen 10u en 12u", ("morning", "afternoon")),
     ],
 )
 def test_day_parts_can_be_typed(typed: str, reach: tuple[str, ...]) -> None:
