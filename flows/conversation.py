@@ -133,12 +133,18 @@ CHECKIN_BUTTONS = ("ci:", "checkin:", "pause:")
 
 
 def typed_answer(asked: str, state: State, text: str, ctx: Context) -> Transition | None:
-    """A language typed after /taal ("engels"), a rhythm after the check-in question."""
+    """A language typed after /taal ("engels"), a rhythm after the check-in question.
+
+    Once a coach handles the case, what the youth types is for the coach, not an answer
+    to the question the bot asked before.
+    """
     if asked == "lang" and (code := understand.language_in(text)):
         return choose_language(state, f"{code}", ctx)
-    if asked == "rhythm" and (rhythm := understand.rhythm_in(text)):
+    if asked != "rhythm" or ctx.handler is not None:
+        return None
+    if rhythm := understand.rhythm_in(text):
         return checkins.on_rhythm(state, rhythm)
-    if asked == "rhythm" and ctx.checkin is None and understand.yes_no(text) == "yes":
+    if ctx.checkin is None and understand.is_one_of(text, understand.YES_PHRASES):
         # "ja": but how often? (With a check-in open, a 👍 answers that check-in.)
         how_often = msg(N_("Hoe vaak mag ik het vragen? Typ bijvoorbeeld: elke week."))
         buttons = checkins.rhythm_reply(ctx.rhythm).buttons

@@ -693,3 +693,12 @@ def test_continue_or_start_over_can_be_typed(typed: str, answer: str) -> None:
     chat = at_needs()
     assert "Wil je verdergaan of opnieuw beginnen?" in chat.say("/start")
     assert answer in chat.say(typed)
+
+
+def test_once_a_coach_answers_a_ja_is_for_the_coach_not_the_check_in_question() -> None:
+    chat = at_summary()
+    chat.say("verstuur")
+    chat.handler = "Sara"  # Sara took the case and wrote "Past dinsdag om 14u?"
+    assert chat.say("Ja, dat past!") == ""  # the bot stays quiet: Sara answers herself
+    assert chat.say("elke week") == ""
+    assert not chat.of_type(SetRhythm)
