@@ -509,7 +509,7 @@ def name_in(text: str) -> str | None:
     tokens, folded = strip_phrase(tokens, folded, NAME_CLOSERS, front=False)
     name: list[str] = []
     for token, word in zip(tokens, folded, strict=True):
-        if any(c.isdigit() for c in token) or (word in {"en", "and", "uit", "from"} and name):
+        if word.isdigit() or (word in {"en", "and", "uit", "from"} and name):  # "Yassin 19"
             break
         name.append(token)
         if token.endswith((",", ".", "!", ";", ":")):

@@ -95,6 +95,10 @@ def test_the_name_is_found_in_an_introduction(typed: str) -> None:
         ("el amrani", "El Amrani"),
         ("Anna-Lisa", "Anna-Lisa"),
         ("Lies van den Berg", "Lies van den Berg"),
+        ("Sam99", "Sam99"),
+        ("Naam6001", "Naam6001"),
+        ("ik ben Noor, 19", "Noor"),
+        ("Noor 19 jaar", "Noor"),
     ],
 )
 def test_names_keep_their_shape(typed: str, kept: str) -> None:
