@@ -241,8 +241,8 @@ def clock_parts(text: str) -> set[str]:
 def day_parts_in(text: str) -> tuple[str, ...]:
     """The day parts a youth names: "namiddag of 's avonds" → afternoon, evening."""
     found = found_keys(text, REACH)
-    if "any" not in found and (hours := clock_parts(text)):
-        found = tuple(k for k in REACH if k in {*found, *hours})
+    if not found and (hours := clock_parts(text)):  # hours only when no day part is named:
+        found = tuple(k for k in REACH if k in hours)  # "Voormiddag (9u–12u)" is the morning
     if "any" in found:
         return ("any",)
     if found_keys(text, {"day": DAYTIME}):

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flows import intake
 from flows.model import CreateCase, RecordConsent, SetLanguage, SetRhythm
 from flows.state import Step
 from tests.support.dialog import Chat
@@ -376,6 +377,8 @@ def test_unsure_about_consent_is_never_taken_as_yes(unsure: str) -> None:
         ("na 17u", ("evening",)),
         ("rond 14u30", ("afternoon",)),
         ("tussen 10u en 12u", ("morning", "afternoon")),
+        ("Voormiddag (9u–12u)", ("morning",)),  # a button's label, typed over
+        ("Avond (17u–20u)", ("evening",)),
     ],
 )
 def test_day_parts_can_be_typed(typed: str, reach: tuple[str, ...]) -> None:
@@ -706,3 +709,48 @@ def test_once_a_coach_answers_a_ja_is_for_the_coach_not_the_check_in_question() 
     assert chat.say("Ja, dat past!") == ""  # the bot stays quiet: Sara answers herself
     assert chat.say("elke week") == ""
     assert not chat.of_type(SetRhythm)
+
+
+@pytest.mark.parametrize(("key", "label"), intake.NEEDS)
+def test_typing_a_needs_button_label_is_like_tapping_it(key: str, label: str) -> None:
+    chat = at_needs()
+    chat.say(label)
+    assert chat.state.answers.needs == (key,)
+
+
+@pytest.mark.parametrize(("key", "label"), intake.REFERRALS)
+def test_typing_a_referral_button_label_is_like_tapping_it(key: str, label: str) -> None:
+    chat = at_referral()
+    chat.say(label)
+    assert chat.state.answers.referral == key
+
+
+@pytest.mark.parametrize(("key", "label"), intake.REACH)
+def test_typing_a_day_part_button_label_is_like_tapping_it(key: str, label: str) -> None:
+    chat = at_reach()
+    chat.say(label)
+    assert chat.state.answers.reach == (key,)
+
+
+@pytest.mark.parametrize(("step", "label"), intake.EDITABLE)
+def test_typing_an_edit_button_label_is_like_tapping_it(step: Step, label: str) -> None:
+    chat = at_edit_pick()
+    chat.say(label)
+    assert chat.state.step == step and chat.state.editing
+
+
+@pytest.mark.parametrize(
+    ("at", "label", "step"),
+    [
+        (at_consent, "Ja, dat is oké", "reach"),
+        (at_consent, "Nee", "ended"),
+        (at_summary, "Ja, verstuur", "done"),
+        (at_summary, "Iets aanpassen", "edit_pick"),
+    ],
+)
+def test_typing_a_yes_no_button_label_is_like_tapping_it(
+    at: Callable[[], Chat], label: str, step: Step
+) -> None:
+    chat = at()
+    chat.say(label)
+    assert chat.state.step == step
