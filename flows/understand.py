@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 Phrases = Mapping[str, tuple[str, ...]]
+
+
+MAX_WORDS = 40  # an answer to a button step is short; a long story is for the coach
 
 
 def fold(text: str) -> str:
@@ -22,6 +25,7 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", folded).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def close(word: str, target: str) -> bool:
     """A small typo: one edit (two for long words), never for words shorter than five letters."""
     if word == target:
@@ -64,7 +68,7 @@ def has_phrase(words: list[str], phrase: str) -> bool:
 
 def found_keys(text: str, table: Phrases) -> tuple[str, ...]:
     """Every key of the table one of whose phrases is in the text, in the table's order."""
-    words = fold(text).split()
+    words = fold(text).split()[:MAX_WORDS]
     return tuple(
         key for key, phrases in table.items() if any(has_phrase(words, p) for p in phrases)
     )
@@ -72,7 +76,7 @@ def found_keys(text: str, table: Phrases) -> tuple[str, ...]:
 
 def first_key(text: str, table: Phrases) -> str | None:
     """The key whose phrase matches first in the table's order (put longer phrases first)."""
-    words = fold(text).split()
+    words = fold(text).split()[:MAX_WORDS]
     for key, phrases in table.items():
         if any(has_phrase(words, p) for p in phrases):
             return key
