@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, checkins, intake, privacy
+from flows import appointments, checkins, intake, privacy, understand
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake import Transition, ask, partnership_of, reask, say
@@ -108,6 +108,10 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         found = detect(text, ctx.lexicon)
         if found is not None:
             return crisis(state, event, found.category, found.phrase_id, ctx)
+    if state.asking:  # the answer to /taal or the check-in question may be typed
+        asked, state = state.asking, replace(state, asking="")
+        if isinstance(event, TextIn) and (typed := typed_answer(asked, state, event.text, ctx)):
+            return typed
     if isinstance(event, CommandIn):
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(APPOINTMENT_BUTTONS):
@@ -134,6 +138,26 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
 
 APPOINTMENT_BUTTONS = ("appt:", "apptwhen:", "apptwhy:")
 CHECKIN_BUTTONS = ("ci:", "checkin:", "pause:")
+
+
+def typed_answer(asked: str, state: State, text: str, ctx: Context) -> Transition | None:
+    """A language typed after /taal ("engels"), a rhythm after the check-in question.
+
+    Once a coach handles the case, what the youth types is for the coach, not an answer
+    to the question the bot asked before.
+    """
+    if asked == "lang" and (code := understand.language_in(text)):
+        return choose_language(state, f"{code}", ctx)
+    if asked != "rhythm" or ctx.handler is not None:
+        return None
+    if rhythm := understand.rhythm_in(text):
+        return checkins.on_rhythm(state, rhythm)
+    if ctx.checkin is None and understand.is_one_of(text, understand.YES_PHRASES):
+        # "ja": but how often? (With a check-in open, a 👍 answers that check-in.)
+        how_often = msg(N_("Hoe vaak mag ik het vragen? Typ bijvoorbeeld: elke week."))
+        buttons = checkins.rhythm_reply(ctx.rhythm).buttons
+        return Transition(replace(state, asking="rhythm"), (Send(Reply((how_often,), buttons)),))
+    return None
 
 
 def checkin_button(state: State, data: str, ctx: Context) -> Transition:
@@ -224,12 +248,14 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
     if name == "toestemming":
         return privacy.consents(state, ctx.consents, ctx)
     if name == "checkin":
-        return Transition(state, (Send(checkins.rhythm_reply(ctx.rhythm)),))
+        asking = replace(state, asking="rhythm")
+        return Transition(asking, (Send(checkins.rhythm_reply(ctx.rhythm)),))
     if name == "pauze":
         return pause(state, checkins.pause_weeks(event.args), ctx)
     if name == "taal":
         rows = tuple((Button(raw(label), f"lang:{code}"),) for code, label in LANGUAGES)
-        return Transition(state, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
+        asking = replace(state, asking="lang")
+        return Transition(asking, (Send(Reply((msg(N_("Welke taal wil je?")),), rows)),))
     if name == "hulp":
         return Transition(state, (say(*help_reply(state, ctx)),))
     if name == "afspraken":
@@ -300,6 +326,10 @@ def resume_question() -> Reply:
 
 def on_resume(state: State, event: Event, ctx: Context) -> Transition:
     data = event.data if isinstance(event, ButtonIn) else ""
+    if isinstance(event, TextIn):  # typed: "verder", "ja", "opnieuw"
+        data = {"go": "resume:go", "restart": "resume:restart"}.get(
+            understand.resume_choice(event.text) or "", ""
+        )
     if data == "resume:go":
         back = state.at(state.resume_step)
         return Transition(back, (Send(ask(back, ctx)),))
@@ -376,7 +406,7 @@ def ordinary(state: State, event: Event, ctx: Context) -> Transition:
         moved = intake.step(state, event, ctx)
         if any(isinstance(e, CreateCase) for e in moved.effects):  # registered: ask the rhythm
             rhythm = Send(checkins.rhythm_reply(ctx.rhythm))
-            return Transition(moved.state, (*moved.effects, rhythm))
+            return Transition(replace(moved.state, asking="rhythm"), (*moved.effects, rhythm))
         return moved
     return reask(state, ctx)
 

@@ -13,18 +13,21 @@
     place_confirm  yes / a pick                   needs | ended   as for place
     place_confirm  no / something else            place           ask again
     needs          toggle                         needs           same message, buttons updated
+    needs          typed "werk en geld"           needs           "Genoteerd: …", nog iets?
     needs          done (≥ 1 chosen)              needs_text      optional free text
-    needs_text     text / skip                    referral
-    referral       a choice                       consent
-    consent        yes                            reach           consent recorded
+    needs_text     text / skip ("nee", "niks")    referral
+    referral       a choice (tapped or typed)     consent
+    consent        yes ("ok", "is goed")          reach           consent recorded
     consent        no                             ended           refusal recorded, help lines
-    reach          toggle / done                  summary
-    summary        send                           done            case created, promise told
+    reach          toggle / typed / done          summary         ("maakt niet uit": at once)
+    summary        send ("klopt")                 done            case created, promise told
     summary        change                         edit_pick
+    summary        "mijn leeftijd is fout"        age             that question, then summary
     edit_pick      a field                        that question, then back to summary
 
-Anything that does not fit a step (a sticker, a stale button, a word where a number was
-asked) is a kind re-ask, never an error.
+Every button step also takes a typed answer (flows.understand reads it). Anything that
+does not fit (a sticker, a stale button, words we do not understand) is a kind re-ask,
+never an error; from the second miss in a row a step offers a way forward (`missed`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from flows import understand
 from flows.contact import self_contact_parts
 from flows.context import Context
 from flows.directory import Partnership, PlaceMatch
@@ -94,24 +98,6 @@ EDITABLE: tuple[tuple[Step, str], ...] = (
     ("referral", N_("Hoe je ons vond")),
     ("reach", N_("Wanneer we je bereiken")),
 )
-
-YES = {
-    "ja",
-    "jaa",
-    "jep",
-    "yes",
-    "y",
-    "ok",
-    "oke",
-    "oké",
-    "okay",
-    "goed",
-    "klopt",
-    "juist",
-    "ja hoor",
-}
-NO = {"nee", "neen", "nie", "no", "nope", "niet", "liever niet"}
-DONT_KNOW = {"ik weet het niet", "weet ik niet", "geen idee", "weet niet", "i don't know", "idk"}
 
 
 @dataclass(frozen=True)
@@ -293,6 +279,20 @@ def reask(state: State, ctx: Context, *hint: Msg) -> Transition:
     return Transition(state, (*effects, Send(ask(state, ctx))))
 
 
+def missed(
+    state: State,
+    ctx: Context,
+    hint: Msg,
+    forward: Callable[[State, Context], Transition],
+) -> Transition:
+    """A typed answer not understood: ask back kindly once; from the second miss on, the
+    step's way forward (so nobody loops on the same question)."""
+    counted = replace(state, misses=state.misses + 1)
+    if counted.misses >= 2:
+        return forward(counted, ctx)
+    return reask(counted, ctx, hint)
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -361,9 +361,15 @@ def start(state: State, ctx: Context) -> Transition:
 def on_name(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     if not isinstance(event, TextIn):
         return reask(state, ctx, msg(N_("Typ de naam waarmee we je mogen aanspreken.")))
-    name = clean_name(event.text)
-    if not name:
+    typed = clean_name(event.text)
+    if not typed:
         return reask(state, ctx, msg(N_("Typ de naam waarmee we je mogen aanspreken.")))
+    name = understand.name_in(typed)
+    phone = understand.looks_like_phone(typed)
+    if name is None and state.misses >= 2 and len(typed.split()) <= 3 and not phone:
+        name = typed  # asked twice already: the youth knows best what we may call them
+    if name is None:
+        return not_a_name(state, typed, ctx)
     if len(name) > MAX_NAME:
         return reask(state, ctx, msg(N_("Dat is wat lang. Kies een naam van hooguit 40 tekens.")))
     named = state.answer(name=name)
@@ -372,10 +378,33 @@ def on_name(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     return go(named, "age", ctx, say(msg(N_("Leuk je te leren kennen, {name}!"), name=name)))
 
 
+def not_a_name(state: State, typed: str, ctx: Context) -> Transition:
+    """A greeting alone, a phone number, a sentence or an emoji: ask again, kindly."""
+    if understand.looks_like_phone(typed):
+        hint = msg(N_("Je nummer hoeft hier niet. Je coach vraagt het later als het nodig is."))
+    elif set(understand.fold(typed).split() or ["?"]) <= understand.GREETINGS:
+        hint = msg(N_("Hoi! 👋"))
+    else:
+        hint = msg(N_("Ik vind geen naam in je bericht."))
+
+    def forward(s: State, c: Context) -> Transition:
+        return reask(
+            s, c, hint, msg(N_("Typ alleen je voornaam of een bijnaam, bijvoorbeeld: Sam."))
+        )
+
+    return missed(state, ctx, hint, forward)
+
+
 def on_age(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     age = parse_age(event.text) if isinstance(event, TextIn) else None
     if age is None or not 10 <= age <= 99:
-        return reask(state, ctx, msg(N_("Typ je leeftijd als getal, bijvoorbeeld 19.")))
+        hint = msg(N_("Typ je leeftijd als getal, bijvoorbeeld 19."))
+
+        def forward(s: State, c: Context) -> Transition:
+            why = msg(N_("We vragen het omdat we jongeren van 18 tot 30 jaar helpen."))
+            return reask(s, c, why, hint)
+
+        return missed(state, ctx, hint, forward)
     aged = state.answer(age=age)
     if age < MIN_AGE:
         return signpost_young(aged, ctx)
@@ -421,7 +450,7 @@ def on_place(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition
         if event.data == "place:dk":
             return place_unknown(state, ctx)
         return reask(state, ctx)
-    if words(event.text) in DONT_KNOW:
+    if understand.dont_know(event.text):
         return place_unknown(state, ctx)
     found: PlaceMatch = ctx.directory.match_place(event.text)
     candidates = tuple(
@@ -431,11 +460,17 @@ def on_place(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition
         return place_chosen(state, candidates[0], ctx)
     if found.kind in ("exact", "fuzzy", "ambiguous") and candidates:
         return go(replace(state, candidates=candidates), "place_confirm", ctx)
-    return reask(
-        state,
-        ctx,
-        msg(N_("Die plaats vind ik niet. Typ je gemeente of postcode, bijvoorbeeld 3630.")),
-    )
+    not_found = msg(N_("Die plaats vind ik niet. Typ je gemeente of postcode, bijvoorbeeld 3630."))
+
+    def forward(s: State, c: Context) -> Transition:
+        return reask(
+            s,
+            c,
+            not_found,
+            msg(N_("Twijfel je? Typ dan: geen idee. Dan zoeken we samen.")),
+        )
+
+    return missed(state, ctx, not_found, forward)
 
 
 def place_unknown(state: State, ctx: Context) -> Transition:
@@ -488,10 +523,13 @@ def uncovered(state: State, place: Candidate, ctx: Context) -> Transition:
 
 def on_place_confirm(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     if isinstance(event, TextIn):
-        answer = words(event.text)
-        if answer in YES and len(state.candidates) == 1:
+        answer = understand.yes_no(event.text)
+        picked = typed_pick(event.text, state.candidates)
+        if picked is not None:
+            return place_chosen(state, picked, ctx)
+        if answer == "yes" and len(state.candidates) == 1:
             return place_chosen(state, state.candidates[0], ctx)
-        if answer in NO:
+        if answer == "no" or understand.is_one_of(event.text, ("iets anders", "geen van", "geen")):
             return go(replace(state, candidates=()), "place", ctx)
         # They typed a place again: match it afresh.
         return on_place(replace(state, candidates=()).at("place"), event, ctx)
@@ -501,6 +539,16 @@ def on_place_confirm(state: State, event: TextIn | ButtonIn, ctx: Context) -> Tr
     if index.isdigit() and int(index) < len(state.candidates):
         return place_chosen(state, state.candidates[int(index)], ctx)
     return reask(state, ctx)
+
+
+def typed_pick(text: str, candidates: tuple[Candidate, ...]) -> Candidate | None:
+    """A place among those shown, typed: its name, "de tweede", "2"."""
+    typed = understand.fold(text)
+    for candidate in candidates:
+        if typed == understand.fold(candidate.municipality):
+            return candidate
+    index = understand.ordinal_in(text) if len(candidates) > 1 else None
+    return candidates[index] if index is not None and index < len(candidates) else None
 
 
 def on_toggle(
@@ -513,7 +561,7 @@ def on_toggle(
 ) -> Transition:
     chosen: tuple[str, ...] = getattr(state.answers, field)
     if isinstance(event, TextIn):
-        return reask(state, ctx, msg(N_("Dat vind ik niet bij de keuzes.")))
+        return typed_toggle(state, event.text, ctx, field, table, after)
     key = event.data.split(":", 1)[1]
     if key == "done":
         if not chosen:
@@ -536,6 +584,75 @@ def on_toggle(
     return Transition(toggled, (Send(replace(edited, edit=True)),))
 
 
+def typed_toggle(
+    state: State,
+    text: str,
+    ctx: Context,
+    field: str,
+    table: tuple[tuple[str, str], ...],
+    after: Callable[[State, Context], Transition],
+) -> Transition:
+    """Choices typed instead of tapped: "werk en een opleiding", "namiddag", "klaar"."""
+    chosen: tuple[str, ...] = getattr(state.answers, field)
+    if understand.is_done(text):
+        if chosen:
+            return after(state, ctx)
+        hint = msg(N_("Kies minstens één ding. Twijfel je? Kies dan wat het best past."))
+        return missed(state, ctx, hint, lambda s, c: way_on(s, "", field, after, c))
+    found = understand.needs_in(text) if field == "needs" else understand.day_parts_in(text)
+    if not found:
+        if chosen and understand.yes_no(text) == "yes":  # "ja, er is nog iets": what then?
+            question = N_("Wat nog? Typ het, of tik het aan.")
+            counted = replace(state, misses=state.misses + 1)
+            if counted.misses >= 2:
+                return way_on(counted, "", field, after, ctx)
+            return Transition(counted, (Send(noted(counted, field, table, question)),))
+        return missed(state, ctx, msg(HINTS[field]), lambda s, c: way_on(s, text, field, after, c))
+    if "any" in found:
+        merged: tuple[str, ...] = ("any",)
+    else:
+        merged = tuple(k for k, _ in table if (k in chosen or k in found) and k != "any")
+    toggled = state.answer(**{field: merged}).at(state.step)
+    if merged == ("any",) or understand.ends_with_done(text):
+        return after(toggled, ctx)
+    question = N_("Nog iets? Typ het erbij, of typ klaar.")
+    return Transition(toggled, (Send(noted(toggled, field, table, question)),))
+
+
+HINTS: dict[str, str] = {
+    "needs": N_("Dat begrijp ik niet goed. Typ kort waarmee je hulp wilt, bijvoorbeeld: werk."),
+    "reach": N_("Dat begrijp ik niet goed. Typ wanneer het past, bijvoorbeeld: namiddag."),
+}
+
+
+def noted(state: State, field: str, table: tuple[tuple[str, str], ...], question: str) -> Reply:
+    """What was noted so far, the buttons with their ticks, and the way on."""
+    chosen: tuple[str, ...] = getattr(state.answers, field)
+    return Reply(
+        (msg(N_("Genoteerd: {items}."), items=labels(chosen, table)), msg(question)),
+        toggles(field, table, chosen),
+    )
+
+
+def way_on(
+    state: State, text: str, field: str, after: Callable[[State, Context], Transition], ctx: Context
+) -> Transition:
+    """Twice not understood on a multi-select: go on with what we have, never loop.
+
+    Needs: the youth's own words go to the coach as "iets anders". Day parts: any time.
+    """
+    chosen: tuple[str, ...] = getattr(state.answers, field)
+    if field == "needs":
+        told = " ".join(t for t in (state.answers.needs_text, text.strip()) if t)
+        kept = state.answer(needs=chosen or ("other",), needs_text=told)
+        note = say(msg(N_("Geen probleem. Ik geef het zo door aan je coach.")))
+        return then(kept, "referral", ctx, note)
+    kept = state.answer(reach=chosen or ("any",))
+    note = say(msg(N_("Geen probleem. Je coach spreekt met je af wanneer het past.")))
+    moved = after(kept, ctx)
+    return Transition(moved.state, (note, *moved.effects))
+
+
 def on_needs(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     return on_toggle(state, event, ctx, "needs", NEEDS, lambda s, c: then(s, "needs_text", c))
 
@@ -548,6 +665,8 @@ def on_needs_text(state: State, event: TextIn | ButtonIn, ctx: Context) -> Trans
     text = event.text.strip()
     if not text:
         return reask(state, ctx)
+    if understand.is_skip(text):
+        return then(state, "referral", ctx)
     return then(state.answer(needs_text=text), "referral", ctx, say(msg(N_("Dank je, dat helpt."))))
 
 
@@ -557,24 +676,41 @@ def on_referral(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transit
         if key not in dict(REFERRALS):
             return reask(state, ctx)
         return then(state.answer(referral=key), "consent", ctx)
-    typed = words(event.text)
-    for key, label in REFERRALS:
-        if typed == words(label):
-            return then(state.answer(referral=key), "consent", ctx)
-    return then(state.answer(referral="other"), "consent", ctx)
+    found = understand.referral_in(event.text)
+    if found is not None:
+        return then(state.answer(referral=found), "consent", ctx)
+    hint = msg(N_("Dat begrijp ik niet goed. Typ het kort, bijvoorbeeld: via een vriend."))
+    return missed(state, ctx, hint, lambda s, c: then(s.answer(referral="other"), "consent", c))
 
 
 def on_consent(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     answer = event.data.removeprefix("consent:") if isinstance(event, ButtonIn) else None
     if isinstance(event, TextIn):
-        typed = words(event.text)
-        answer = "yes" if typed in YES else "no" if typed in NO else None
+        answer = understand.yes_no(event.text)
     if answer == "yes":
         consented = state.answer(consent=True)
         return then(consented, "reach", ctx, RecordConsent("intake", CONSENT_VERSION, True))
     if answer == "no":
         return declined(state, ctx)
-    return reask(state, ctx, msg(N_("Tik op Ja of Nee.")))
+    if isinstance(event, ButtonIn):
+        return reask(state, ctx, msg(N_("Tik op Ja of Nee.")))
+    hint = msg(N_("Typ ja als het oké is, of nee als je het liever niet wilt."))
+    return missed(state, ctx, hint, consent_forward)
+
+
+def consent_forward(state: State, ctx: Context) -> Transition:
+    """Unsure about consent: never assumed; talking to the partnership first is a way on."""
+    partnership = partnership_of(state, ctx)
+    return reask(
+        state,
+        ctx,
+        msg(N_("Twijfel je? Dat mag.")),
+        msg(
+            N_("Je kunt ook eerst zelf met {partnership} praten:"),
+            partnership=partnership.short_name,
+        ),
+        *contact_parts(partnership, ctx),
+    )
 
 
 def declined(state: State, ctx: Context) -> Transition:
@@ -607,22 +743,45 @@ def on_reach(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition
 def on_summary(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     choice = event.data if isinstance(event, ButtonIn) else ""
     if isinstance(event, TextIn):
-        typed = words(event.text)
-        choice = "sum:ok" if typed in YES else "sum:edit" if typed in NO else ""
+        typed = understand.summary_choice(event.text)
+        target = understand.field_in(event.text)
+        if typed == "edit" and target in dict(EDITABLE):
+            return edit(state, target, ctx)  # "mijn leeftijd is fout": straight to that question
+        choice = {"send": "sum:ok", "edit": "sum:edit"}.get(typed or "", "")
     if choice == "sum:ok":
         return register(state, ctx)
     if choice == "sum:edit":
         return go(state, "edit_pick", ctx)
-    return reask(state, ctx, msg(N_("Tik op een van de knoppen.")))
+    if isinstance(event, ButtonIn):
+        return reask(state, ctx, msg(N_("Tik op een van de knoppen.")))
+    hint = msg(N_("Typ verstuur als alles klopt, of aanpassen als je iets wilt veranderen."))
+
+    def forward(s: State, c: Context) -> Transition:
+        later = msg(N_("Twijfel je? Je coach kan alles later ook nog aanpassen."))
+        return reask(s, c, later, hint)
+
+    return missed(state, ctx, hint, forward)
+
+
+def edit(state: State, target: str, ctx: Context) -> Transition:
+    """Answer one question again, then back to the summary."""
+    step: Step = next(s for s, _ in EDITABLE if s == target)
+    return go(replace(state, editing=True), step, ctx)
 
 
 def on_edit_pick(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     if isinstance(event, ButtonIn):
         step = event.data.removeprefix("edit:")
         if step in dict(EDITABLE):
-            target: Step = step
-            return go(replace(state, editing=True), target, ctx)
-    return reask(state, ctx)
+            return edit(state, step, ctx)
+        return reask(state, ctx)
+    target = understand.field_in(event.text) or understand.field_by_answer(event.text)
+    if target is not None:
+        return edit(state, target, ctx)
+    if understand.is_skip(event.text) or understand.yes_no(event.text) is not None:
+        return go(state, "summary", ctx)  # nothing to change after all
+    hint = msg(N_("Typ wat je wilt aanpassen, bijvoorbeeld: leeftijd."))
+    return missed(state, ctx, hint, lambda s, c: go(s, "summary", c))
 
 
 def register(state: State, ctx: Context) -> Transition:

@@ -71,6 +71,10 @@ class State:
     appt_change: int = 0  # the appointment the youth is asking to move (0: none)
     appt_dayparts: tuple[str, ...] = ()  # the day parts they chose for it
     checkin_note: int = 0  # the check-in just answered: the next text is a note for it
+    misses: int = 0  # typed answers in a row this step did not understand
+    # A question outside the intake steps whose typed answer the next text may be:
+    # "lang" after /taal, "rhythm" after the check-in question ("" : none).
+    asking: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,10 +99,13 @@ class State:
             appt_change=int(data.get("appt_change") or 0),
             appt_dayparts=tuple(data.get("appt_dayparts") or ()),
             checkin_note=int(data.get("checkin_note") or 0),
+            misses=int(data.get("misses") or 0),
+            asking=str(data.get("asking") or ""),
         )
 
     def at(self, step: Step, **changes: Any) -> State:
-        return replace(self, step=step, **changes)
+        """At a (new) question: nothing missed yet."""
+        return replace(self, **{"step": step, "misses": 0, **changes})
 
     def answer(self, **changes: Any) -> State:
         return replace(self, answers=replace(self.answers, **changes))

@@ -66,7 +66,7 @@ async def sign_up(page: Page) -> None:
     await page.locator(".msg.out .buttons button:enabled", has_text="Avond").last.click()
     await expect(page.get_by_role("button", name="✅ Avond (17u–20u)")).to_be_visible()
     await taps(page, "Klaar", "Klopt dit?")
-    await taps(page, "Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+    await taps(page, "Ja, verstuur", "WAM! heeft je aanmelding gekregen")
 
 
 async def test_the_youth_sees_only_what_they_did_and_edits_keep_the_text(
@@ -99,7 +99,7 @@ async def test_the_youth_sees_only_what_they_did_and_edits_keep_the_text(
 
         # Coming back later (a reload): still no phantom /start, chips still chips.
         await page.reload()
-        await expect(bot_says(page, "Je aanmelding is verstuurd naar WAM")).to_be_visible(
+        await expect(bot_says(page, "WAM! heeft je aanmelding gekregen")).to_be_visible(
             timeout=15_000
         )
         await expect(page.locator("#log")).not_to_contain_text("/start")

@@ -76,7 +76,7 @@ async def web_intake(youth: WebYouth, *, consent: bool = True) -> None:
     await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
     await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
     await youth.taps("Klaar", "Klopt dit?")
-    await youth.taps("Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+    await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
 
 
 @asynccontextmanager

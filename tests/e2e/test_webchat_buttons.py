@@ -85,7 +85,7 @@ async def test_buttons_follow_the_appointment_and_an_old_press_is_answered_kindl
             await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
             await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
             await youth.taps("Klaar", "Klopt dit?")
-            await youth.taps("Ja, verstuur", "Je aanmelding is verstuurd naar WAM")
+            await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
             # Only the newest question's buttons work; the summary's are dead now.
             summary = youth.with_text("Klopt dit?")
             await youth.live_of(summary, False)

@@ -61,7 +61,7 @@ def test_without_a_proposed_appointment_ik_kom_is_a_message_for_the_coach() -> N
     # Nothing waits for an answer (none planned, or already confirmed): the coach reads it.
     for view in (None, replace(SARA, state="confirmed")):
         chat = noor(view)
-        assert chat.say("oké ik kom") == "Bedankt! Ik geef je bericht door aan je coach."
+        assert chat.say("oké ik kom").startswith("Bedankt! Ik geef je bericht door aan je coach.")
         assert answers(chat) == []
 
 
@@ -71,7 +71,7 @@ def test_without_a_proposed_appointment_ik_kom_is_a_message_for_the_coach() -> N
 def test_a_longer_sentence_is_not_taken_as_an_answer(typed: str) -> None:
     chat = noor()
     told(chat)
-    assert chat.say(typed) == "Bedankt! Ik geef je bericht door aan je coach."
+    assert chat.say(typed).startswith("Bedankt! Ik geef je bericht door aan je coach.")
     assert answers(chat) == []
 
 

@@ -275,7 +275,9 @@ def test_an_idiom_is_no_crisis() -> None:
     chat.say("/start")
     answer = chat.say("haha ik lach me dood")
     assert not chat.of_type(SafetyAlert)
-    assert "Leuk je te leren kennen" in answer
+    # No crisis, and no name either: the question comes again, kindly.
+    assert "Hoe mogen we je noemen?" in answer
+    assert chat.state.answers.name == ""
 
 
 def test_english_is_selectable_with_taal() -> None:
