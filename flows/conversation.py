@@ -126,13 +126,13 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         return choose_language(state, event.data.removeprefix("lang:"), ctx)
     if isinstance(event, TextIn) and state.appt_change:
         return appointments.on_reason(state, event.text, ctx.appointment, ctx)
-    typed = (
+    pressed = (
         appointments.typed_button(event.text, ctx.appointment)
         if isinstance(event, TextIn)
         else None
     )
-    if typed is not None:  # "oké ik kom" typed instead of tapped
-        return appointments.on_button(state, typed, ctx.appointment, ctx)
+    if pressed is not None:  # "oké ik kom" typed instead of tapped
+        return appointments.on_button(state, pressed, ctx.appointment, ctx)
     return ordinary(state, event, ctx)
 
 
