@@ -203,7 +203,7 @@ DONE_PHRASES = (
     "niets", "geen", "dat is genoeg", "genoeg", "gedaan", "done", "next", "thats all",
     "that is all", "nothing else", "finished", "ready", "nee", "neen", "nie", "no", "nope",
     "nee dat is alles", "nee dank je", "nee niks", "nee niets", "nee hoor", "ok", "oke",
-    "okay", "goed zo", "is goed", "dat is goed", "👍",
+    "okay", "goed zo", "is goed", "dat is goed", "klopt", "dat klopt", "klopt zo", "👍",
 )  # fmt: skip
 _DONE_TAILS = ("klaar", "dat is alles", "das alles", "dat was het", "thats all", "verder")
 

@@ -210,7 +210,7 @@ def test_needs_can_be_typed(typed: str, needs: list[str]) -> None:
 @pytest.mark.parametrize(
     "done",
     ["klaar", "Klaar!", "dat is alles", "das alles", "verder", "nee", "neen", "niks meer",
-     "dat was het", "ok", "nee dat is alles", "ik ben klaar", "👍"],
+     "dat was het", "ok", "nee dat is alles", "ik ben klaar", "klopt", "dat klopt", "👍"],
 )  # fmt: skip
 def test_after_typing_a_need_klaar_or_dat_is_alles_goes_on(done: str) -> None:
     chat = at_needs()
