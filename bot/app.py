@@ -108,6 +108,7 @@ def build(settings: Settings) -> Service:
             auth.middleware(db, require_totp_roles=totp_roles),
         ],
     )
+    app[auth.TRUSTED_PROXIES] = settings.trusted_proxies
     app.add_routes(webchat.routes())
     app.on_shutdown.append(webchat.close)  # nor open chats
     app.add_routes([web.get("/healthz", health)])

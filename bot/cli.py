@@ -132,8 +132,52 @@ async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
                 worker = await workers.by_username(session, args.username)
                 if worker is None:
                     raise ValueError(f"no worker {args.username!r}")
-                await workers.add_token(session, worker, token, args.name, utcnow())
-            print(f"bearer token for {args.username} ({args.name}), shown once:\n{token}")
+                if worker.role in settings.require_totp_roles and not worker.totp_secret:
+                    raise ValueError(
+                        f"{args.username} is a {worker.role}, who must use two-step login "
+                        "(REQUIRE_TOTP_ROLES): no token until it is set up under Mijn account"
+                    )
+                if not 1 <= args.days <= workers.MAX_TOKEN_DAYS:
+                    raise ValueError(f"--days must be 1 to {workers.MAX_TOKEN_DAYS}")
+                made = await workers.add_token(
+                    session, worker, token, args.name, utcnow(), scope=args.scope, days=args.days
+                )
+                await casework.audit(session, worker.id, "add_token", None, utcnow())
+            print(
+                f"bearer token #{made.id} for {args.username} ({args.name}, {made.scope}, "
+                f"until {made.expires_at:%Y-%m-%d}), shown once:\n{token}"
+            )
+        elif args.action == "tokens":
+            async with db.transaction() as session:
+                worker = await workers.by_username(session, args.username)
+                if worker is None:
+                    raise ValueError(f"no worker {args.username!r}")
+                tokens = await workers.tokens_of(session, worker.id)
+            if not tokens:
+                print(f"{args.username} has no API tokens")
+            for t in tokens:
+                used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+                print(
+                    f"#{t.id:<6} {t.name:20} {t.scope:6} until {t.expires_at:%Y-%m-%d}"
+                    f"  last used {used}"
+                )
+        elif args.action == "revoke-token":
+            async with db.transaction() as session:
+                worker = await workers.by_username(session, args.username)
+                if worker is None:
+                    raise ValueError(f"no worker {args.username!r}")
+                if not await workers.revoke_token(session, worker.id, args.id):
+                    raise ValueError(f"{args.username} has no token #{args.id}")
+                await casework.audit(session, worker.id, "revoke_token", None, utcnow())
+            print(f"token #{args.id} of {args.username} is revoked: it no longer works")
+        elif args.action == "deactivate":
+            async with db.transaction() as session:
+                worker = await workers.by_username(session, args.username)
+                if worker is None:
+                    raise ValueError(f"no worker {args.username!r}")
+                await workers.deactivate(session, worker)
+                await casework.audit(session, worker.id, "deactivated", None, utcnow())
+            print(f"{args.username} can no longer log in; their sessions and API tokens ended")
         elif args.action == "reset-2fa":
             async with db.transaction() as session:
                 worker = await workers.by_username(session, args.username)
@@ -179,6 +223,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = worker.add_parser("token", help="create an API bearer token for a worker")
     token.add_argument("username")
     token.add_argument("--name", default="api")
+    token.add_argument(
+        "--scope",
+        default="write",
+        choices=workers.TOKEN_SCOPES,
+        help="read: GET only; write: everything (default)",
+    )
+    token.add_argument(
+        "--days",
+        type=int,
+        default=workers.TOKEN_DAYS,
+        help=f"how long it works (default {workers.TOKEN_DAYS})",
+    )
+    tokens = worker.add_parser("tokens", help="list a worker's API tokens (never the tokens)")
+    tokens.add_argument("username")
+    revoke = worker.add_parser("revoke-token", help="revoke one API token of a worker")
+    revoke.add_argument("username")
+    revoke.add_argument("id", type=int, help="the token's number, from `instap worker tokens`")
+    deactivate = worker.add_parser(
+        "deactivate", help="a worker who left: no more logins, sessions and tokens end"
+    )
+    deactivate.add_argument("username")
     reset = worker.add_parser(
         "reset-2fa", help="turn two-step login off for a worker who lost their phone"
     )

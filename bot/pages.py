@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from bot.i18n import catalog
 
@@ -17,6 +18,7 @@ class Pages:
             autoescape=select_autoescape(("html",)),
             extensions=["jinja2.ext.i18n"],
         )
+        self.env.filters["bdi"] = bdi
 
     def render(self, name: str, lang: str, **context: Any) -> str:
         translations = catalog(lang)
@@ -28,3 +30,11 @@ class Pages:
             ngettext=translations.ngettext,
             **context,
         )
+
+
+def bdi(value: object) -> Markup:
+    """Text someone else typed (a youth's name), isolated from the sentence around it: a
+    right-to-left override character in it cannot turn the rest of the line around.
+
+    In a sentence: `(_("{name} schreef")|e).format(name=youth|bdi)`."""
+    return Markup("<bdi>{}</bdi>").format("" if value is None else value)

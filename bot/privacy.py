@@ -123,6 +123,8 @@ class Privacy:
                     continue
                 await self.erase(session, youth, "request", now)
                 erased += 1
+        if erased:
+            await self.db.forget_freed()
         return erased
 
     async def erase(self, session: AsyncSession, youth: Youth, reason: str, now: datetime) -> None:
@@ -163,6 +165,8 @@ class Privacy:
                     youth = await session.get(Youth, item.youth_id)
                     if youth is not None:
                         await self.erase(session, youth, "retention", now)
+        if apply and due:
+            await self.db.forget_freed()
         return due
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from pathlib import Path
 
 ROLES = frozenset({"web", "receive", "process", "send", "schedule"})
 WORKER_ROLES = frozenset({"worker", "coordinator", "admin"})
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(Exception):
@@ -62,6 +64,9 @@ class Settings:
     var_dir: Path = Path("var")
     # Inbox roles that must use two-step login (TOTP), e.g. {"coordinator", "admin"}.
     require_totp_roles: frozenset[str] = frozenset()
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks); none: the
+    # connecting address is the client's, and the header is ignored.
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def telegram_enabled(self) -> bool:
@@ -111,6 +116,14 @@ class Settings:
                 f"REQUIRE_TOTP_ROLES: unknown {sorted(totp_roles - WORKER_ROLES)}; "
                 f"known {sorted(WORKER_ROLES)}"
             )
+        try:
+            proxies = tuple(
+                ipaddress.ip_network(p.strip(), strict=False)
+                for p in get("TRUSTED_PROXIES").split(",")
+                if p.strip()
+            )
+        except ValueError as exc:
+            raise SettingsError(f"TRUSTED_PROXIES: {exc}") from None
         return cls(
             database_url=get("DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'instap.db'}"),
             telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
@@ -132,6 +145,7 @@ class Settings:
             demo_accounts=demo == "yes" or (demo == "auto" and not configured_secret),
             var_dir=var_dir,
             require_totp_roles=totp_roles,
+            trusted_proxies=proxies,
         )
 
 

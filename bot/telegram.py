@@ -36,6 +36,7 @@ from flows.model import N_
 from storage import inbound
 from storage.clock import utcnow
 from storage.db import Database
+from storage.files import private_dir, private_file
 from storage.outbox import Job
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,8 @@ class TelegramChannel:
         if not SUFFIX.match(suffix):
             suffix = ".bin"
         name = f"{uuid.uuid4().hex}{suffix}"
-        self.media_dir.mkdir(parents=True, exist_ok=True)
-        await found.download_to_drive(self.media_dir / name)
+        private_dir(self.media_dir)  # a youth's voice and photos: the service's user only
+        private_file(await found.download_to_drive(self.media_dir / name))
         return name
 
     async def deliver(self, job: Job) -> str | None:
@@ -196,8 +197,10 @@ class TelegramReceiver:
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
         try:
             update = json.loads(await request.read())
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return web.json_response({"ok": False, "error": "body is not JSON"}, status=400)
+        if not nested_at_most(update, MAX_DEPTH):
+            return web.json_response({"ok": False, "error": "nested too deeply"}, status=400)
         if not isinstance(update, dict) or type(update.get("update_id")) is not int:
             return web.json_response({"ok": False, "error": "no integer update_id"}, status=400)
         await self.store([update])
@@ -244,3 +247,22 @@ async def describe_bot(bot: Bot, translator: Translator) -> None:
         await bot.set_my_short_description(
             translator.gettext(SHORT_DESCRIPTION, lang), language_code=code
         )
+
+
+MAX_DEPTH = 32  # a real update nests about ten levels (a reply's message's entities)
+
+
+def nested_at_most(value: object, limit: int) -> bool:
+    """Whether parsed JSON nests no deeper than `limit` (walked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return False
+                stack.append((child, depth + 1))
+    return True

@@ -20,8 +20,9 @@ from typing import Any
 
 from aiohttp import web
 
+from inbox import auth
 from inbox.appointments import Appointments, DayItem
-from inbox.auth import Handler, require_worker
+from inbox.auth import Handler, remote_of, require_worker
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.openapi import (
     BODIES,
@@ -41,6 +42,7 @@ from storage import appointments as stored_appointments
 from storage import casework, workers
 from storage.appointments import view_of
 from storage.casework import CaseSummary, TimelineItem
+from storage.clock import utcnow
 from storage.models import Youth
 from storage.workers import WorkerView
 
@@ -61,6 +63,7 @@ NOT_FOUND = {
     "case_id": "Deze aanmelding bestaat niet (of niet in jouw partnerschap).",
     "worker_id": "Die collega bestaat niet in jouw partnerschap.",
     "appointment_id": "Deze afspraak bestaat niet (of niet in jouw partnerschap).",
+    "token_id": "Je hebt geen token met dat nummer.",
 }
 
 
@@ -117,7 +120,9 @@ class InboxApi:
             "getTeam": self.team,
             "addWorker": self.add_worker,
             "setPresence": self.presence,
+            "getTokens": self.tokens,
             "createToken": self.create_token,
+            "revokeToken": self.revoke_token,
             "getAppointments": self.case_appointments,
             "createAppointment": self.create_appointment,
             "moveAppointment": self.move_appointment,
@@ -252,23 +257,37 @@ class InboxApi:
             int(cover) if cover is not None else None,
         )
 
-    async def create_token(self, call: Call) -> JSON:
-        """A new bearer token for the caller; only its hash is kept, so it is shown once."""
-        token, name, now = secrets.token_urlsafe(32), call.body["name"].strip(), self.inbox.clock()
-        if not name:
-            raise Invalid("Geef de token een naam, bv. het programma dat hem gebruikt.")
+    async def tokens(self, call: Call) -> JSON:
         async with self.inbox.db.transaction() as session:
-            me = await workers.get(session, call.worker.id)
-            if me is None:
-                raise NotFound("Je account bestaat niet meer.")
-            await workers.add_token(session, me, token, name, now)
-            await casework.audit(session, me.id, "add_token", None, now)
-        return {"token": token, "name": name, "worker_id": call.worker.id}
+            return [token_json(t) for t in await workers.tokens_of(session, call.worker.id)]
+
+    async def create_token(self, call: Call) -> JSON:
+        """A new bearer token for the caller; only its hash is kept, so it is shown once.
+
+        With two-step login on, a code from the app is needed now: a stolen session or token
+        alone cannot make a new, longer-lived way in.
+        """
+        body = call.body
+        minted = await mint_token(
+            self.inbox,
+            call.worker,
+            name=body["name"],
+            scope=body.get("scope", "write"),
+            days=int(body.get("days", workers.TOKEN_DAYS)),
+            code=body.get("code", ""),
+            remote=remote_of(call.request),
+        )
+        token, made = minted
+        return {"token": token, "id": made.id, "name": made.name, "scope": made.scope,
+                "expires_at": made.expires_at, "worker_id": call.worker.id}  # fmt: skip
+
+    async def revoke_token(self, call: Call) -> JSON:
+        await revoke_token(self.inbox, call.worker, call.ids["token_id"])
 
     # --- appointments -----------------------------------------------------------------------
 
     async def case_appointments(self, call: Call) -> JSON:
-        found = await case_appointments(self.appointments, call.worker, call.case_id)
+        found = await case_appointments(self.appointments, call.worker, call.case_id, audit=True)
         return [appointment_json(item) for item in found.items]
 
     async def create_appointment(self, call: Call) -> JSON:
@@ -309,6 +328,57 @@ class InboxApi:
         return [appointment_json(item) for item in await self.appointments.day(call.worker, day)]
 
 
+# --- API tokens (the account page makes and revokes them the same way) ----------------------
+
+
+async def mint_token(
+    inbox: Inbox, worker: WorkerView, *, name: str, scope: str, days: int, code: str,
+    remote: str,
+) -> tuple[str, workers.TokenView]:  # fmt: skip
+    """Check the request (and the code from the app, when two-step login is on) and make a
+    token: (the token, shown once; what is kept of it). Raises InboxError."""
+    name = name.strip()
+    if not name:
+        raise Invalid("Geef de token een naam, bv. het programma dat hem gebruikt.")
+    if scope not in workers.TOKEN_SCOPES or not 1 <= days <= workers.MAX_TOKEN_DAYS:
+        raise Invalid(f"Kies lezen of schrijven, en 1 tot {workers.MAX_TOKEN_DAYS} dagen.")
+    now = inbox.clock()
+    if worker.has_totp:
+        if not code.strip():
+            raise Forbidden("Typ een code uit je app om een token te maken.")
+        try:
+            await auth.fresh_code(inbox.db, worker.id, code, remote, now=now)
+        except auth.LoginRefused as refused:
+            raise Forbidden(str(refused)) from None
+    token = secrets.token_urlsafe(32)
+    async with inbox.db.transaction() as session:
+        me = await workers.get(session, worker.id)
+        if me is None:
+            raise NotFound("Je account bestaat niet meer.")
+        # Tokens run on real time, like the middleware that checks them (and sessions).
+        made = await workers.add_token(session, me, token, name, utcnow(), scope=scope, days=days)
+        await casework.audit(session, me.id, "add_token", None, now)
+    return token, made
+
+
+async def revoke_token(inbox: Inbox, worker: WorkerView, token_id: int) -> None:
+    async with inbox.db.transaction() as session:
+        if not await workers.revoke_token(session, worker.id, token_id):
+            raise NotFound("Je hebt geen token met dat nummer.")
+        await casework.audit(session, worker.id, "revoke_token", None, inbox.clock())
+
+
+def token_json(t: workers.TokenView) -> JSON:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "scope": t.scope,
+        "created_at": t.created_at,
+        "expires_at": t.expires_at,
+        "last_used_at": t.last_used_at,
+    }
+
+
 # --- appointments of a case, with what the youth said ----------------------------------------
 
 
@@ -320,15 +390,19 @@ class CaseAppointments:
 
 
 async def case_appointments(
-    appointments: Appointments, worker: WorkerView, case_id: int
+    appointments: Appointments, worker: WorkerView, case_id: int, *, audit: bool
 ) -> CaseAppointments:
     """A case's appointments, earliest first, with "te laat" and the youth's wish to move.
 
+    `audit`: this read is the visit itself, so it goes in the audit trail; False where the
+    visit is already logged (the case page, its timeline, the message after an action).
     (`Appointments.of_case` gives the views only; the inbox also shows the youth's answers.)
     """
     inbox = appointments.inbox
     async with inbox.db.transaction() as session:
         case = await inbox.own_case(session, worker, case_id)
+        if audit:
+            await casework.audit(session, worker.id, "view_appointments", case.id, inbox.clock())
         name = str((case.answers or {}).get("name") or "?")
         youth = await session.get(Youth, case.youth_id)
         unreachable = bool(youth is not None and youth.unreachable)

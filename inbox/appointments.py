@@ -49,9 +49,12 @@ class Appointments:
     async def appointment(
         self, session: AsyncSession, worker: WorkerView, appointment_id: int
     ) -> Appointment:
+        """An appointment of my partnership that I may act on (`Inbox.may_act`)."""
         found = await appointments.in_partnership(session, worker.partnership_id, appointment_id)
         if found is None:
             raise NotFound("Deze afspraak bestaat niet (of niet in jouw partnerschap).")
+        case = await self.inbox.own_case(session, worker, found.case_id)
+        await self.inbox.may_act(session, worker, case, host_id=found.worker_id)
         return found
 
     async def tell_youth(
@@ -103,6 +106,7 @@ class Appointments:
         starts_at = self.start(day, at, minutes, place.strip(), note.strip(), now)
         async with self.inbox.db.transaction() as session:
             case = await self.inbox.own_case(session, worker, case_id)
+            await self.inbox.may_act(session, worker, case)
             if case.status == "closed":
                 raise Conflict("Deze aanmelding is afgesloten.")
             host = await self.inbox.colleague(session, worker, with_id or worker.id)
@@ -208,13 +212,19 @@ class Appointments:
         return [view_of(a, names.get(a.worker_id, "?")) for a in rows]
 
     async def day(self, worker: WorkerView, day: date) -> list[DayItem]:
-        """My appointments on one (local) day."""
+        """My appointments on one (local) day; a day far out of range is refused (Invalid).
+
+        Each youth shown gets one audit row per look."""
+        check_agenda_day(day)
         tz = self.inbox.translator.tz
         start = datetime.combine(day, time(0), tzinfo=tz)
         async with self.inbox.db.transaction() as session:
             rows = await appointments.of_worker_between(
                 session, worker.id, start, start + timedelta(days=1)
             )
+            now = self.inbox.clock()
+            for case_id in dict.fromkeys(a.case_id for a, _ in rows):
+                await casework.audit(session, worker.id, "view_agenda", case_id, now)
         return [
             DayItem(
                 view_of(a, worker.first_name),
@@ -228,3 +238,12 @@ class Appointments:
 
     async def team(self, session: AsyncSession, worker: WorkerView) -> list[Worker]:
         return await workers.of_partnership(session, worker.partnership_id)
+
+
+FIRST_AGENDA_DAY, LAST_AGENDA_DAY = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def check_agenda_day(day: date) -> None:
+    """An agenda day the calendar can hold with a day either side (not year 1 or 9999)."""
+    if not FIRST_AGENDA_DAY <= day <= LAST_AGENDA_DAY:
+        raise Invalid(f"Kies een dag tussen {FIRST_AGENDA_DAY.year} en {LAST_AGENDA_DAY.year}.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 from yarl import URL
 
+from bot.settings import Network
 from flows.model import N_
 from inbox import totp
 from inbox.passwords import hash_password, verify_password
@@ -95,8 +97,38 @@ class NeedsCode:
     worker: WorkerView
 
 
+TRUSTED_PROXIES = web.AppKey("instap_trusted_proxies", tuple[Network, ...])
+
+
 def remote_of(request: web.Request) -> str:
-    return request.remote or "?"
+    """The client's address: the connecting one, or, when that is a trusted proxy, the last
+    address in X-Forwarded-For that is not one of our proxies (the ones before it are what
+    the client itself claims)."""
+    trusted = request.app.get(TRUSTED_PROXIES, ())
+    remote = request.remote or "?"
+    if not trusted or not is_in(remote, trusted):
+        return remote
+    hops = [h.strip() for v in request.headers.getall("X-Forwarded-For", []) for h in v.split(",")]
+    for hop in reversed(hops):
+        if not is_in(hop, trusted):
+            return hop[:64] if valid_address(hop) else remote
+    return remote
+
+
+def is_in(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def valid_address(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
 
 
 # --- logging in -------------------------------------------------------------------------------
@@ -106,6 +138,10 @@ async def gate(
     session: AsyncSession, username: str, worker: Worker | None, remote: str, now: datetime
 ) -> tuple[LoginRefused | None, int]:
     """Locked or throttled? (the refusal, or None) and the username's recent failure count.
+
+    An account is locked only by its own failures. An address with many failures (guessing
+    across usernames) keeps one try per username: a worker behind the same address whose
+    correct password comes first still gets in; a second guess at any name is refused.
 
     An unknown username is locked exactly like a known one (from its failed attempts), so
     the answer never tells whether an account exists. Failures from before a lock ended do
@@ -125,7 +161,7 @@ async def gate(
             if worker is not None:
                 workers.lock(worker, until)
             return LoginRefused("locked", until), failures.by_user
-    if failures.by_address >= MAX_FAILURES_PER_ADDRESS:
+    if failures.by_address >= MAX_FAILURES_PER_ADDRESS and failures.by_pair:
         return LoginRefused("throttled"), failures.by_user
     return None, failures.by_user
 
@@ -191,6 +227,33 @@ async def finish_login(
         if not await workers.use_totp_step(session, fresh, step):
             raise LoginRefused("used")
     return await open_session(db, worker.id)
+
+
+async def fresh_code(
+    db: Database, worker_id: int, code: str, remote: str, *, now: datetime | None = None
+) -> None:
+    """A code from the worker's app, now, for a step that needs more than a session (a new
+    API token). Raises LoginRefused; wrong codes count towards the lock like at login."""
+    now = now or utcnow()
+    async with db.transaction() as session:
+        worker = await workers.get(session, worker_id)
+        if worker is None:
+            raise LoginRefused("expired")
+        refused, before = await gate(session, worker.username, worker, remote, now)
+    if refused is not None:
+        raise refused
+    secret = workers.totp_secret(worker)
+    if secret is None:
+        raise LoginRefused("code")
+    step = totp.matching_step(secret, code, now)
+    if step is None or step <= workers.totp_last_step(worker):
+        raise await failed(
+            db, worker.username, remote, now, before, "code" if step is None else "used"
+        )
+    async with db.transaction() as session:
+        fresh = await workers.get(session, worker.id)
+        if fresh is None or not await workers.use_totp_step(session, fresh, step):
+            raise LoginRefused("used")
 
 
 async def open_session(db: Database, worker_id: int) -> Opened:
@@ -294,9 +357,15 @@ def middleware(db: Database, *, require_totp_roles: Collection[str] = ()) -> Any
         token = request.cookies.get(COOKIE, "")
         if bearer.lower().startswith("bearer "):
             async with db.transaction() as session:
-                worker = await workers.token_worker(session, bearer[7:].strip())
-            if worker is not None:
+                used = await workers.use_token(session, bearer[7:].strip(), utcnow())
+            if used is not None:
+                worker, scope = used
                 request[WORKER], request[VIA] = workers.view(worker), "token"
+                # A token is no way around two-step login: without it, such a role's token
+                # gets nothing (tokens made before the setting keep failing until it is on).
+                request[MUST_ENROL] = must_enrol(request[WORKER], roles)
+                if scope != "write" and request.method in UNSAFE:
+                    raise read_only(request)
         elif token:
             async with db.transaction() as session:
                 found = await workers.session_worker(session, token, utcnow())
@@ -320,6 +389,15 @@ def middleware(db: Database, *, require_totp_roles: Collection[str] = ()) -> Any
         return await handler(request)
 
     return attach
+
+
+def read_only(request: web.Request) -> web.HTTPException:
+    detail = "Deze token mag alleen lezen. Maak een token om te schrijven als dat nodig is."
+    if request.path.startswith("/api/"):
+        from inbox.problems import problem
+
+        return problem(403, "Token mag alleen lezen", detail)
+    return web.HTTPForbidden(text=detail)
 
 
 def csrf_refused(request: web.Request) -> web.HTTPException:

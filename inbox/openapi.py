@@ -16,6 +16,7 @@ from typing import Any, Literal
 from flows.appointments import KINDS, MINUTES_MAX, NOTE_MAX, PLACE_MAX, STATES
 from flows.checkins import RHYTHMS
 from storage.casework import FLAGS, OUTCOMES, STATUSES
+from storage.workers import MAX_TOKEN_DAYS, TOKEN_DAYS, TOKEN_SCOPES
 
 Schema = dict[str, Any]
 
@@ -285,13 +286,26 @@ COMPONENTS: dict[str, Schema] = {
     ),
     "NewId": obj({"id": {"type": "integer"}}),
     "TeamMember": obj({"worker": ref("Worker"), "open_cases": {"type": "integer"}}),
+    "Token": obj(
+        {
+            "id": {"type": "integer"},
+            "name": TEXT,
+            "scope": {"type": "string", "enum": list(TOKEN_SCOPES)},
+            "created_at": DATE_TIME,
+            "expires_at": {**DATE_TIME, "description": "It stops working then."},
+            "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+        }
+    ),
     "NewToken": obj(
         {
             "token": {
                 "type": "string",
                 "description": "Shown once; send as `Authorization: Bearer …`.",
             },
+            "id": {"type": "integer"},
             "name": TEXT,
+            "scope": {"type": "string", "enum": list(TOKEN_SCOPES)},
+            "expires_at": DATE_TIME,
             "worker_id": {"type": "integer"},
         }
     ),
@@ -349,7 +363,23 @@ BODIES: dict[str, Schema] = {
         },
         required=("absent",),
     ),
-    "NewTokenRequest": obj({"name": string(60, 1, description="What it is for.")}),
+    "NewTokenRequest": obj(
+        {
+            "name": string(60, 1, description="What it is for."),
+            "scope": string(
+                5, enum=TOKEN_SCOPES, description="read: GET only; write (default): everything."
+            ),
+            "days": integer(
+                1, MAX_TOKEN_DAYS, description=f"How long it works; {TOKEN_DAYS} when left out."
+            ),
+            "code": string(
+                7,
+                pattern=r"^[0-9 ]*$",
+                description="With two-step login on: a code from your app, now (required).",
+            ),
+        },
+        required=("name",),
+    ),
     "NewAppointment": obj(
         {
             "date": string(10, pattern=DATE_PATTERN, description="Local date (Europe/Brussels)."),
@@ -416,6 +446,7 @@ class Param:
 CASE_ID = Param("case_id", "path", integer(), "A case of your partnership.")
 WORKER_ID = Param("worker_id", "path", integer(), "A worker of your partnership.")
 APPOINTMENT_ID = Param("appointment_id", "path", integer(), "An appointment of your partnership.")
+TOKEN_ID = Param("token_id", "path", integer(), "One of your own API tokens.")
 DAY = Param(
     "day",
     "query",
@@ -435,7 +466,7 @@ AFTER = Param(
 @dataclass(frozen=True)
 class Operation:
     id: str  # the operationId; also the handler's key
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "DELETE"]
     path: str
     summary: str
     tag: str
@@ -453,8 +484,8 @@ class Operation:
         found = set(self.errors)
         if not self.public:
             found.add(401)
-        if self.method == "POST":
-            found.add(403)  # a session without the CSRF header
+        if self.method != "GET" and not self.public:
+            found.add(403)  # a session without the CSRF header, or a read-only token
         if self.params:
             found.add(404 if any(p.where == "path" for p in self.params) else 422)
         if any(p.where == "query" for p in self.params):
@@ -481,7 +512,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getTeam", "GET", "/api/team", "The partnership's workers and their open cases", "team", response="TeamMember", array=True),
     Operation("addWorker", "POST", "/api/team", "Add a worker (coordinators)", "team", body="NewWorker", status=201, response="Worker"),
     Operation("setPresence", "POST", "/api/team/{worker_id}/presence", "Mark a worker absent (with a cover) or back", "team", (WORKER_ID,), body="Presence", status=204),
-    Operation("createToken", "POST", "/api/tokens", "Create a bearer token for yourself (shown once)", "team", body="NewTokenRequest", status=201, response="NewToken"),
+    Operation("getTokens", "GET", "/api/tokens", "Your API tokens (names, scopes, expiry, last use; never the tokens)", "team", response="Token", array=True),
+    Operation("createToken", "POST", "/api/tokens", "Create a bearer token for yourself (shown once; with two-step login on, needs a code)", "team", body="NewTokenRequest", status=201, response="NewToken"),
+    Operation("revokeToken", "DELETE", "/api/tokens/{token_id}", "Revoke one of your tokens: it stops working at once", "team", (TOKEN_ID,), status=204),
     Operation("getAppointments", "GET", "/api/cases/{case_id}/appointments", "A case's appointments, earliest first", "appointments", (CASE_ID,), response="Appointment", array=True),
     Operation("createAppointment", "POST", "/api/cases/{case_id}/appointments", "Plan an appointment (the youth gets it at once, with buttons)", "appointments", (CASE_ID,), body="NewAppointment", status=201, response="NewId", errors=(409,)),
     Operation("moveAppointment", "POST", "/api/appointments/{appointment_id}/move", "Move an appointment (reminders follow; the youth is told)", "appointments", (APPOINTMENT_ID,), body="MoveAppointment", status=204, errors=(409,)),
@@ -508,7 +541,10 @@ TITLES = {
 DESCRIPTIONS = {
     400: "The body is not JSON.",
     401: "No valid session or bearer token.",
-    403: "Not allowed for your role, or a session request without the right X-CSRF-Token header.",
+    403: (
+        "Not allowed for your role, a session request without the right X-CSRF-Token header, "
+        "a read-only token on POST or DELETE, or a missing or wrong code from your app."
+    ),
     404: (
         "No such case, appointment or worker in your partnership "
         "(another partnership's look the same)."
@@ -537,7 +573,8 @@ def document() -> dict[str, Any]:
             "description": (
                 "Every action of the worker inbox. Authenticate with a bearer token "
                 "(`POST /api/tokens`) or with the inbox session cookie plus the `X-CSRF-Token` "
-                "header on POST. A worker only ever sees their own partnership: a case, appointment "
+                "header on POST and DELETE. A token has a name, a scope (`read`: GET only, `write`: "
+                "everything), an expiry (90 days unless chosen) and can be revoked. A worker only ever sees their own partnership: a case, appointment "
                 "or worker of another partnership answers 404, exactly as a missing one. Errors "
                 "are `application/problem+json`; times are ISO 8601 in UTC, except the local "
                 "`date` and `time` (Europe/Brussels) with which an appointment is planned."
@@ -569,7 +606,7 @@ def document() -> dict[str, Any]:
                     "type": "apiKey",
                     "in": "header",
                     "name": "X-CSRF-Token",
-                    "description": "Required with the session cookie on POST.",
+                    "description": "Required with the session cookie on POST and DELETE.",
                 },
             },
             "responses": {
@@ -587,7 +624,7 @@ def operation_object(op: Operation) -> dict[str, Any]:
     result: dict[str, Any] = {"operationId": op.id, "summary": op.summary, "tags": [op.tag]}
     if op.public:
         result["security"] = []
-    elif op.method == "POST":
+    elif op.method != "GET":
         result["security"] = [{"bearer": []}, {"session": [], "csrf": []}]
     else:
         result["security"] = [{"bearer": []}, {"session": []}]

@@ -6,6 +6,7 @@ flash message signed by the session's CSRF token so a crafted link cannot put wo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -28,9 +29,10 @@ from flows.checkins import RHYTHMS, SCALE
 from flows.intake import NEEDS, REACH, REFERRALS
 from flows.model import N_
 from inbox import auth, security, totp
-from inbox.api import case_appointments
-from inbox.appointments import Appointments, DayItem
+from inbox.api import case_appointments, mint_token, revoke_token
+from inbox.appointments import Appointments, DayItem, check_agenda_day
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
+from inbox.passwords import verify_password
 from inbox.service import Inbox
 from storage import appointments as stored_appointments
 from storage import casework, workers
@@ -88,6 +90,9 @@ ACTION_LABELS = {
     "view_queue": N_("bekeek de wachtrij"),
     "view_case": N_("bekeek het dossier"),
     "view_audit": N_("bekeek wie het dossier bekeek"),
+    "view_appointments": N_("bekeek de afspraken"),
+    "view_agenda": N_("zag de afspraak in de agenda"),
+    "view_media": N_("opende een foto, spraakbericht of bestand"),
     "claim": N_("nam de aanmelding op"),
     "assign": N_("wees de aanmelding toe"),
     "reply": N_("stuurde een bericht"),
@@ -99,18 +104,17 @@ ACTION_LABELS = {
     "clear_urgent": N_("zette 'dringend' op opgevolgd"),
     "clear_flag": N_("haalde de markering weg"),
     "checkins": N_("paste de check-ins aan"),
-    "export": N_("exporteerde de gegevens"),
-    "export_by_youth": N_("de jongere vroeg de gegevens op (/mijngegevens)"),
-    "erase_requested": N_("de jongere vroeg om alles te wissen (/vergeetmij)"),
-    "erased_request": N_("alles gewist op verzoek van de jongere"),
-    "erased_retention": N_("alles gewist: bewaartermijn voorbij"),
-    "view_media": N_("opende een foto, spraakbericht of bestand"),
     "appointment_new": N_("plande een afspraak"),
     "appointment_moved": N_("verzette een afspraak"),
     "appointment_cancelled": N_("annuleerde een afspraak"),
     "appointment_done": N_("duidde een afspraak aan als geweest"),
     "appointment_no_show": N_("duidde een afspraak aan als niet gekomen"),
     "appointment_follow_up": N_("stuurde een opvolgbericht na een gemiste afspraak"),
+    "export": N_("exporteerde de gegevens"),
+    "export_by_youth": N_("de jongere vroeg de gegevens op (/mijngegevens)"),
+    "erase_requested": N_("de jongere vroeg om alles te wissen (/vergeetmij)"),
+    "erased_request": N_("alles gewist op verzoek van de jongere"),
+    "erased_retention": N_("alles gewist: bewaartermijn voorbij"),
     "appointments_closed": N_("annuleerde de komende afspraken bij het afsluiten"),
     "appointments_handed_over": N_("gaf de komende afspraken door aan de nieuwe collega"),
     "add_worker": N_("maakte een account voor een collega"),
@@ -119,6 +123,8 @@ ACTION_LABELS = {
     "logout_everywhere": N_("meldde zich overal af"),
     "totp_on": N_("zette aanmelden in twee stappen aan"),
     "totp_reset": N_("aanmelden in twee stappen werd gewist (nieuwe gsm)"),
+    "revoke_token": N_("trok een sleutel voor de API in"),
+    "deactivated": N_("account werd stopgezet (sessies en sleutels beëindigd)"),
 }
 UNKNOWN_ACTION = N_("deed iets met het dossier")
 FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld"), "terug": N_("komt terug")}
@@ -155,7 +161,7 @@ OK_NOTE = N_("Je notitie is bewaard.")
 OK_STATUS = N_("De status is aangepast.")
 OK_ASSIGN = N_("Doorgegeven aan {name}.")
 OK_PRESENCE = N_("Je aanwezigheid is aangepast.")
-OK_ADDED = N_("{name} is toegevoegd.")
+OK_ADDED = N_("{name} is toegevoegd. Gebruikersnaam: {username}")
 OK_URGENT_CLEARED = N_("Opgevolgd: 'dringend' is weg.")
 OK_FLAG_CLEARED = N_("Gezien: de markering is weg.")
 OK_NOTHING_TO_CLEAR = N_("Er was niets meer weg te halen.")
@@ -170,6 +176,8 @@ SIGNED_OUT_EVERYWHERE = N_("Je bent nu overal afgemeld. Meld je hier opnieuw aan
 TOTP_BAD_CODE = N_("Die code klopt niet. Kijk of de tijd op je gsm juist staat en probeer opnieuw.")
 TOTP_ON = N_("Tweestapsverificatie staat aan. Vanaf nu vragen we bij het aanmelden ook een code.")
 TOTP_ALREADY_ON = N_("Tweestapsverificatie stond al aan.")
+TOTP_BAD_PASSWORD = N_("Dat wachtwoord klopt niet. Typ je wachtwoord en een nieuwe code.")
+OK_TOKEN_REVOKED = N_("De token is ingetrokken. Hij werkt niet meer.")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -251,6 +259,10 @@ class InboxPages:
             web.post("/inbox/login/code", self.login_code),
             web.get("/inbox/account", self.guarded(self.account)),
             web.post("/inbox/account/logout-everywhere", self.guarded(self.logout_everywhere)),
+            web.post("/inbox/account/tokens", self.guarded(self.new_token)),
+            web.post(
+                r"/inbox/account/tokens/{id:\d{1,19}}/revoke", self.guarded(self.revoke_token)
+            ),
             web.get(auth.ENROL_PATH, self.enrolling(self.totp_page)),
             web.post(auth.ENROL_PATH, self.enrolling(self.totp_confirm)),
             web.get("/inbox", self.guarded(self.queue)),
@@ -542,12 +554,46 @@ class InboxPages:
 
     # --- my account: log out everywhere, two-step login -----------------------------------
 
-    async def account(self, request: web.Request) -> web.StreamResponse:
+    async def account(
+        self, request: web.Request, *, new_token: str = "", message: str = "", status: int = 200,
+        form: Mapping[str, str] | None = None,
+    ) -> web.Response:  # fmt: skip
         worker = auth.require_worker(request)
-        return self.render(request, "account.html", worker=worker)
+        async with self.db.transaction() as session:
+            tokens = await workers.tokens_of(session, worker.id)
+        return self.render(
+            request, "account.html", status=status, worker=worker, tokens=tokens,
+            new_token=new_token, message=message, form=form or {},
+            token_days=workers.TOKEN_DAYS, max_token_days=workers.MAX_TOKEN_DAYS,
+        )  # fmt: skip
+
+    async def new_token(self, request: web.Request) -> web.StreamResponse:
+        """A new API token, shown once on the account page (never in a URL or a redirect)."""
+        worker = auth.require_worker(request)
+        posted = await request.post()
+        form = {k: str(posted.get(k, ""))[:80] for k in ("name", "scope", "days", "code")}
+        try:
+            days = int(form["days"] or workers.TOKEN_DAYS)
+        except ValueError:
+            days = 0
+        try:
+            token, _ = await mint_token(
+                self.inbox, worker, name=form["name"], scope=form["scope"] or "read", days=days,
+                code=form["code"], remote=auth.remote_of(request),
+            )  # fmt: skip
+        except InboxError as error:
+            return await self.account(
+                request, message=str(error), status=status_of(error), form=form
+            )
+        return await self.account(request, new_token=token, status=201)
+
+    async def revoke_token(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        await revoke_token(self.inbox, worker, id_param(request))
+        raise web.HTTPSeeOther(flash_url(request, "/inbox/account", ok=gettext(OK_TOKEN_REVOKED)))
 
     async def logout_everywhere(self, request: web.Request) -> web.StreamResponse:
-        """End all my sessions (this one too) on every device; my API tokens keep working."""
+        """End all my sessions (this one too) on every device; API tokens are revoked apart."""
         worker = auth.require_worker(request)
         async with self.db.transaction() as session:
             await workers.close_all_sessions(session, worker.id)
@@ -567,6 +613,22 @@ class InboxPages:
             required=auth.must_enrol(worker, self.totp_roles),
         )  # fmt: skip
 
+    async def password_matches(
+        self, request: web.Request, worker: WorkerView, password: str
+    ) -> bool:
+        """The worker's own password, typed again; a wrong one counts as a failed login."""
+        async with self.db.transaction() as session:
+            row = await workers.get(session, worker.id)
+        stored = row.password_hash if row is not None else auth.dummy_hash()
+        ok: bool = await asyncio.to_thread(verify_password, stored, password[:1000])
+        if ok and password:
+            return True
+        async with self.db.transaction() as session:
+            await workers.record_failed_login(
+                session, worker.username, auth.remote_of(request), self.now()
+            )
+        return False
+
     async def totp_page(self, request: web.Request) -> web.StreamResponse:
         """A new secret to add to an app; it is only kept once a code from the app matches."""
         worker = auth.require_worker(request, enrolling=True)
@@ -585,6 +647,12 @@ class InboxPages:
                 request, worker, totp.new_secret(), message=gettext(LOGIN_EXPIRED), status=403
             )
         now = self.now()
+        # Whoever sits at an open session must not tie the account to their own phone:
+        # turning it on asks for the password again.
+        if not await self.password_matches(request, worker, str(form.get("password", ""))):
+            return self.totp_form(
+                request, worker, secret, message=gettext(TOTP_BAD_PASSWORD), status=422
+            )
         step = totp.matching_step(secret, str(form.get("code", ""))[:40], now)
         if step is None:
             return self.totp_form(
@@ -665,7 +733,7 @@ class InboxPages:
         worker = auth.require_worker(request)
         view = await self.inbox.case(worker, case_id or id_param(request))
         by_id = {w.id: w for w in view.colleagues}
-        planned = await case_appointments(self.appointments, worker, view.case.id)
+        planned = await case_appointments(self.appointments, worker, view.case.id, audit=False)
         partnership = self.inbox.directory.partnership(worker.partnership_id)
         return self.render(
             request,
@@ -700,7 +768,7 @@ class InboxPages:
         youth = ""
         if any(i.kind == "event" and i.text in NAMED_EVENTS for i in items):
             youth = (
-                await case_appointments(self.appointments, worker, id_param(request))
+                await case_appointments(self.appointments, worker, id_param(request), audit=False)
             ).youth_name
         return self.render(request, "_timeline.html", items=items, youth=youth)
 
@@ -827,7 +895,7 @@ class InboxPages:
     async def appointments_fragment(self, request: web.Request) -> web.StreamResponse:
         """The Afspraken list alone, for the live refresh of the case page."""
         worker = auth.require_worker(request)
-        planned = await case_appointments(self.appointments, worker, id_param(request))
+        planned = await case_appointments(self.appointments, worker, id_param(request), audit=True)
         return self.render(
             request, "_appointments.html", appointments=planned.items, youth=planned.youth_name,
             unreachable=planned.unreachable, moving={},
@@ -862,13 +930,13 @@ class InboxPages:
             return await self.case(
                 request, status=422, appointment=values, appointment_error=str(error)
             )
-        except Conflict as error:
+        except (Conflict, Forbidden) as error:
             raise self.back(request, case_id, error=str(error)) from None
         name = await self.youth_name(worker, case_id)
         raise self.back(request, case_id, ok=gettext(OK_APPOINTMENT).format(name=name))
 
     async def youth_name(self, worker: WorkerView, case_id: int) -> str:
-        return (await case_appointments(self.appointments, worker, case_id)).youth_name
+        return (await case_appointments(self.appointments, worker, case_id, audit=False)).youth_name
 
     async def appointment_case(self, worker: WorkerView, appointment_id: int) -> int:
         """The case of an appointment of my partnership (NotFound for any other)."""
@@ -909,7 +977,7 @@ class InboxPages:
             return await self.case(
                 request, status=422, moving=values | {"error": str(error)}, case_id=case_id
             )
-        except Conflict as error:
+        except (Conflict, Forbidden) as error:
             raise self.back(request, case_id, error=str(error)) from None
         name = await self.youth_name(worker, case_id)
         raise self.back(request, case_id, ok=gettext(OK_MOVED).format(name=name))
@@ -944,6 +1012,7 @@ class InboxPages:
         raw = request.query.get("day", "")
         try:
             day = form_date(raw) if raw else self.today()
+            check_agenda_day(day)
         except Invalid as error:
             return self.render(request, "agenda.html", status=422, day_of=self.today(),
                                items=[], message=str(error), **self.agenda_links(self.today()))  # fmt: skip
@@ -1009,7 +1078,11 @@ class InboxPages:
         except Invalid as error:
             return await self.team(request, status=422, message=str(error), values=values)
         raise web.HTTPSeeOther(
-            flash_url(request, "/inbox/team", ok=gettext(OK_ADDED).format(name=added.first_name))
+            flash_url(
+                request,
+                "/inbox/team",
+                ok=gettext(OK_ADDED).format(name=added.first_name, username=added.username),
+            )
         )
 
     async def presence(self, request: web.Request) -> web.StreamResponse:
@@ -1110,9 +1183,10 @@ def parse_time(value: str) -> datetime | None:
         if "T" in value:
             value = value.replace(" ", "+")
         moment = datetime.fromisoformat(value)
-    except ValueError as exc:
+        # In UTC, as stored; a moment at the calendar's very edge has no UTC and is refused.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def form_date(value: str) -> date:

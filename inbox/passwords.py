@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -43,15 +44,26 @@ def common_passwords() -> frozenset[str]:
     return frozenset(shipped) | LOCAL_COMMON
 
 
+def normalise(password: str) -> str:
+    """NFKC: the same password typed on another keyboard (a full-width "Ａ", a composed "é")
+    hashes the same."""
+    return unicodedata.normalize("NFKC", password)
+
+
 def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+    return HASHER.hash(normalise(password))
 
 
 def verify_password(stored: str, password: str) -> bool:
-    try:
-        return HASHER.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Check the normalised password; the raw one too, for hashes made before NFKC."""
+    tries = dict.fromkeys((normalise(password), password))
+    for typed in tries:
+        try:
+            if HASHER.verify(stored, typed):
+                return True
+        except (VerificationError, InvalidHashError):
+            continue
+    return False
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -59,9 +71,12 @@ def password_problem(password: str, username: str = "") -> str | None:
 
     Give the username when there is one: a password equal to it is refused too.
     """
-    if len(password) < MIN_LENGTH:
+    stripped = normalise(password).strip()
+    if not stripped:
+        return "Een wachtwoord van alleen spaties kan niet. Kies een echt wachtwoord."
+    if len(stripped) < MIN_LENGTH:  # spaces around it do not count
         return f"Kies een wachtwoord van minstens {MIN_LENGTH} tekens."
-    lowered = password.strip().lower()
+    lowered = stripped.lower()
     name = username.strip().lower()
     if name and lowered in {name, name.partition("@")[0]}:
         return "Je wachtwoord mag niet je gebruikersnaam zijn. Kies een ander."

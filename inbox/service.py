@@ -2,10 +2,12 @@
 
 Every action takes the acting worker first and works inside that worker's partnership:
 a case, worker or message of another partnership raises NotFound, exactly as a missing one.
+Inside the partnership, `Inbox.may_act` is the one rule for acting on a case that is not yours.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -71,6 +73,7 @@ BAD_QUIET = (
     "of laat het vak leeg voor de standaard."
 )
 SAME_QUIET = "De stille uren beginnen en eindigen op hetzelfde uur. Kies twee verschillende uren."
+NOT_YOURS = "Deze jongere is aan een collega toegewezen."
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class CaseView:
     promise: Promise | None
     checkins: CheckinsView | None = None
     urgent: UrgentPromise | None = None
+    may_act: bool = True  # False: a colleague's case, to read and leave a note on only
 
 
 def storable(text: str) -> str:
@@ -206,13 +210,25 @@ class Inbox:
             raise NotFound("Die collega bestaat niet in jouw partnerschap.")
         return other
 
-    async def may_act(self, session: AsyncSession, worker: WorkerView, case: Case) -> None:
-        """The case's worker, their cover while they are away, or a coordinator."""
-        if worker.is_coordinator or case.worker_id in (None, worker.id):
-            return
-        if await self.covering(session, worker, case):
-            return
-        raise Forbidden("Deze jongere is aan een collega toegewezen.")
+    async def may_act(
+        self, session: AsyncSession, worker: WorkerView, case: Case, *, host_id: int | None = None
+    ) -> None:
+        """The one rule for acting on a case, checked by every action that changes it or
+        reaches the youth (reply, status, assign, signals, check-ins, appointments): its
+        worker, whoever covers for them while they are away, a coordinator, or (for one
+        appointment, `host_id`) the colleague the youth meets. A waiting case is anyone's in
+        the partnership. Any other colleague may read the case (audited) and leave a note
+        for the team, never more."""
+        if not await self.can_act(session, worker, case, host_id=host_id):
+            raise Forbidden(NOT_YOURS)
+
+    async def can_act(
+        self, session: AsyncSession, worker: WorkerView, case: Case, *, host_id: int | None = None
+    ) -> bool:
+        """`may_act` as a question: the case page tells a colleague before they try."""
+        if worker.is_coordinator or case.worker_id in (None, worker.id) or host_id == worker.id:
+            return True
+        return await self.covering(session, worker, case)
 
     def promise(
         self, partnership: Partnership, created: datetime, now: datetime
@@ -315,6 +331,7 @@ class Inbox:
             partnership = self.partnership(worker)
             since = await casework.waiting_since(session, case)
             crisis = await self.urgent_promises(session, partnership, [summary], now)
+            may_act = await self.can_act(session, worker, case)
         checkins_view = CheckinsView(
             rhythm=youth.checkin_rhythm,
             quiet_hours=youth.quiet_hours,
@@ -338,6 +355,7 @@ class Inbox:
             promise=promise,
             checkins=checkins_view,
             urgent=urgent,
+            may_act=may_act,
         )
 
     async def covering(self, session: AsyncSession, worker: WorkerView, case: Case) -> bool:
@@ -644,17 +662,19 @@ class Inbox:
             raise Forbidden("Alleen coördinatoren voegen collega's toe.")
         if role not in ("worker", "coordinator"):
             raise Invalid("Kies de rol trajectgezel of coördinator.")
+        if not username.strip() or not first_name.strip():
+            raise Invalid("Vul een gebruikersnaam en een voornaam in.")
+        username = in_partnership(username, worker.partnership_id)
         problem = password_problem(password, username)
         if problem:
             raise Invalid(problem)
-        if not username.strip() or not first_name.strip():
-            raise Invalid("Vul een gebruikersnaam en een voornaam in.")
         for value, most, what in ((username, 120, "De gebruikersnaam"), (first_name, 60, "De voornaam"),
                                   (full_name, 120, "De volledige naam"), (organisation, 120, "De organisatie")):  # fmt: skip
             if len(storable(value)) > most:
                 raise Invalid(f"{what} mag hooguit {most} tekens lang zijn.")
         if not 0 <= capacity <= 200:
             raise Invalid("Het aantal jongeren moet tussen 0 en 200 liggen.")
+        hashed = await asyncio.to_thread(hash_password, password)  # slow on purpose: off the loop
         try:
             async with self.db.transaction() as session:
                 new = await workers.add(
@@ -663,7 +683,7 @@ class Inbox:
                     username=username,
                     first_name=first_name.strip(),
                     full_name=full_name.strip() or first_name.strip(),
-                    password_hash=hash_password(password),
+                    password_hash=hashed,
                     role=role,
                     now=self.clock(),
                     organisation=organisation.strip(),
@@ -672,7 +692,7 @@ class Inbox:
                 )
                 await casework.audit(session, worker.id, "add_worker", None, self.clock())
                 return workers.view(new)
-        except IntegrityError as exc:
+        except IntegrityError as exc:  # only a name in this partnership can clash
             raise Invalid("Die gebruikersnaam bestaat al.") from exc
 
     async def set_presence(
@@ -767,3 +787,16 @@ def candidate(worker: Worker, open_cases: int) -> Candidate:
         absent=worker.absent,
         role=worker.role,
     )
+
+
+def in_partnership(username: str, partnership_id: str) -> str:
+    """The login name of a colleague a coordinator adds: what they typed, ending in
+    "@<partnership>" ("sara" in wam becomes "sara@wam").
+
+    Login names stay unique over the whole instance (the login page asks for no
+    partnership), yet a coordinator can only ever clash with a name of their own
+    partnership: whether "sara" exists elsewhere is not theirs to learn.
+    """
+    name = username.strip()
+    suffix = f"@{partnership_id}"
+    return name if name.lower().endswith(suffix.lower()) else name + suffix

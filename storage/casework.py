@@ -20,13 +20,13 @@ STATUSES = ("waiting", "active", "paused", "closed")
 OUTCOMES = ("work", "training", "other_help", "no_contact", "moved", "other")
 # Every action the audit trail can hold; the inbox shows each in plain Dutch (pages.py).
 AUDIT_ACTIONS = (
-    "view_queue", "view_case", "view_audit", "view_media", "claim", "assign", "reply", "note",
+    "view_queue", "view_case", "view_audit", "view_appointments", "view_agenda", "view_media", "claim", "assign", "reply", "note",
     *(f"status_{s}" for s in STATUSES), "clear_urgent", "clear_flag", "checkins", "export",
     "export_by_youth", "erase_requested", "erased_request", "erased_retention",
     "appointment_new", "appointment_moved", "appointment_cancelled", "appointment_done",
     "appointment_no_show", "appointment_follow_up", "appointments_closed",
     "appointments_handed_over", "add_worker", "presence", "add_token", "logout_everywhere",
-    "totp_on", "totp_reset",
+    "totp_on", "totp_reset", "revoke_token", "deactivated",
 )  # fmt: skip
 VISIT = timedelta(minutes=30)  # a case tab that keeps refreshing is one visit, not one per look
 

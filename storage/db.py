@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +21,28 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.files import private_sqlite
+
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The task that holds this process's SQLite write turn (a transaction inside it is nested).
+HOLDER: ContextVar[asyncio.Task[Any] | None] = ContextVar("instap_sqlite_turn", default=None)
 
 
 class Database:
-    """One engine per process; one AsyncSession per task (never shared)."""
+    """One engine per process; one AsyncSession per task (never shared).
+
+    On SQLite one transaction at a time per process: tasks queue on an asyncio lock before
+    they take a connection, so none waits inside SQLite (in a pool thread, holding a pooled
+    connection) for another's write lock. A busy database answers slower, never "database is
+    locked"; busy_timeout is left for other processes (the CLI) on the same file.
+    """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
-            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(Path(self.url.database))  # 0600, like var/secret_key
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -36,12 +50,41 @@ class Database:
         if self.is_sqlite:
             configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.turn = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        task = asyncio.current_task()
+        if self.turn is None or HOLDER.get() is task:  # PostgreSQL, or nested in our own turn
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self.turn:
+            held = HOLDER.set(task)
+            try:
+                async with self.sessions() as session, session.begin():
+                    yield session
+            finally:
+                HOLDER.reset(held)
+
+    async def forget_freed(self) -> None:
+        """After an erasure on SQLite: copy the WAL into the database and cut it to zero bytes.
+
+        With secure_delete (set on every connection) SQLite zeroes what it frees, but the old
+        pages live on in instap.db-wal until a checkpoint; TRUNCATE ends that. Best effort: a
+        reader in another process can hold the WAL for a while (then the next one succeeds).
+        """
+        if self.turn is None:
+            return
+        async with self.turn, self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection  # aiosqlite, outside any transaction
+            cursor = await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _, _ = await cursor.fetchone()
+            await cursor.close()
+        if busy:
+            log.warning("the WAL could not be truncated after an erasure; the next one will")
 
     async def migrate(self) -> None:
         """Bring the schema to the newest revision (Alembic, inside our running loop)."""
@@ -60,7 +103,7 @@ def run_upgrade(conn: Connection) -> None:
 
 
 def configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, a busy timeout, foreign keys, and transactions that take the write lock at BEGIN.
+    """WAL, secure_delete, a busy timeout, foreign keys, and transactions that take the write lock at BEGIN.
 
     pysqlite's legacy transaction handling issues BEGIN lazily; SQLAlchemy's documented
     recipe takes that over. BEGIN IMMEDIATE avoids "database is locked" on a read that
@@ -75,6 +118,7 @@ def configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased text is zeroed, not just unlinked
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

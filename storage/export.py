@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.state import State
 from storage.models import (
     Appointment,
+    AuditEntry,
     Case,
     CaseEvent,
     CheckIn,
@@ -98,6 +99,34 @@ HAPPENED = {
     "paused": "you paused",
     "unpaused": "pause ended",
     "erased": "erased",
+}
+AUDITED = {
+    "view_case": "looked at your file",
+    "view_audit": "looked at who looked at your file",
+    "view_media": "opened a voice message, photo or file you sent",
+    "view_appointments": "looked at your appointments",
+    "claim": "took your registration",
+    "assign": "chose a coach for you",
+    "reply": "sent you a message",
+    "note": "wrote a note",
+    "status_waiting": "put your registration back in the queue",
+    "status_active": "set your registration to active",
+    "status_paused": "paused your registration",
+    "status_closed": "closed your registration",
+    "clear_urgent": "followed up an urgent message",
+    "clear_flag": "removed a marking",
+    "checkins": "changed your check-ins",
+    "appointment_new": "planned an appointment",
+    "export": "downloaded your data",
+    "export_by_youth": "you asked for your data (/mijngegevens)",
+    "erase_requested": "you asked to erase everything (/vergeetmij)",
+}
+SENT_KINDS = {
+    "message": "message",
+    "edit": "changed message",
+    "document": "file",
+    "callback_answer": "answer to a button you pressed",
+    "fetch_media": "fetching your voice message, photo or file",
 }
 STEPS = {
     "new": "not started",
@@ -189,6 +218,15 @@ def profile(deliveries: list[Inbound]) -> dict[str, list[str]]:
     return seen
 
 
+def as_sent(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """What went to the chat app, as it went; a file is named, not repeated (it is an
+    earlier copy of this file or an appointment for your calendar, both in here already)."""
+    out = dict(payload)
+    if isinstance(out.get("content"), str):
+        out["content"] = f"(the file {out.get('filename', '')}: {len(out['content'])} characters)"
+    return out
+
+
 def chat(state: State, partnerships: Mapping[str, str]) -> dict[str, Any]:
     """What the chat remembers between two messages, as plain facts."""
     where = plain(STEPS, state.resume_step if state.step == "resume_ask" else state.step)
@@ -225,6 +263,7 @@ async def export(
         Reminder, Reminder.appointment_id.in_([a.id for a in appointments] or [0])
     )
     deliveries = await rows(Inbound, Inbound.youth_key == youth_key(youth))
+    audited = await rows(AuditEntry, AuditEntry.case_id.in_([c.id for c in cases] or [0]))
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -369,6 +408,28 @@ async def export(
             for j in await rows(
                 OutboxJob, OutboxJob.youth_id == youth.id, OutboxJob.status != "sent"
             )
+        ],
+        "sent_to_you": [
+            {
+                "id": j.id,
+                "what": plain(SENT_KINDS, j.kind),
+                "status": plain(DELIVERY, j.status),
+                "made_at": when(j.created_at),
+                "sent_at": when(j.sent_at),
+                "message": j.message_id,
+                "exactly_as_sent": as_sent(j.payload),
+            }
+            for j in await rows(OutboxJob, OutboxJob.youth_id == youth.id)
+        ],
+        "who_looked_at_your_file": [
+            {
+                "id": a.id,
+                "at": when(a.at),
+                "registration": a.case_id,
+                "who": names.get(a.worker_id or 0),
+                "what": plain(AUDITED, a.action),
+            }
+            for a in audited
         ],
         "from_your_chat_app": {
             "profile": profile(deliveries),

@@ -211,9 +211,12 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256: never the token
     name: Mapped[str] = mapped_column(String(60))
+    scope: Mapped[str] = mapped_column(String(8), default="write")  # read | write
     created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):

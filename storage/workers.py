@@ -152,7 +152,7 @@ async def close_session(session: AsyncSession, token: str) -> None:
 
 
 async def close_all_sessions(session: AsyncSession, worker_id: int) -> int:
-    """End every session of a worker (API tokens stay): how many there were."""
+    """End every session of a worker (API tokens are revoked apart): how many there were."""
     result = await session.execute(
         delete(WorkerSession).where(WorkerSession.worker_id == worker_id)
     )
@@ -162,16 +162,93 @@ async def close_all_sessions(session: AsyncSession, worker_id: int) -> int:
 # --- API tokens -----------------------------------------------------------------------------
 
 
+TOKEN_SCOPES = ("read", "write")  # read: GET only; write: every operation
+TOKEN_DAYS = 90  # a new token's lifetime unless its maker chooses another
+MAX_TOKEN_DAYS = 365
+LAST_USED_EVERY = timedelta(minutes=1)  # not a write per request: a minute is precise enough
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """An API token as its owner sees it in a list: never the token, never its hash."""
+
+    id: int
+    name: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+
+
+def token_view(row: ApiToken) -> TokenView:
+    return TokenView(row.id, row.name, row.scope, row.created_at, row.expires_at, row.last_used_at)
+
+
 async def add_token(
-    session: AsyncSession, worker: Worker, token: str, name: str, now: datetime
-) -> None:
-    session.add(ApiToken(worker_id=worker.id, token_hash=digest(token), name=name, created_at=now))
+    session: AsyncSession, worker: Worker, token: str, name: str, now: datetime, *,
+    scope: str = "write", days: int = TOKEN_DAYS,
+) -> TokenView:  # fmt: skip
+    """Keep the hash of a new token, valid for `days` from now."""
+    if scope not in TOKEN_SCOPES or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValueError(f"scope {scope!r} or {days} days")
+    row = ApiToken(
+        worker_id=worker.id, token_hash=digest(token), name=name, scope=scope, created_at=now,
+        expires_at=now + timedelta(days=days), last_used_at=None,
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    return token_view(row)
 
 
-async def token_worker(session: AsyncSession, token: str) -> Worker | None:
+async def use_token(session: AsyncSession, token: str, now: datetime) -> tuple[Worker, str] | None:
+    """The worker and scope of an unexpired token of an active worker; notes its use."""
     stmt = select(ApiToken).where(ApiToken.token_hash == digest(token))
     row = (await session.execute(stmt)).scalar_one_or_none()
-    return await get(session, row.worker_id) if row else None
+    if row is None or row.expires_at <= now:
+        return None
+    worker = await get(session, row.worker_id)
+    if worker is None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        row.last_used_at = now
+    return worker, row.scope
+
+
+async def token_worker(
+    session: AsyncSession, token: str, now: datetime | None = None
+) -> Worker | None:
+    found = await use_token(session, token, now or datetime.now(UTC))
+    return found[0] if found else None
+
+
+async def tokens_of(session: AsyncSession, worker_id: int) -> list[TokenView]:
+    """A worker's tokens, newest first (expired ones too, until they are revoked)."""
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.worker_id == worker_id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return [token_view(row) for row in (await session.execute(stmt)).scalars()]
+
+
+async def revoke_token(session: AsyncSession, worker_id: int, token_id: int) -> bool:
+    """Delete one of the worker's own tokens: False if they have none with that id."""
+    result = await session.execute(
+        delete(ApiToken).where(ApiToken.id == token_id, ApiToken.worker_id == worker_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def revoke_all_tokens(session: AsyncSession, worker_id: int) -> int:
+    result = await session.execute(delete(ApiToken).where(ApiToken.worker_id == worker_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def deactivate(session: AsyncSession, worker: Worker) -> None:
+    """No more logins: the account stays (for the audit trail), its sessions and tokens end."""
+    worker.active = False
+    await close_all_sessions(session, worker.id)
+    await revoke_all_tokens(session, worker.id)
 
 
 # --- login throttling and lockout ------------------------------------------------------------
@@ -187,6 +264,7 @@ async def record_failed_login(
 class Failures:
     by_user: int
     by_address: int
+    by_pair: int  # of the username from the address
     newest: datetime | None  # the newest failure counted for the username
 
 
@@ -206,10 +284,13 @@ async def failures_after(
     by_remote = select(func.count()).where(
         LoginAttempt.remote == remote[:64], LoginAttempt.at > window_start
     )
+    by_pair = select(func.count()).where(*user, LoginAttempt.remote == remote[:64])
     count, newest = (await session.execute(by_user)).one()
     if newest is not None and newest.tzinfo is None:  # an aggregate may skip the column type
         newest = newest.replace(tzinfo=UTC)
-    return Failures(int(count), int((await session.execute(by_remote)).scalar_one()), newest)
+    from_address = int((await session.execute(by_remote)).scalar_one())
+    pair = int((await session.execute(by_pair)).scalar_one())
+    return Failures(int(count), from_address, pair, newest)
 
 
 async def clear_failures(session: AsyncSession, username: str) -> None:

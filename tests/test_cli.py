@@ -72,6 +72,9 @@ def test_settings_from_env_file_and_environment(tmp_path: Path) -> None:
     assert webhook.telegram_mode == "webhook" and webhook.public_url == "https://x.example"
     assert webhook.webhook_secret and webhook.webhook_secret != "k"
     assert webhook.file_url == "https://api.telegram.org/file/bot"
+    assert settings.trusted_proxies == ()  # X-Forwarded-For is ignored unless named
+    proxied = Settings.load({"VAR_DIR": str(tmp_path), "TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"})
+    assert [str(p) for p in proxied.trusted_proxies] == ["127.0.0.1/32", "10.0.0.0/8"]
 
 
 @pytest.mark.parametrize(
@@ -81,6 +84,7 @@ def test_settings_from_env_file_and_environment(tmp_path: Path) -> None:
         ({"TELEGRAM_MODE": "carrier-pigeon"}, "TELEGRAM_MODE"),
         ({"TELEGRAM_MODE": "webhook", "TELEGRAM_BOT_TOKEN": "1:a"}, "PUBLIC_URL"),
         ({"ROLES": "web,dance"}, "ROLES"),
+        ({"TRUSTED_PROXIES": "127.0.0.1,the-proxy"}, "TRUSTED_PROXIES"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], names: str, tmp_path: Path) -> None:
@@ -122,3 +126,68 @@ def test_a_worker_who_lost_their_phone_gets_two_step_login_reset(tmp_path: Path)
     assert secret == (None,) and audit == [("totp_reset",)]
     missing = run_instap("worker", "reset-2fa", "nobody", env=env, cwd=tmp_path)
     assert missing.returncode == 2 and "no worker 'nobody'" in missing.stderr
+
+
+def test_tokens_from_the_command_line_listed_revoked_and_ended_with_the_account(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"),
+        "VAR_DIR": str(tmp_path),
+        "REQUIRE_TOTP_ROLES": "coordinator,admin",
+    }
+    for username, role in (("jan", "coordinator"), ("sara", "worker")):
+        added = run_instap(
+            "worker", "add", "--partnership", "wam", "--username", username, "--first-name",
+            username.title(), "--role", role, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+
+    # Jan must use two-step login and has not set it up: no token.
+    refused = run_instap("worker", "token", "jan", env=env, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "jan is a coordinator, who must use two-step login" in refused.stderr
+    db = tmp_path / "instap.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE workers SET totp_secret = 'JBSWY3DPEHPK3PXP:0' WHERE username = 'jan'")
+    made = run_instap("worker", "token", "jan", "--name", "rapport", "--scope", "read",
+                      "--days", "30", env=env, cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "bearer token #1 for jan (rapport, read, until " in made.stdout
+    token = made.stdout.strip().splitlines()[-1]
+    assert run_instap("worker", "token", "sara", env=env, cwd=tmp_path).returncode == 0
+
+    listed = run_instap("worker", "tokens", "jan", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "#1" in listed.stdout and "rapport" in listed.stdout and "read" in listed.stdout
+    assert "last used never" in listed.stdout and token not in listed.stdout
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT token_hash FROM api_tokens").fetchall()
+    assert len(stored) == 2 and (token,) not in stored  # only hashes
+
+    revoked = run_instap("worker", "revoke-token", "jan", "1", env=env, cwd=tmp_path)
+    assert revoked.returncode == 0 and "token #1 of jan is revoked" in revoked.stdout
+    again = run_instap("worker", "revoke-token", "jan", "1", env=env, cwd=tmp_path)
+    assert again.returncode == 2 and "jan has no token #1" in again.stderr
+    none = run_instap("worker", "tokens", "jan", env=env, cwd=tmp_path)
+    assert "jan has no API tokens" in none.stdout
+
+    # Sara leaves: she cannot log in, and her sessions and tokens are gone.
+    with sqlite3.connect(db) as conn:
+        sara = conn.execute("SELECT id FROM workers WHERE username = 'sara'").fetchone()[0]
+        conn.execute(
+            "INSERT INTO worker_sessions (id, worker_id, csrf, created_at, expires_at) "
+            "VALUES ('x', ?, 'c', '2026-01-01', '2099-01-01')",
+            (sara,),
+        )
+    ended = run_instap("worker", "deactivate", "sara", env=env, cwd=tmp_path)
+    assert ended.returncode == 0, ended.stderr
+    assert "sara can no longer log in; their sessions and API tokens ended" in ended.stdout
+    with sqlite3.connect(db) as conn:
+        left = [
+            conn.execute(f"SELECT count(*) FROM {table} WHERE worker_id = ?", (sara,)).fetchone()
+            for table in ("api_tokens", "worker_sessions")
+        ]
+    assert left == [(0,), (0,)]
+    assert "sara" not in run_instap("worker", "list", "--partnership", "wam", env=env,
+                                    cwd=tmp_path).stdout  # fmt: skip

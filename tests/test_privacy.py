@@ -19,6 +19,8 @@ from storage import casework, outbox
 from storage.db import Database
 from storage.models import (
     Appointment,
+    AuditEntry,
+    Base,
     Case,
     CaseEvent,
     CheckIn,
@@ -26,6 +28,7 @@ from storage.models import (
     Inbound,
     Message,
     Note,
+    OutboxJob,
     Reminder,
     SafetyEvent,
     Worker,
@@ -92,7 +95,9 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
             return set((await session.execute(select(model.id).where(*where))).scalars())
 
         appointments = await ids(Appointment, Appointment.youth_id == life.youth_id)
+        cases = await ids(Case, Case.youth_id == life.youth_id)
         return {
+            "youths": await ids(Youth, Youth.id == life.youth_id),
             "messages": await ids(Message, Message.youth_id == life.youth_id),
             "cases": await ids(Case, Case.youth_id == life.youth_id),
             "notes": await ids(Note, Note.case_id == life.case_id),
@@ -103,7 +108,32 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
             "consents": await ids(Consent, Consent.youth_id == life.youth_id),
             "safety": await ids(SafetyEvent, SafetyEvent.youth_id == life.youth_id),
             "deliveries": await ids(Inbound, Inbound.youth_key == f"web:{USER}"),
+            "outbox": await ids(OutboxJob, OutboxJob.youth_id == life.youth_id),
+            "audit": await ids(AuditEntry, AuditEntry.case_id.in_(cases)),
         }
+
+
+# Each table: where its rows about the youth are in `snapshot`, or why it holds none.
+TABLES = {
+    "youths": "youths", "cases": "cases", "messages": "messages", "notes": "notes",
+    "case_events": "events", "appointments": "appointments", "reminders": "reminders",
+    "checkins": "check_ins", "consents": "consents", "safety_events": "safety",
+    "inbound": "deliveries", "outbox": "outbox", "audit_log": "audit",
+}  # fmt: skip
+NOT_ABOUT_A_YOUTH = {
+    "workers": "the coaches' accounts",
+    "worker_sessions": "coaches' logins",
+    "api_tokens": "coaches' API tokens",
+    "login_attempts": "coaches' failed logins",
+    "uncovered_demand": "counts of places without a partnership, nothing personal",
+    "signposts": "counts of youths sent elsewhere, nothing personal",
+}
+
+
+def test_every_table_is_either_in_the_export_test_or_holds_nothing_about_a_youth() -> None:
+    """A new table makes this fail until the export (and `snapshot`) covers it."""
+    assert set(Base.metadata.tables) == set(TABLES) | set(NOT_ABOUT_A_YOUTH)
+    assert not set(TABLES) & set(NOT_ABOUT_A_YOUTH)
 
 
 def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
@@ -119,6 +149,9 @@ def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
         "consents": {c["id"] for c in data["permissions"]},
         "safety": {s["id"] for s in data["crisis_messages"]},
         "deliveries": {d["id"] for d in data["from_your_chat_app"]["deliveries"]},
+        "youths": {data["you"]["id"]},
+        "outbox": {j["id"] for j in data["sent_to_you"]},
+        "audit": {a["id"] for a in data["who_looked_at_your_file"]},
     }
 
 
@@ -142,6 +175,7 @@ async def test_mijngegevens_holds_every_stored_item(db: Database, tmp_path: Path
     data = await exported(db, life)
     assert (data["format"], data["version"]) == ("instap-export", 1)
     got = exported_ids(data)
+    assert set(before) == set(TABLES.values())
     for table, ids in before.items():
         assert ids <= got[table], f"{table}: missing {ids - got[table]}"
     assert ids and all(before[t] for t in before), before  # rich: every kind of row exists
@@ -159,6 +193,13 @@ async def test_mijngegevens_holds_every_stored_item(db: Database, tmp_path: Path
     assert data["chat"]["where_you_are"] == "registered"
     assert data["you"]["check_ins"] == "every week"
     assert data["erasure"] == {"on": None, "rule": "not while your registration is open"}
+    # What we sent, as it went to the chat app, and who looked at her file (no content).
+    sent = [j["exactly_as_sent"].get("text") for j in data["sent_to_you"]]
+    assert "Sara schrijft:\nDag! Ik ben Sara, je coach." in sent
+    looked = {(a["who"], a["what"]) for a in data["who_looked_at_your_file"]}
+    assert ("Sara", "sent you a message") in looked
+    assert all(set(a) == {"id", "at", "registration", "who", "what"}
+               for a in data["who_looked_at_your_file"])  # fmt: skip
 
 
 async def exported(db: Database, life: Life) -> dict[str, Any]:
@@ -184,7 +225,7 @@ def keys(value: Any, path: str = "") -> set[str]:
     if isinstance(value, dict):
         for key, item in value.items():
             found.add(f"{path}{key}")
-            if key != "details":
+            if key not in ("details", "exactly_as_sent"):  # kept as recorded
                 found |= keys(item, f"{path}{key}.")
     elif isinstance(value, list):
         for item in value:
@@ -269,3 +310,30 @@ def test_retention_periods_come_from_the_partnerships_file() -> None:
     wam = directory().partnership("wam")
     assert (wam.retention_unfinished_days, wam.retention_closed_days) == (30, 365)
     assert replace(wam, retention_closed_days=90).retention_closed_days == 90
+
+
+async def test_vergeetmij_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path) -> None:
+    """Not only the rows: the database file and its WAL hold no trace of the youth afterwards
+    (SQLite keeps deleted text in free pages and in instap.db-wal unless told otherwise)."""
+    path = tmp_path / "instap.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    try:
+        clock = Clock()
+        life, privacy = await rich_life(db, clock, tmp_path / "media")
+        needles = [n.encode() for n in (NAME, "Noortje", "Vandersteen", *SECRETS)]
+
+        def on_disk() -> bytes:
+            return b"".join(p.read_bytes() for p in tmp_path.glob("instap.db*"))
+
+        assert all(n in on_disk() for n in needles)  # the search works
+        await life.says("/vergeetmij")
+        await life.press(f"forget:yes:{int(clock.now.timestamp() // 60)}")
+        clock.now += ERASE_WITHIN
+        assert await privacy.tick() == 1
+        left = on_disk()
+        assert not [n for n in needles if n in left]
+        wal = tmp_path / "instap.db-wal"
+        assert not wal.exists() or wal.stat().st_size == 0
+    finally:
+        await db.dispose()

@@ -200,7 +200,7 @@ def test_document_describes_every_route_and_every_error() -> None:
     }
     documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
     assert routes == documented
-    assert len({op.id for op in OPERATIONS}) == len(OPERATIONS) == 24
+    assert len({op.id for op in OPERATIONS}) == len(OPERATIONS) == 26
     schemes = doc["components"]["securitySchemes"]
     assert schemes["bearer"]["scheme"] == "bearer"
     assert schemes["session"] == {**schemes["session"], "in": "cookie", "name": auth.COOKIE}
@@ -604,9 +604,9 @@ async def test_coordinator_adds_a_worker(api: Api) -> None:
     }
     reply = await api.post("/api/team", jan, body)
     assert reply.status == 201
-    assert reply.body["username"] == "lies.vdab" and reply.body["languages"] == ["nl", "en"]
+    assert reply.body["username"] == "lies.vdab@wam" and reply.body["languages"] == ["nl", "en"]
     assert reply.body["partnership_id"] == "wam" and reply.body["capacity"] == 12
-    token, _ = await auth.login(api.db, "lies.vdab", "een lang genoeg wachtwoord", "127.0.0.1")
+    token, _ = await auth.login(api.db, "lies.vdab@wam", "een lang genoeg wachtwoord", "127.0.0.1")
     assert token
     refused = await api.post("/api/team", sara, {**body, "username": "x"})
     assert refused.status == 403
@@ -661,7 +661,7 @@ async def test_unknown_paths_and_methods_answer_problems(api: Api) -> None:
     assert (await api.get("/api/nothing", sara)).status == 404
     wrong = await api.call("DELETE", "/api/me", sara)
     assert wrong.status == 405 and "GET" in wrong.headers["Allow"]
-    assert (await api.call("GET", "/api/tokens", sara)).status == 405
+    assert (await api.call("PUT", "/api/tokens", sara)).status == 405
 
 
 # --- two at once --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ exist or exists twice, the past, no duration, a place of thousands of characters
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -78,7 +79,7 @@ async def appointment_count(db: Database) -> int:
 
 
 def text_of(page: str) -> str:
-    return html.unescape(page)
+    return html.unescape(re.sub(r"</?bdi>", "", page))  # <bdi> isolates a youth's name
 
 
 # --- the happy path --------------------------------------------------------------------------
@@ -196,7 +197,7 @@ async def test_the_youths_answers_show_on_the_card_and_the_timeline(site: Agenda
     assert 'class="badge late">is te laat<' in page
     assert "Noor wil de afspraak verzetten." in shown
     assert "Past beter: Voormiddag (9u–12u), Avond (17u–20u)" in shown
-    assert "Waarom: Ik moet werken &lt;b&gt;" in page  # escaped
+    assert "Waarom: <bdi>Ik moet werken &lt;b&gt;</bdi>" in page  # escaped, and isolated
     for line in (
         "Noor bevestigde de afspraak",
         "Noor wil de afspraak verzetten",
@@ -210,7 +211,7 @@ async def test_the_youths_answers_show_on_the_card_and_the_timeline(site: Agenda
     assert f'data-key="appt-{appointment.id}"' in fragment and "wil verzetten" in fragment
     after = (NOW + timedelta(minutes=1)).isoformat()
     status, lines = await site.page(f"/inbox/cases/{site.noor}/timeline?after={after}")
-    assert status == 200 and "Noor is te laat" in lines
+    assert status == 200 and "Noor is te laat" in text_of(lines)
 
 
 # --- bad input: the form comes back with the message and what was typed ----------------------

@@ -121,6 +121,7 @@ async def checkin_rows(db: Database, youth_id: int) -> list[tuple[str, str]]:
 
 def text_of(page: str) -> str:
     """The page as a reader sees it: tags out, entities decoded, spaces collapsed."""
+    page = re.sub(r"</?bdi>", "", page)  # isolates a youth's name inside the sentence
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
@@ -452,7 +453,7 @@ async def test_who_is_low_this_week(site: Site) -> None:
 
     def low_names(page: str) -> list[str]:
         return re.findall(
-            r'data-kind="low">\s*<div class="case-main">\s*<p class="line"><a class="name" href="/inbox/cases/\d+">([^<]+)</a>',
+            r'data-kind="low">\s*<div class="case-main">\s*<p class="line"><a class="name" href="/inbox/cases/\d+"><bdi>([^<]+)</bdi></a>',
             section(page, "h-low"),
         )
 

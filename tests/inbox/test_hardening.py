@@ -29,6 +29,7 @@ from inbox.passwords import common_passwords, password_problem
 from inbox.security import CSP, HSTS, security_headers
 from inbox.service import Inbox
 from storage import workers
+from storage.clock import utcnow
 from storage.db import Database
 from storage.models import AuditEntry, Worker
 from storage.workers import WorkerView
@@ -343,7 +344,7 @@ async def test_a_worker_sets_up_two_step_login(site: Site) -> None:
     assert f"otpauth://totp/Instap:sara@wam?secret={secret}&amp;issuer=Instap" in page
 
     form = {"csrf": form_value(page, "csrf"), "secret": secret,
-            "secret_sig": form_value(page, "secret_sig")}  # fmt: skip
+            "secret_sig": form_value(page, "secret_sig"), "password": PASSWORD}  # fmt: skip
     wrong = "000000" if site.code_now(secret) != "000000" else "111111"
     response = await site.client.post("/inbox/account/2fa", data={**form, "code": wrong})
     assert response.status == 422 and "Die code klopt niet." in await response.text()
@@ -505,7 +506,8 @@ async def test_a_coordinator_must_set_up_two_step_login_first(strict_site: Site)
     assert "Stel eerst tweestapsverificatie in. Pas daarna kan je verder in de inbox." in page
     secret = form_value(page, "secret")
     form = {"csrf": form_value(page, "csrf"), "secret": secret,
-            "secret_sig": form_value(page, "secret_sig"), "code": site.code_now(secret)}  # fmt: skip
+            "secret_sig": form_value(page, "secret_sig"), "code": site.code_now(secret),
+            "password": PASSWORD}  # fmt: skip
     response = await site.client.post("/inbox/account/2fa", data=form, allow_redirects=False)
     assert response.status == 303 and response.headers["Location"].startswith("/inbox?ok=")
     status, page = await site.page(response.headers["Location"])
@@ -627,12 +629,12 @@ async def test_log_out_everywhere(site: Site) -> None:
     async with site.db.transaction() as session:
         row = await session.get(Worker, site.sara.id)
         assert row is not None
-        await workers.add_token(session, row, api_token, "script", site.clock())
+        await workers.add_token(session, row, api_token, "script", utcnow())
 
     await site.login(site.sara)
     status, page = await site.page("/inbox/account")
     assert status == 200 and "Overal afmelden" in page
-    assert "Je API-tokens blijven werken. Die stop je apart." in page
+    assert "Je API-tokens stoppen hierdoor niet. Die trek je hieronder in." in page
     response = await site.post("/inbox/account/logout-everywhere", {})
     assert response.status == 303
     assert response.headers["Location"] == "/inbox/login?done=everywhere"

@@ -25,6 +25,7 @@ from inbox.api import InboxApi, problems_middleware
 from inbox.appointments import Appointments
 from inbox.openapi import MAX_ID, OPERATIONS
 from inbox.passwords import hash_password
+from storage import workers
 from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Case, CheckIn, Message
@@ -64,6 +65,7 @@ class World:
     b_waiting: int
     b_media: int  # the id of B's voice message
     b_appointment: int  # Boudewijn's appointment with Lotte
+    b_token: int  # the id of Boudewijn's API token
     cookies: dict[int, tuple[str, str]]  # worker id: (session token, csrf)
 
     def actor(self, name: str) -> WorkerView:
@@ -146,9 +148,12 @@ async def world(db: Database, tmp_path: Path) -> AsyncIterator[World]:
             bob, b_case, day=IN_A_MONTH, at=time(14), minutes=60, place="Geheim adres van Boudewijn",
             kind="gesprek", note="Geheime notitie voor Lotte",
         )  # fmt: skip
+        await api.token(bob)
+        async with db.transaction() as session:
+            b_token = (await workers.tokens_of(session, bob.id))[0].id
         yield World(
             api, tmp_path, anna, sara, bert, bob, a_case, b_case, b_waiting, b_media,
-            b_appointment, cookies={},
+            b_appointment, b_token, cookies={},
         )  # fmt: skip
 
 
@@ -181,6 +186,7 @@ API_ATTEMPTS: dict[str, tuple[str, Callable[[World, int], Request]]] = {
     "cancel appointment": ("cancelAppointment", lambda w, b: ("POST", f"/api/appointments/{b}/cancel", None)),
     "mark appointment": ("markAppointment", lambda w, b: ("POST", f"/api/appointments/{b}/mark", {"state": "no_show"})),
     "follow up appointment": ("followUpAppointment", lambda w, b: ("POST", f"/api/appointments/{b}/follow-up", None)),
+    "revoke B's worker's token": ("revokeToken", lambda w, b: ("DELETE", f"/api/tokens/{b}", None)),
 }  # fmt: skip
 TARGETS: dict[str, Callable[[World], int]] = {
     "claim": lambda w: w.b_waiting,
@@ -192,6 +198,7 @@ TARGETS: dict[str, Callable[[World], int]] = {
     "cancel appointment": lambda w: w.b_appointment,
     "mark appointment": lambda w: w.b_appointment,
     "follow up appointment": lambda w: w.b_appointment,
+    "revoke B's worker's token": lambda w: w.b_token,
 }
 
 
@@ -286,6 +293,7 @@ PAGE_ATTEMPTS: dict[str, Callable[[World, int], Request]] = {
     "cancel appointment": lambda w, b: ("POST", f"/inbox/appointments/{b}/cancel", {}),
     "mark appointment": lambda w, b: ("POST", f"/inbox/appointments/{b}/mark", {"state": "no_show"}),
     "follow up appointment": lambda w, b: ("POST", f"/inbox/appointments/{b}/follow-up", {}),
+    "revoke B's worker's token": lambda w, b: ("POST", f"/inbox/account/tokens/{b}/revoke", {}),
 }  # fmt: skip
 PAGE_TARGETS: dict[str, Callable[[World], int]] = {
     **TARGETS,

@@ -421,7 +421,9 @@ FORMS: dict[str, Form] = {
         "absent": "1", "cover": str(s.anna.id), "back": "/inbox/team"}),
     "/inbox/telegram": lambda s: ("/inbox/telegram", {}),
     "/inbox/account/logout-everywhere": lambda s: ("/inbox/account/logout-everywhere", {}),
-    "/inbox/account/2fa": lambda s: ("/inbox/account/2fa", {"secret": "x", "secret_sig": "x", "code": "123456"}),
+    "/inbox/account/2fa": lambda s: ("/inbox/account/2fa", {"secret": "x", "secret_sig": "x", "code": "123456", "password": "x"}),
+    "/inbox/account/tokens": lambda s: ("/inbox/account/tokens", {"name": "script", "scope": "read", "days": "30"}),
+    "/inbox/account/tokens/{id}/revoke": lambda s: ("/inbox/account/tokens/999999/revoke", {}),
 }  # fmt: skip
 BEFORE_A_SESSION = {"/inbox/login", "/inbox/login/code"}  # they carry a pre-login token instead
 
