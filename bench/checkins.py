@@ -1,4 +1,4 @@
-"""The check-in scheduler tick (`bot.checkins.CheckIns.tick`): sending what is due, and idling.
+"""The check-in scheduler tick (`bot.ticks.checkins.CheckIns.tick`): sending what is due, and idling.
 
 On a temporary SQLite file, and on PostgreSQL too when BENCH_POSTGRES_URL is set (as in
 bench.pipeline: a scratch database next to the one the URL names, dropped afterwards).
@@ -6,7 +6,7 @@ bench.pipeline: a scratch database next to the one the URL names, dropped afterw
 N youths (200 quick, 2000 full) each have an open case at "wam", a weekly rhythm, the
 afternoon as their day part and a last message four days ago (older than the three days
 that would skip a weekly check-in, younger than the 21 drift days that would flag the case
-"uit beeld"). Each has one check-in planned and due now. The World clock stands still on a
+"uit beeld"). Each has one check-in planned and due now. The Runtime clock stands still on a
 Wednesday at 14:00 in Brussels, outside the default quiet hours (21-09).
 
 1. send: `tick()` until it returns 0 (`claim_due` takes at most 100 rows a tick). Every
@@ -15,7 +15,7 @@ Wednesday at 14:00 in Brussels, outside the default quiet hours (21-09).
          next plan), inside the tick's transaction; the commit is only in the total.
 2. idle: `tick()` with nothing due: N planned check-ins a week ahead and N open cases, so
          only the drift query per partnership and `claim_due` run. This is what every
-         instance pays every 10 seconds (bot.scheduler.TICK_SECONDS). Latency is per tick.
+         instance pays every 10 seconds (bot.ticks.scheduler.TICK_SECONDS). Latency is per tick.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.common import BRUSSELS, ROOT, Result, lexicon
 from bench.pipeline import count, on_each_database, outbox_status
-from bot.checkins import CheckIns
-from bot.i18n import Translator
-from bot.partnerships_file import load_directory
-from bot.world import World
-from storage import cases, checkins, youths
+from bot.ticks.checkins import CheckIns
+from config.partnerships import load_directory
+from core.i18n import Translator
+from core.runtime import Runtime
+from storage import checkins, registrations, youths
 from storage.db import Database
 from storage.models import Case, CheckIn, Message, Youth
 
@@ -50,8 +50,8 @@ IDLE_ROUNDS = 5
 
 
 class TimedCheckIns(CheckIns):
-    def __init__(self, db: Database, world: World) -> None:
-        super().__init__(db, world, lambda: None)  # no Sender: the outbox jobs stay pending
+    def __init__(self, db: Database, runtime: Runtime) -> None:
+        super().__init__(db, runtime, lambda: None)  # no Sender: the outbox jobs stay pending
         self.latencies: list[float] = []
 
     async def handle(
@@ -63,11 +63,11 @@ class TimedCheckIns(CheckIns):
         return sent
 
 
-def world() -> World:
-    """As bot.app.build() wires it, with the clock standing still at NOW."""
+def runtime() -> Runtime:
+    """As instap.app.build() wires it, with the clock standing still at NOW."""
     tz = "Europe/Brussels"
     directory = load_directory(ROOT / "partnerships.toml")
-    return World(directory, lexicon(), Translator(tz), ZoneInfo(tz), lambda: NOW)
+    return Runtime(directory, lexicon(), Translator(tz), ZoneInfo(tz), lambda: NOW)
 
 
 async def populate(db: Database, first: int, n: int) -> list[int]:
@@ -87,7 +87,7 @@ async def populate(db: Database, first: int, n: int) -> list[int]:
                 "language": "nl",
                 "reach": ["afternoon"],
             }
-            case = await cases.open_case(session, youth, PARTNERSHIP, answers, HEARD)
+            case = await registrations.open_case(session, youth, PARTNERSHIP, answers, HEARD)
             case.last_youth_message_at = HEARD
             await checkins.plan(session, youth, case.id, "checkin", NOW, HEARD)
     return ids
@@ -133,7 +133,7 @@ async def bench(url: str, label: str, n: int) -> list[Result]:
     db = Database(url)
     try:
         await db.migrate()
-        ticker = TimedCheckIns(db, world())
+        ticker = TimedCheckIns(db, runtime())
         await warm_up(db, ticker)
         await populate(db, WARM, n)
 
@@ -160,7 +160,7 @@ async def bench(url: str, label: str, n: int) -> list[Result]:
         await idle_ticks(ticker, 3, label)  # warm up
         rounds = [await idle_ticks(ticker, IDLE_TICKS, label) for _ in range(IDLE_ROUNDS)]
         idle = max(rounds, key=lambda r: r.rate)  # as bench.common.best_of, for a coroutine
-        partnerships = len(ticker.world.directory.partnerships)
+        partnerships = len(ticker.runtime.directory.partnerships)
         idle.note = (
             f"best of {IDLE_ROUNDS} rounds of {IDLE_TICKS} ticks; {n:,} check-ins planned a week "
             f"ahead, {n:,} open cases: {partnerships} drift queries + claim_due per tick"

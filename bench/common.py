@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.lexicon import load_lexicon
-from bot.partnerships_file import load_directory
+from config.partnerships import load_directory
+from core.lexicon import load_lexicon
 from flows.directory import Directory
 from flows.safety import Lexicon
 

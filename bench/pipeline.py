@@ -40,14 +40,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import ROOT, Result, lexicon
+from bot.channels.sender import Sender
+from bot.channels.webchat import WebChannel
 from bot.dispatcher import Dispatcher
 from bot.engine import Engine
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.partnerships_file import load_directory
-from bot.sender import Sender
-from bot.webchat import WebChannel
-from bot.world import World
+from config.partnerships import load_directory
+from core.bus import Bus
+from core.i18n import Translator
+from core.runtime import Runtime
 from storage import inbound
 from storage.clock import utcnow
 from storage.db import Database
@@ -151,8 +151,8 @@ def traffic(load: Load) -> list[Row]:
 
 
 class TimedEngine(Engine):
-    def __init__(self, db: Database, world: World, sender: Sender) -> None:
-        super().__init__(db, world, sender.notify)
+    def __init__(self, db: Database, runtime: Runtime, sender: Sender) -> None:
+        super().__init__(db, runtime, sender.notify)
         self.latencies: list[float] = []
 
     async def process_next(self, key: str) -> bool:
@@ -167,7 +167,7 @@ class TimedSender(Sender):
     def __init__(self, db: Database) -> None:
         super().__init__(
             db,
-            {"web": WebChannel(Feed())},
+            {"web": WebChannel(Bus())},
             overall_rate=UNLIMITED,
             chat_rate=UNLIMITED,
             chat_burst=UNLIMITED,
@@ -183,11 +183,11 @@ class TimedSender(Sender):
 # --- the run ------------------------------------------------------------------------------
 
 
-def world() -> World:
-    """As bot.app.build() wires it, from the repository's partnerships file."""
+def runtime() -> Runtime:
+    """As instap.app.build() wires it, from the repository's partnerships file."""
     tz = "Europe/Brussels"
     directory = load_directory(ROOT / "partnerships.toml")
-    return World(directory, lexicon(), Translator(tz), ZoneInfo(tz))
+    return Runtime(directory, lexicon(), Translator(tz), ZoneInfo(tz))
 
 
 async def count(db: Database, model: type[Any]) -> int:
@@ -226,7 +226,7 @@ async def bench(url: str, label: str, load: Load) -> list[Result]:
 
         # 2. process every youth's events: in order per youth, youths in parallel
         sender = TimedSender(db)
-        engine = TimedEngine(db, world(), sender)
+        engine = TimedEngine(db, runtime(), sender)
         dispatcher = Dispatcher(db, engine)
         keys = list(dict.fromkeys(key for _, _, key, _ in rows))
         start = time.perf_counter()

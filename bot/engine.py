@@ -8,13 +8,13 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkins import keep_planned
-from bot.i18n import language_of
 from bot.incoming import TAPPED, Incoming, decode
-from bot.privacy import EXPORT_CAPTION, export_for
-from bot.replies import send_file, send_reply
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
-from bot.world import World
+from core.i18n import language_of
+from core.outgoing import send_file, send_reply
+from core.planning import keep_planned
+from core.privacy import EXPORT_CAPTION, export_for
+from core.runtime import Runtime
 from flows import conversation
 from flows.appointments import AppointmentView, is_typed_answer
 from flows.checkins import LOW, CheckinView
@@ -51,7 +51,16 @@ from flows.model import (
 )
 from flows.privacy import ConsentView
 from flows.state import State
-from storage import appointments, cases, casework, checkins, inbound, outbox, workers, youths
+from storage import (
+    appointments,
+    casework,
+    checkins,
+    inbound,
+    outbox,
+    registrations,
+    workers,
+    youths,
+)
 from storage.appointments import view_of
 from storage.db import Database
 from storage.models import Case, Inbound, Worker, Youth
@@ -95,15 +104,15 @@ class Engine:
     def __init__(
         self,
         db: Database,
-        world: World,
+        runtime: Runtime,
         on_outbox: Callable[[], None],
         on_case: Callable[[str, int], None] = lambda partnership, case: None,
     ) -> None:
         self.db = db
-        self.world = world
+        self.runtime = runtime
         self.on_outbox = on_outbox
         self.on_case = on_case  # a case changed: live inbox pages refresh
-        self.signals = Signals(world.translator)
+        self.signals = Signals(runtime.translator)
         self.touched: list[tuple[str, int]] = []
 
     async def process_next(self, key: str) -> bool:
@@ -122,7 +131,7 @@ class Engine:
                 raise
             log.exception("inbound %s failed", row_id)
             async with self.db.transaction() as session:
-                if await inbound.record_failure(session, row_id, repr(exc), self.world.clock()):
+                if await inbound.record_failure(session, row_id, repr(exc), self.runtime.clock()):
                     log.error("inbound %s set aside after repeated failures", row_id)
             return True
         self.on_outbox()
@@ -132,7 +141,7 @@ class Engine:
         return True
 
     async def handle(self, session: AsyncSession, row: Inbound) -> None:
-        now = self.world.clock()
+        now = self.runtime.clock()
         incoming = decode(row.source, row.payload)
         if incoming is not None and is_link_command(incoming):
             await self.link_worker(session, incoming, now)
@@ -144,10 +153,10 @@ class Engine:
             handler, back_at, answer_by = await self.who_answers(session, youth, state, now)
             appointment = await self.appointment_for(session, youth, state, incoming)
             ctx = Context(
-                now=now.astimezone(self.world.timezone),
+                now=now.astimezone(self.runtime.timezone),
                 lang=youth.lang,
-                directory=self.world.directory,
-                lexicon=self.world.lexicon,
+                directory=self.runtime.directory,
+                lexicon=self.runtime.lexicon,
                 channel="web" if incoming.channel == "web" else "telegram",
                 handler=handler,
                 back_at=back_at,
@@ -176,7 +185,7 @@ class Engine:
             youth.state = transition.state.to_json()
             youth.updated_at = now
             await session.flush()
-            await keep_planned(session, self.world, youth, now)
+            await keep_planned(session, self.runtime, youth, now)
         await inbound.mark_done(session, row, now)
 
     async def link_worker(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
@@ -184,11 +193,11 @@ class Engine:
         assert isinstance(incoming.event, CommandIn)
         worker = await workers.link_telegram(session, incoming.event.args, incoming.user_id, now)
         if worker is None:
-            text = self.world.translator.gettext(LINK_FAILED, "nl")
+            text = self.runtime.translator.gettext(LINK_FAILED, "nl")
             youth = await youths.get_or_create(session, "telegram", incoming.user_id, "nl", now)
             await self.send(session, youth, incoming, False, Reply((raw(text),)), now)
             return
-        text = self.world.translator.gettext(LINKED, "nl").format(name=worker.first_name)
+        text = self.runtime.translator.gettext(LINKED, "nl").format(name=worker.first_name)
         await outbox.notify_worker(session, worker, text, now)
 
     async def upcoming(
@@ -213,7 +222,7 @@ class Engine:
         if isinstance(event, ButtonIn):
             ident = appointment_id(event.data)
         if not ident and isinstance(event, TextIn) and is_typed_answer(event.text):
-            waiting = await appointments.waiting_for_answer(session, youth.id, self.world.clock())
+            waiting = await appointments.waiting_for_answer(session, youth.id, self.runtime.clock())
             ident = waiting.id if waiting is not None else 0
         if not ident:
             return None
@@ -248,7 +257,7 @@ class Engine:
         event = incoming.event
         if not (isinstance(event, CommandIn) and event.name in ("toestemming", "consent")):
             return ()
-        newest = {c.kind: c for c in await cases.consents_of(session, youth.id)}
+        newest = {c.kind: c for c in await registrations.consents_of(session, youth.id)}
         return tuple(ConsentView(c.kind, c.given, c.created_at) for c in newest.values())
 
     async def ping_worker(
@@ -260,7 +269,7 @@ class Engine:
             return
         name = str((case.answers or {}).get("name") or "?")
         await outbox.notify_worker(
-            session, worker, self.world.translator.gettext(text, "nl").format(name=name), now
+            session, worker, self.runtime.translator.gettext(text, "nl").format(name=name), now
         )
 
     async def who_answers(
@@ -272,13 +281,13 @@ class Engine:
         case = await casework.case_of_youth(session, youth.id)
         if case is None:
             return None, None, None
-        partnership = self.world.directory.partnership(case.partnership_id)
+        partnership = self.runtime.directory.partnership(case.partnership_id)
         worker = await casework.answering_worker(session, case)
         if worker is None:  # still waiting for a coach: the day promised when it came in
             since = await casework.waiting_since(session, case)
-            day = since.astimezone(self.world.timezone).date()
+            day = since.astimezone(self.runtime.timezone).date()
             return None, None, add_workdays(day, partnership.first_response_workdays)
-        local = now.astimezone(self.world.timezone)
+        local = now.astimezone(self.runtime.timezone)
         back = partnership.next_opening(local)
         return worker.first_name, None if back == local else back, None
 
@@ -309,13 +318,13 @@ class Engine:
                 worker = await casework.answering_worker(session, case)
                 if worker is not None and case.unread == 1:  # the first unread: one ping
                     name = str((case.answers or {}).get("name") or "?")
-                    text = self.world.translator.gettext(NEW_MESSAGE, "nl").format(name=name)
+                    text = self.runtime.translator.gettext(NEW_MESSAGE, "nl").format(name=name)
                     await outbox.notify_worker(session, worker, text, now)
 
     async def apply(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, effect: Effect, now: datetime
     ) -> None:
-        day = now.astimezone(self.world.timezone).date()
+        day = now.astimezone(self.runtime.timezone).date()
         match effect:
             case Send(reply):
                 await self.send(session, youth, incoming, reply.edit, reply, now)
@@ -330,14 +339,14 @@ class Engine:
             case SetPause(until):
                 youth.paused_until = until
                 if until is not None:
-                    day = until.astimezone(self.world.timezone).date()
+                    day = until.astimezone(self.runtime.timezone).date()
                     await self.signal(session, youth, PAUSED, now, kind="paused", day=day)
                 else:
                     await self.signal(session, youth, None, now, kind="unpaused")
             case SetRhythm(rhythm):
                 youth.checkin_rhythm = rhythm
                 await session.flush()
-                await keep_planned(session, self.world, youth, now, replan=True)
+                await keep_planned(session, self.runtime, youth, now, replan=True)
                 await self.signal(session, youth, None, now, kind="rhythm", rhythm=rhythm)
             case CheckinAnswer(ident, score):
                 row = await checkins.of_youth(session, youth.id, ident)
@@ -357,14 +366,16 @@ class Engine:
             case MarkUnreachable():
                 youth.unreachable = True
             case CreateCase(partnership_id, answers):
-                case = await cases.open_case(session, youth, partnership_id, dict(answers), now)
+                case = await registrations.open_case(
+                    session, youth, partnership_id, dict(answers), now
+                )
                 self.touched.append((partnership_id, case.id))
             case CountUncovered(place):
-                await cases.count_uncovered(session, place, day)
+                await registrations.count_uncovered(session, place, day)
             case CountSignpost(reason):
-                await cases.count_signpost(session, reason, day)
+                await registrations.count_signpost(session, reason, day)
             case RecordConsent(kind, version, given):
-                await cases.record_consent(session, youth, kind, version, given, now)
+                await registrations.record_consent(session, youth, kind, version, given, now)
             case AppointmentAnswer(ident, answer, dayparts, reason):
                 flagged = await appointments.youth_answered(
                     session, youth.id, ident, answer, dayparts, reason, now
@@ -373,16 +384,16 @@ class Engine:
                     self.touched.append((flagged.partnership_id, flagged.id))
                     await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
             case ExportData():
-                reply, filename, content = await export_for(session, self.world, youth, now)
+                reply, filename, content = await export_for(session, self.runtime, youth, now)
                 await self.send(session, youth, incoming, False, reply, now)
-                caption = self.world.translator.gettext(EXPORT_CAPTION, youth.lang)
+                caption = self.runtime.translator.gettext(EXPORT_CAPTION, youth.lang)
                 await send_file(session, youth, "json", caption, filename, content, now)
                 await self.audit_youth(session, youth, "export_by_youth", now)
             case Forget():
                 youth.erase_requested_at, youth.stopped = now, True
                 await self.audit_youth(session, youth, "erase_requested", now)
             case SafetyAlert(category, phrase_id):
-                await cases.record_safety_event(session, youth, category, phrase_id, now)
+                await registrations.record_safety_event(session, youth, category, phrase_id, now)
                 case = await casework.case_of_youth(session, youth.id)
                 if case is not None:
                     await self.signals.urgent(session, case, now)
@@ -423,7 +434,7 @@ class Engine:
         reply: Reply,
         now: datetime,
     ) -> None:
-        rendered = self.world.translator.reply(reply, youth.lang) if edit else []
+        rendered = self.runtime.translator.reply(reply, youth.lang) if edit else []
         target = await outbox.message_by_ref(session, youth, incoming.button_ref) if edit else None
         if target is not None and len(rendered) == 1:
             # An edit changes the buttons only: the text above them (an answer joined to the
@@ -438,7 +449,7 @@ class Engine:
             }
             await outbox.enqueue(session, youth, "edit", payload, now)
             return
-        await send_reply(session, self.world.translator, youth, reply, now)
+        await send_reply(session, self.runtime.translator, youth, reply, now)
 
 
 async def timeline_text(session: AsyncSession, youth: Youth, incoming: Incoming) -> str:

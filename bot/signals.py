@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from flows.model import N_, Param
 from storage import casework, outbox, workers
 from storage.models import Case, Worker

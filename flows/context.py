@@ -1,4 +1,4 @@
-"""What a flow step may know about the world: the time, the language and the data files."""
+"""What a flow step may know about the runtime: the time, the language and the data files."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The directory: partnerships, help lines and known places, and typo-tolerant place matching.
 
-Pure data and logic (stdlib only); `bot/partnerships_file.py` builds it from the TOML files.
+Pure data and logic (stdlib only); `config/partnerships.py` builds it from the TOML files.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Appointment actions for workers: plan, move, cancel, mark as held or missed, follow up.
 
 The youth hears about each change at once, in their language, with one-tap buttons; the
-reminders are rows planned here and sent by the reminder tick (bot/reminders.py).
+reminders are rows planned here and sent by the reminder tick (bot/ticks/reminders.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkins import pacing_of
-from bot.replies import send_reply
+from core.outgoing import send_reply
+from core.planning import pacing_of
 from flows.appointments import (
     KINDS,
     AppointmentProblem,

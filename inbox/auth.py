@@ -26,7 +26,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 from yarl import URL
 
-from bot.settings import Network
+from config.settings import Network
 from flows.model import N_
 from inbox import totp
 from inbox.passwords import hash_password, verify_password

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.feed import Feed
+from core.bus import Bus
 from inbox import auth
 
 HEARTBEAT = 15.0  # seconds between comment lines: proxies keep the stream, dead peers show
@@ -23,10 +23,8 @@ RETRY_MS = 3000
 class Live:
     """The event stream; `close` (an on_shutdown hook) ends open streams at once."""
 
-    def __init__(
-        self, feed: Feed, *, heartbeat: float = HEARTBEAT, max_age: float = MAX_AGE
-    ) -> None:
-        self.feed = feed
+    def __init__(self, bus: Bus, *, heartbeat: float = HEARTBEAT, max_age: float = MAX_AGE) -> None:
+        self.bus = bus
         self.heartbeat = heartbeat
         self.max_age = max_age
         self.stopping = asyncio.Event()
@@ -47,7 +45,7 @@ class Live:
             }
         )
         key = f"inbox:{worker.partnership_id}"
-        queue = self.feed.subscribe(key)
+        queue = self.bus.subscribe(key)
         try:
             await response.prepare(request)
             await response.write(f"retry: {RETRY_MS}\n: hallo\n\n".encode())
@@ -55,7 +53,7 @@ class Live:
         except (ConnectionResetError, ConnectionError):
             pass  # the page went away
         finally:
-            self.feed.unsubscribe(key, queue)
+            self.bus.unsubscribe(key, queue)
         return response
 
     async def pump(

@@ -22,8 +22,8 @@ from aiohttp import web
 from babel.dates import format_datetime
 from yarl import URL
 
-from bot.i18n import catalog
-from bot.pages import Pages
+from core.i18n import catalog
+from core.templates import Templates
 from flows.appointments import DAYPARTS, KINDS, NOTE_MAX, PLACE_MAX
 from flows.checkins import RHYTHMS, SCALE
 from flows.intake import NEEDS, REACH, REFERRALS
@@ -233,10 +233,10 @@ def status_of(error: InboxError) -> int:
 
 
 class InboxPages:
-    """Pages for workers; every action goes through the `Inbox` service."""
+    """Templates for workers; every action goes through the `Inbox` service."""
 
     def __init__(
-        self, inbox: Inbox, db: Database, pages: Pages, *, secure_cookies: bool,
+        self, inbox: Inbox, db: Database, pages: Templates, *, secure_cookies: bool,
         require_totp_roles: Collection[str] = (),
     ) -> None:  # fmt: skip
         self.inbox = inbox

@@ -18,13 +18,13 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkins import keep_planned
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.lexicon import load_lexicon
-from bot.privacy import export_for
-from bot.replies import send_calendar, send_reply
-from bot.world import World
+from core.bus import Bus
+from core.i18n import Translator
+from core.lexicon import load_lexicon
+from core.outgoing import send_calendar, send_reply
+from core.planning import keep_planned
+from core.privacy import export_for
+from core.runtime import Runtime
 from flows.appointments import Intro, appointment_message
 from flows.assignment import Candidate, Suggestion, WaitingCase, auto_assign, needs_requeue, suggest
 from flows.checkins import LOW, RHYTHMS
@@ -152,7 +152,7 @@ class Inbox:
     db: Database
     directory: Directory
     translator: Translator
-    feed: Feed
+    bus: Bus
     notify_outbox: Callable[[], None]
     timezone: str = "Europe/Brussels"
     clock: Callable[[], datetime] = utcnow
@@ -162,10 +162,10 @@ class Inbox:
     def partnership(self, worker: WorkerView) -> Partnership:
         return self.directory.partnership(worker.partnership_id)
 
-    def world(self) -> World:
-        """What the bot's check-in planning reads (bot.checkins.keep_planned)."""
+    def runtime(self) -> Runtime:
+        """What the bot's check-in planning reads (bot.ticks.checkins.keep_planned)."""
         tz = self.translator.tz
-        return World(self.directory, load_lexicon(), self.translator, tz, self.clock)
+        return Runtime(self.directory, load_lexicon(), self.translator, tz, self.clock)
 
     def context(self, youth: Youth, now: datetime) -> Context:
         return Context(
@@ -190,7 +190,7 @@ class Inbox:
 
     def changed(self, partnership_id: str, case_id: int | None = None) -> None:
         """Tell open inbox pages of this partnership that something changed."""
-        self.feed.publish(f"inbox:{partnership_id}", {"type": "case", "case_id": case_id})
+        self.bus.publish(f"inbox:{partnership_id}", {"type": "case", "case_id": case_id})
 
     async def acting(self, session: AsyncSession, worker: WorkerView) -> Worker:
         row = await workers.get(session, worker.id)
@@ -391,7 +391,7 @@ class Inbox:
             case = await self.own_case(session, worker, case_id)
             youth = await session.get(Youth, case.youth_id)
             assert youth is not None
-            _, name, content = await export_for(session, self.world(), youth, now)
+            _, name, content = await export_for(session, self.runtime(), youth, now)
             await casework.audit(session, worker.id, "export", case.id, now)
         return name, content
 
@@ -637,7 +637,7 @@ class Inbox:
                 data["quiet_hours"] = quiet or ""
             youth.checkin_rhythm, youth.quiet_hours, youth.updated_at = rhythm, quiet, now
             await session.flush()
-            await keep_planned(session, self.world(), youth, now, replan=True)
+            await keep_planned(session, self.runtime(), youth, now, replan=True)
             await casework.add_event(session, case.id, me.id, "rhythm", data, now)
             await casework.audit(session, worker.id, "checkins", case.id, now)
         self.changed(worker.partnership_id, case_id)

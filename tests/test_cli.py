@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import RedactToken, main
-from bot.settings import Settings, SettingsError, read_env_file
+from config.settings import Settings, SettingsError, read_env_file
+from instap.cli import RedactToken, main
 from tests.support.dialog import ROOT
 
 
 def run_instap(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "instap", *args],
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,

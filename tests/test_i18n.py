@@ -12,7 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.i18n import Translator, language_of, split_text
+from core.i18n import Translator, language_of, split_text
 from flows.model import Labels, msg
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.liveness import LIVE, liveness, passed_by
+from bot.channels.liveness import LIVE, liveness, passed_by
 from storage.models import Appointment, Message
 
 T0 = datetime(2026, 11, 20, 14, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import CONTENT_LOGGERS, RedactToken, setup_logging
+from instap.cli import CONTENT_LOGGERS, RedactToken, setup_logging
 from storage.db import Database
 from tests.support.clock import Clock
 from tests.support.outreach import Life

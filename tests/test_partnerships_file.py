@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.partnerships_file import PartnershipsFileError, load_directory, load_places
+from config.partnerships import PartnershipsFileError, load_directory, load_places
 from flows.directory import pick
 
 SHIPPED = Path(__file__).resolve().parent.parent / "partnerships.toml"

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.privacy import ERASE_WITHIN, Privacy
+from bot.ticks.privacy import ERASE_WITHIN, Privacy
+from core.bus import Bus
+from core.i18n import Translator
 from inbox.appointments import Appointments
 from inbox.service import Inbox
 from storage import casework, outbox
@@ -49,13 +49,13 @@ async def rich_life(db: Database, clock: Clock, media: Path) -> tuple[Life, Priv
     reminders, check-ins with a note, consents, a crisis message and a voice message file."""
     clock.set_local(date(2026, 11, 30), time(10))
     life = await Life.begin(db, clock, name=NAME)
-    privacy = Privacy(db, life.engine.world, media, lambda p, c: None)
+    privacy = Privacy(db, life.engine.runtime, media, lambda p, c: None)
     sara = await add_worker(db, "Sara")
     await link_telegram(db, sara.id, "5001")
     await life.claim(sara.id)
     await life.press("checkin:week")
     await life.says(SECRETS[0])
-    inbox = Inbox(db, directory(), Translator(), Feed(), lambda: None, clock=clock)
+    inbox = Inbox(db, directory(), Translator(), Bus(), lambda: None, clock=clock)
     await inbox.reply(sara, life.case_id, "Dag! Ik ben Sara, je coach.")
     async with db.transaction() as session:
         case = await session.get(Case, life.case_id)
@@ -289,7 +289,7 @@ async def test_retention_erases_unfinished_intakes_and_old_closed_cases(
         case = await session.get(Case, life.case_id)
         assert case is not None
         case.status, case.outcome, case.closed_at = "closed", "work", clock.now
-    privacy = Privacy(db, life.engine.world, tmp_path / "media", lambda p, c: None)
+    privacy = Privacy(db, life.engine.runtime, tmp_path / "media", lambda p, c: None)
     # Another youth starts an intake and leaves it after their name.
     await life.send({"type": "text", "text": "/start"}, user="halfway")
     await life.send({"type": "text", "text": "Halverwege Hanne"}, user="halfway")

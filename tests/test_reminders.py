@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.lexicon import load_lexicon
-from bot.reminders import Reminders
-from bot.world import World
+from bot.ticks.reminders import Reminders
+from core.bus import Bus
+from core.i18n import Translator
+from core.lexicon import load_lexicon
+from core.runtime import Runtime
 from flows.pacing import DEFAULT_QUIET, QuietHours
 from inbox.appointments import Appointments
 from inbox.errors import Invalid
@@ -38,9 +38,9 @@ def setup(
     wam = replace(d.partnership("wam"), reminders_minutes_before=offsets, quiet_hours=quiet)
     d = replace(d, partnerships=tuple(wam if p.id == "wam" else p for p in d.partnerships))
     translator = Translator()
-    inbox = Inbox(db, d, translator, Feed(), lambda: None, clock=clock)
-    world = World(d, load_lexicon(), translator, BRUSSELS, clock)
-    return Appointments(inbox), Reminders(db, world, lambda: None)
+    inbox = Inbox(db, d, translator, Bus(), lambda: None, clock=clock)
+    runtime = Runtime(d, load_lexicon(), translator, BRUSSELS, clock)
+    return Appointments(inbox), Reminders(db, runtime, lambda: None)
 
 
 async def reminder_texts(db: Database) -> list[str]:
@@ -202,7 +202,7 @@ async def test_two_instances_send_each_reminder_exactly_once(db: Database, db_ur
         )
     other_db = Database(db_url)
     try:
-        second = Reminders(other_db, first.world, lambda: None)
+        second = Reminders(other_db, first.runtime, lambda: None)
         clock.set_local(
             date(2026, 12, 2), time(8, 59)
         )  # every reminder is due, no appointment started

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import sender as sender_module
-from bot.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
-from bot.sender import Sender
+from bot.channels import sender as sender_module
+from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from bot.channels.sender import Sender
 from storage import outbox, youths
 from storage.clock import utcnow
 from storage.db import Database

@@ -1,4 +1,4 @@
-"""In-memory world of the fake Bot API: chats, messages, files, the update queue.
+"""In-memory runtime of the fake Bot API: chats, messages, files, the update queue.
 
 Everything here is synchronous and free of I/O, so tests can drive it directly; the user_*
 helpers play the part of people talking to the bot.

@@ -20,7 +20,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
-from bot.app import Service
+from instap.app import Service
 from storage import casework
 from storage.clock import utcnow
 from storage.models import Reminder

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.feed import Feed
-from bot.i18n import Translator
+from core.bus import Bus
+from core.i18n import Translator
 from inbox.appointments import Appointments
 from inbox.service import Inbox
 from storage import appointments, casework, models
@@ -97,7 +97,7 @@ async def plan_overdue_reminders(db: Database, bot_api: BotApiServer, count: int
     d = replace(d, partnerships=tuple(
         replace(p, reminders_minutes_before=()) if p.id == "wam" else p for p in d.partnerships
     ))  # fmt: skip
-    plans = Appointments(Inbox(db, d, Translator(), Feed(), lambda: None))
+    plans = Appointments(Inbox(db, d, Translator(), Bus(), lambda: None))
     sara = await add_worker(db, "Sara")
     start = (datetime.now(BRUSSELS) + timedelta(minutes=40)).replace(second=0, microsecond=0)
     overdue = datetime.now(UTC) - timedelta(minutes=1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import cases
+from storage import registrations
 from tests.botapi.server import BotApiServer
 from tests.support.service import make_settings, serving
 from tests.support.telegram import Youth, answers, complete_intake
@@ -28,7 +28,7 @@ async def test_a_youth_from_maasmechelen_signs_up_on_telegram(
         youth = Youth(bot_api, NOOR)
         await complete_intake(youth)
         async with service.db.transaction() as session:
-            (case,) = await cases.queue(session, "wam")
+            (case,) = await registrations.waiting(session, "wam")
         assert case.answers["name"] == "Noor"
         assert case.answers["municipality"] == "Maasmechelen"
         assert case.answers["needs"] == ["work"]
@@ -62,9 +62,9 @@ async def test_uncovered_and_out_of_age_youths_are_signposted(
         await older.says("Karim", "Hoe oud ben je?")
         await older.says("34", "tot 30 jaar")
         async with service.db.transaction() as session:
-            assert await cases.uncovered_report(session) == [("Gent", 1)]
-            assert await cases.signpost_report(session) == {"too_young": 1, "too_old": 1}
-            assert await cases.queue(session) == []
+            assert await registrations.uncovered_report(session) == [("Gent", 1)]
+            assert await registrations.signpost_report(session) == {"too_young": 1, "too_old": 1}
+            assert await registrations.waiting(session) == []
 
 
 async def test_bad_input_gets_a_kind_answer_and_nothing_breaks(

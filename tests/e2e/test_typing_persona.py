@@ -12,8 +12,8 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy import select
 
-from bot.app import Service
-from storage import cases
+from instap.app import Service
+from storage import registrations
 from storage.models import Youth as YouthRow
 from tests.botapi.server import BotApiServer
 from tests.e2e.test_webchat import WebYouth
@@ -43,7 +43,7 @@ TYPED_INTAKE: list[tuple[str, str]] = [
 
 async def assert_in_wams_queue(service: Service, channel: str) -> None:
     async with service.db.transaction() as session:
-        (case,) = await cases.queue(session, "wam")
+        (case,) = await registrations.waiting(session, "wam")
         youth = (await session.execute(select(YouthRow))).scalars().one()
     assert case.channel == channel
     assert case.answers["name"] == "Yassin"

@@ -17,7 +17,7 @@ from typing import Protocol
 import aiohttp
 from sqlalchemy import select
 
-from bot.app import Service
+from instap.app import Service
 from storage.models import Case, Message
 from tests.botapi.server import BotApiServer
 from tests.e2e.test_webchat import TOKEN, WebYouth

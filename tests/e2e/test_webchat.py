@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from storage import cases, inbound
+from storage import inbound, registrations
 from tests.support.service import make_settings, serving
 
 TOKEN = "noor-test-token-0123456789abcdef"
@@ -87,7 +87,7 @@ async def test_a_youth_signs_up_in_the_web_chat(db_url: str, tmp_path: Path) -> 
             await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
             seen = max(youth.messages)
         async with service.db.transaction() as session:
-            (case,) = await cases.queue(session, "wam")
+            (case,) = await registrations.waiting(session, "wam")
         assert case.channel == "web"
         assert case.answers["needs"] == ["money"]
         assert case.answers["municipality"] == "Maasmechelen"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.telegram import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
 from storage import inbound
 from tests.botapi.server import BotApiServer
 from tests.support.service import make_settings, serving

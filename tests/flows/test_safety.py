@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.lexicon import load_lexicon
+from core.lexicon import load_lexicon
 from flows.safety import (
     CATEGORIES,
     Detection,

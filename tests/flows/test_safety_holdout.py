@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.lexicon import load_lexicon
+from core.lexicon import load_lexicon
 from flows.safety_score import describe, parse_cases, score
 
 DATA = Path(__file__).parent / "data"

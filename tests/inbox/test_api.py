@@ -18,8 +18,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.feed import Feed
-from bot.i18n import Translator
+from core.bus import Bus
+from core.i18n import Translator
 from inbox import auth
 from inbox.api import InboxApi, problems_middleware
 from inbox.openapi import BODIES, MAX_BODY, MAX_ID, OPERATIONS, document, unsupported
@@ -46,7 +46,7 @@ def make_inbox(db: Database) -> Inbox:
         db=db,
         directory=directory(),
         translator=Translator(),
-        feed=Feed(),
+        bus=Bus(),
         notify_outbox=lambda: None,
     )
 

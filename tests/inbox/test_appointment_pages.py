@@ -16,8 +16,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.feed import Feed
-from bot.pages import Pages
+from core.bus import Bus
+from core.templates import Templates
 from inbox import auth
 from inbox.pages import TEMPLATES, InboxPages
 from storage import appointments as stored
@@ -55,12 +55,12 @@ class Agenda(Site):
 
 @pytest.fixture
 async def site(db: Database) -> AsyncIterator[Agenda]:
-    feed = Feed()
-    inbox = make_inbox(db, feed)
+    bus = Bus()
+    inbox = make_inbox(db, bus)
     clock = Clock(NOW)
     inbox.clock = clock
     app = web.Application(middlewares=[auth.middleware(db)])
-    app.add_routes(InboxPages(inbox, db, Pages(TEMPLATES), secure_cookies=False).routes())
+    app.add_routes(InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False).routes())
     sara = await add_worker(db, "Sara")
     jan = await add_worker(db, "Jan", role="coordinator")
     tom = await add_worker(db, "Tom", partnership="samenwerkt")

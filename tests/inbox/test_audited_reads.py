@@ -1,6 +1,6 @@
 """Every read of a youth's data is in the audit trail (issue 11, finding 5).
 
-The walk lists every route of the real application (`bot.app.build`) and puts each in one
+The walk lists every route of the real application (`instap.app.build`) and puts each in one
 class: it shows no youth data (with the reason), it is a list (one row per look), it acts on
 a case (tests/inbox/test_rights.py checks it and its audit row), or else it shows one or
 more youths and is requested here: each youth shown gets exactly one audit row per look.
@@ -20,9 +20,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import Service, build
 from inbox import auth
 from inbox.appointments import Appointments
+from instap.app import Service, build
 from storage import workers
 from storage.clock import utcnow
 from storage.models import AuditEntry, Case, Message

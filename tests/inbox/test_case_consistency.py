@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.privacy import ERASE_WITHIN, Privacy
+from bot.ticks.privacy import ERASE_WITHIN, Privacy
+from core.bus import Bus
+from core.i18n import Translator
 from inbox.appointments import Appointments
 from inbox.errors import Invalid
 from inbox.pages import ACTION_LABELS
@@ -45,7 +45,7 @@ async def noor_with_sara(db: Database) -> Scene:
     life = await Life.begin(db, clock)
     sara = await add_worker(db, "Sara")
     await life.claim(sara.id)
-    inbox = Inbox(db, directory(), Translator(), Feed(), lambda: None, clock=clock)
+    inbox = Inbox(db, directory(), Translator(), Bus(), lambda: None, clock=clock)
     return Scene(life, inbox, Appointments(inbox), sara)
 
 
@@ -141,7 +141,7 @@ async def test_erasure_removes_the_pending_reminders(db: Database, tmp_path: Pat
     life = scene.life
     appointment_id = await plan_thursday(scene)
     assert "pending" in await reminders(db, appointment_id)
-    privacy = Privacy(db, life.engine.world, tmp_path, lambda p, c: None)
+    privacy = Privacy(db, life.engine.runtime, tmp_path, lambda p, c: None)
     await life.says("/vergeetmij")
     await life.press(f"forget:yes:{int(life.clock.now.timestamp() // 60)}")
     life.clock.now += ERASE_WITHIN

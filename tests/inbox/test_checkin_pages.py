@@ -15,8 +15,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.feed import Feed
-from bot.pages import Pages
+from core.bus import Bus
+from core.templates import Templates
 from inbox import auth
 from inbox.pages import TEMPLATES, InboxPages
 from storage import casework
@@ -42,9 +42,9 @@ async def login(site: Site, worker: WorkerView) -> None:
 @pytest.fixture
 async def site(db: Database) -> AsyncIterator[Site]:
     """Sara and Piet work at wam, Jan coordinates it; Tom is of another partnership."""
-    inbox = make_inbox(db, Feed())
+    inbox = make_inbox(db, Bus())
     app = web.Application(middlewares=[auth.middleware(db)])
-    app.add_routes(InboxPages(inbox, db, Pages(TEMPLATES), secure_cookies=False).routes())
+    app.add_routes(InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False).routes())
     sara = await add_worker(db, "Sara")
     jan = await add_worker(db, "Jan", role="coordinator")
     tom = await add_worker(db, "Tom", partnership="samenwerkt")

@@ -17,11 +17,11 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.pages import Pages
-from bot.settings import Settings, SettingsError
-from bot.webchat import WebChat
+from bot.channels.webchat import WebChat
+from config.settings import Settings, SettingsError
+from core.bus import Bus
+from core.i18n import Translator
+from core.templates import Templates
 from inbox import auth, totp
 from inbox.api import InboxApi, problems_middleware
 from inbox.pages import InboxPages
@@ -102,8 +102,8 @@ class Site:
 def make_app(
     db: Database, inbox: Inbox, *, secure: bool = False, roles: Collection[str] = ()
 ) -> web.Application:
-    """Like bot/app.py: the security headers first, then problems, then who is asking."""
-    pages = Pages(ROOT / "bot" / "templates", ROOT / "inbox" / "templates")
+    """Like instap/app.py: the security headers first, then problems, then who is asking."""
+    pages = Templates(ROOT / "bot" / "templates", ROOT / "inbox" / "templates")
     app = web.Application(
         middlewares=[
             security_headers(secure),
@@ -111,7 +111,7 @@ def make_app(
             auth.middleware(db, require_totp_roles=roles),
         ]
     )
-    app.add_routes(WebChat(db, Feed(), lambda _key: None, "test-secret", pages).routes())
+    app.add_routes(WebChat(db, Bus(), lambda _key: None, "test-secret", pages).routes())
     app.add_routes(
         InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=roles).routes()
     )
@@ -130,7 +130,7 @@ async def open_site(
     db: Database, clock: Clock, *, secure: bool = False, roles: Collection[str] = ()
 ) -> AsyncIterator[Site]:
     inbox = Inbox(
-        db=db, directory=directory(), translator=Translator(), feed=Feed(),
+        db=db, directory=directory(), translator=Translator(), bus=Bus(),
         notify_outbox=lambda: None, clock=clock,
     )  # fmt: skip
     sara = await add_worker(db, "Sara")

@@ -19,7 +19,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.pages import Pages
+from core.templates import Templates
 from inbox import auth
 from inbox.api import InboxApi, problems_middleware
 from inbox.appointments import Appointments
@@ -51,7 +51,7 @@ MOVE = {"date": (IN_A_MONTH + timedelta(days=1)).isoformat(), "time": "11:00"}
 
 
 @dataclass
-class World:
+class Runtime:
     """Partnership A (wam): Anna coordinates, Sara works. B (samenwerkt): Bert and Boudewijn."""
 
     api: Api
@@ -88,7 +88,7 @@ def make_app(db: Database, api: Api, media_dir: Path) -> web.Application:
         from inbox.pages import InboxPages
     except ImportError:  # pages not there yet: the API tests still run
         return app
-    pages = Pages(ROOT / "bot" / "templates", ROOT / "inbox" / "templates")
+    pages = Templates(ROOT / "bot" / "templates", ROOT / "inbox" / "templates")
     app.add_routes(InboxPages(api.inbox, db, pages, secure_cookies=False).routes())
     app.add_routes(MediaFiles(db, media_dir).routes())
     return app
@@ -106,7 +106,7 @@ def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def world(db: Database, tmp_path: Path) -> AsyncIterator[World]:
+async def runtime(db: Database, tmp_path: Path) -> AsyncIterator[Runtime]:
     inbox = make_inbox(db)
     api = Api(db, inbox, None)  # type: ignore[arg-type]
     async with TestClient(TestServer(make_app(db, api, tmp_path))) as client:
@@ -151,7 +151,7 @@ async def world(db: Database, tmp_path: Path) -> AsyncIterator[World]:
         await api.token(bob)
         async with db.transaction() as session:
             b_token = (await workers.tokens_of(session, bob.id))[0].id
-        yield World(
+        yield Runtime(
             api, tmp_path, anna, sara, bert, bob, a_case, b_case, b_waiting, b_media,
             b_appointment, b_token, cookies={},
         )  # fmt: skip
@@ -164,8 +164,8 @@ def without_views(tables: dict[str, list[str]]) -> dict[str, list[str]]:
 # --- the API ------------------------------------------------------------------------------------
 
 Request = tuple[str, str, dict[str, Any] | None]
-# name: (operation, how to make the request from the world and the id under test)
-API_ATTEMPTS: dict[str, tuple[str, Callable[[World, int], Request]]] = {
+# name: (operation, how to make the request from the runtime and the id under test)
+API_ATTEMPTS: dict[str, tuple[str, Callable[[Runtime, int], Request]]] = {
     "read case": ("getCase", lambda w, b: ("GET", f"/api/cases/{b}", None)),
     "read timeline": ("getTimeline", lambda w, b: ("GET", f"/api/cases/{b}/timeline", None)),
     "read audit": ("getAudit", lambda w, b: ("GET", f"/api/cases/{b}/audit", None)),
@@ -188,7 +188,7 @@ API_ATTEMPTS: dict[str, tuple[str, Callable[[World, int], Request]]] = {
     "follow up appointment": ("followUpAppointment", lambda w, b: ("POST", f"/api/appointments/{b}/follow-up", None)),
     "revoke B's worker's token": ("revokeToken", lambda w, b: ("DELETE", f"/api/tokens/{b}", None)),
 }  # fmt: skip
-TARGETS: dict[str, Callable[[World], int]] = {
+TARGETS: dict[str, Callable[[Runtime], int]] = {
     "claim": lambda w: w.b_waiting,
     "assign my case to B's worker": lambda w: w.bob.id,
     "presence of B's worker": lambda w: w.bob.id,
@@ -212,17 +212,17 @@ def test_every_operation_that_takes_an_id_is_attacked() -> None:
 
 @pytest.mark.parametrize("actor", ["coordinator", "worker"])
 @pytest.mark.parametrize("attempt", list(API_ATTEMPTS))
-async def test_api_hides_the_other_partnership(world: World, attempt: str, actor: str) -> None:
-    worker = world.actor(actor)
-    target = TARGETS.get(attempt, lambda w: w.b_case)(world)
+async def test_api_hides_the_other_partnership(runtime: Runtime, attempt: str, actor: str) -> None:
+    worker = runtime.actor(actor)
+    target = TARGETS.get(attempt, lambda w: w.b_case)(runtime)
     _, make = API_ATTEMPTS[attempt]
-    await world.api.token(worker)  # made before the snapshot
-    before = await every_row(world.api.db)
-    method, path, body = make(world, target)
-    reply = await world.api.call(method, path, worker, json_body=body)
-    assert await every_row(world.api.db) == before, "something changed"
-    method, path, body = make(world, MISSING)
-    missing = await world.api.call(method, path, worker, json_body=body)
+    await runtime.api.token(worker)  # made before the snapshot
+    before = await every_row(runtime.api.db)
+    method, path, body = make(runtime, target)
+    reply = await runtime.api.call(method, path, worker, json_body=body)
+    assert await every_row(runtime.api.db) == before, "something changed"
+    method, path, body = make(runtime, MISSING)
+    missing = await runtime.api.call(method, path, worker, json_body=body)
     assert (reply.status, reply.body) == (missing.status, missing.body), "B's id is told apart"
     expected = 404
     if actor == "worker" and attempt in ("read audit", "presence of B's worker"):
@@ -232,45 +232,45 @@ async def test_api_hides_the_other_partnership(world: World, attempt: str, actor
     assert not any(secret in text for secret in B_SECRETS)
 
 
-async def test_bs_own_workers_do_see_it(world: World) -> None:
+async def test_bs_own_workers_do_see_it(runtime: Runtime) -> None:
     """The ids above are real: B's coordinator reads the same case, timeline and audit."""
-    for path in (f"/api/cases/{world.b_case}", f"/api/cases/{world.b_case}/audit"):
-        assert (await world.api.get(path, world.bert)).status == 200
-    timeline = (await world.api.get(f"/api/cases/{world.b_case}/timeline", world.bob)).body
+    for path in (f"/api/cases/{runtime.b_case}", f"/api/cases/{runtime.b_case}/audit"):
+        assert (await runtime.api.get(path, runtime.bert)).status == 200
+    timeline = (await runtime.api.get(f"/api/cases/{runtime.b_case}/timeline", runtime.bob)).body
     texts = " ".join(i["text"] for i in timeline)
     assert "Geheim bericht" in texts and "Geheime notitie" in texts and "Stemmetje" in texts
 
 
 @pytest.mark.parametrize("actor", ["coordinator", "worker"])
-async def test_api_lists_never_include_the_other_partnership(world: World, actor: str) -> None:
-    worker = world.actor(actor)
-    b_ids = {world.b_case, world.b_waiting}
-    await world.api.post(f"/api/cases/{world.a_case}/notes", worker, {"text": "Van A"})
-    queue = (await world.api.get("/api/queue", worker)).body
+async def test_api_lists_never_include_the_other_partnership(runtime: Runtime, actor: str) -> None:
+    worker = runtime.actor(actor)
+    b_ids = {runtime.b_case, runtime.b_waiting}
+    await runtime.api.post(f"/api/cases/{runtime.a_case}/notes", worker, {"text": "Van A"})
+    queue = (await runtime.api.get("/api/queue", worker)).body
     listed = [q["case"] for q in queue["waiting"]] + queue["mine"] + queue["team"]
     assert {c["id"] for c in listed}.isdisjoint(b_ids)
     assert {c["partnership_id"] for c in listed} <= {"wam"}
     if actor == "coordinator":
-        assert world.a_case in {c["id"] for c in queue["team"]}
-    team = (await world.api.get("/api/team", worker)).body
+        assert runtime.a_case in {c["id"] for c in queue["team"]}
+    team = (await runtime.api.get("/api/team", worker)).body
     assert {m["worker"]["first_name"] for m in team} == {"Anna", "Sara"}
-    case = (await world.api.get(f"/api/cases/{world.a_case}", worker)).body
+    case = (await runtime.api.get(f"/api/cases/{runtime.a_case}", worker)).body
     assert {w["first_name"] for w in case["colleagues"]} == {"Anna", "Sara"}
-    assert {s["worker_id"] for s in case["suggestions"]} <= {world.anna.id, world.sara.id}
+    assert {s["worker_id"] for s in case["suggestions"]} <= {runtime.anna.id, runtime.sara.id}
     for path in (
         "/api/me",
         "/api/queue",
         "/api/team",
-        f"/api/cases/{world.a_case}",
-        f"/api/cases/{world.a_case}/timeline",
+        f"/api/cases/{runtime.a_case}",
+        f"/api/cases/{runtime.a_case}/timeline",
     ):
-        text = json.dumps((await world.api.get(path, worker)).body)
+        text = json.dumps((await runtime.api.get(path, worker)).body)
         assert not any(secret in text for secret in B_SECRETS), path
 
 
 # --- the pages ----------------------------------------------------------------------------------
 
-PAGE_ATTEMPTS: dict[str, Callable[[World, int], Request]] = {
+PAGE_ATTEMPTS: dict[str, Callable[[Runtime, int], Request]] = {
     "case page": lambda w, b: ("GET", f"/inbox/cases/{b}", None),
     "timeline fragment": lambda w, b: ("GET", f"/inbox/cases/{b}/timeline", None),
     "audit page": lambda w, b: ("GET", f"/inbox/cases/{b}/audit", None),
@@ -295,7 +295,7 @@ PAGE_ATTEMPTS: dict[str, Callable[[World, int], Request]] = {
     "follow up appointment": lambda w, b: ("POST", f"/inbox/appointments/{b}/follow-up", {}),
     "revoke B's worker's token": lambda w, b: ("POST", f"/inbox/account/tokens/{b}/revoke", {}),
 }  # fmt: skip
-PAGE_TARGETS: dict[str, Callable[[World], int]] = {
+PAGE_TARGETS: dict[str, Callable[[Runtime], int]] = {
     **TARGETS,
     "media file": lambda w: w.b_media,
 }
@@ -307,22 +307,22 @@ RESHOWN = {"plan with B's worker"}
 
 @pytest.mark.parametrize("actor", ["coordinator", "worker"])
 @pytest.mark.parametrize("attempt", list(PAGE_ATTEMPTS))
-async def test_pages_hide_the_other_partnership(world: World, attempt: str, actor: str) -> None:
-    worker = world.actor(actor)
-    headers = await world.session(worker)
-    target = PAGE_TARGETS.get(attempt, lambda w: w.b_case)(world)
+async def test_pages_hide_the_other_partnership(runtime: Runtime, attempt: str, actor: str) -> None:
+    worker = runtime.actor(actor)
+    headers = await runtime.session(worker)
+    target = PAGE_TARGETS.get(attempt, lambda w: w.b_case)(runtime)
     make = PAGE_ATTEMPTS[attempt]
 
     async def attempt_with(some_id: int) -> tuple[int, str, str]:
-        method, path, form = make(world, some_id)
-        async with world.api.client.request(
+        method, path, form = make(runtime, some_id)
+        async with runtime.api.client.request(
             method, path, data=form, headers=headers, allow_redirects=False
         ) as response:
             return response.status, response.headers.get("Location", ""), await response.text()
 
-    before = await every_row(world.api.db)
+    before = await every_row(runtime.api.db)
     status, location, text = await attempt_with(target)
-    after = await every_row(world.api.db)
+    after = await every_row(runtime.api.db)
     if attempt in RESHOWN:  # showing my own case A again is logged as a view of A: that only
         before, after = without_views(before), without_views(after)
     assert after == before, "something changed"
@@ -340,22 +340,26 @@ async def test_pages_hide_the_other_partnership(world: World, attempt: str, acto
 
 
 @pytest.mark.parametrize("actor", ["coordinator", "worker"])
-async def test_pages_lists_never_include_the_other_partnership(world: World, actor: str) -> None:
-    worker = world.actor(actor)
-    headers = await world.session(worker)
-    paths = ["/inbox", "/inbox/fragment/queue", f"/inbox/cases/{world.a_case}"]
+async def test_pages_lists_never_include_the_other_partnership(
+    runtime: Runtime, actor: str
+) -> None:
+    worker = runtime.actor(actor)
+    headers = await runtime.session(worker)
+    paths = ["/inbox", "/inbox/fragment/queue", f"/inbox/cases/{runtime.a_case}"]
     if actor == "coordinator":
         paths.append("/inbox/team")
     for path in paths:
-        async with world.api.client.get(path, headers=headers) as response:
+        async with runtime.api.client.get(path, headers=headers) as response:
             assert response.status == 200, path
             text = await response.text()
         assert not any(secret in text for secret in B_SECRETS), path
-        assert f"/inbox/cases/{world.b_case}" not in text, path
+        assert f"/inbox/cases/{runtime.b_case}" not in text, path
 
 
-async def test_media_is_served_to_its_own_partnership(world: World) -> None:
+async def test_media_is_served_to_its_own_partnership(runtime: Runtime) -> None:
     """The media id above is real: B's worker gets the file."""
-    headers = await world.session(world.bob)
-    async with world.api.client.get(f"/inbox/media/{world.b_media}", headers=headers) as response:
+    headers = await runtime.session(runtime.bob)
+    async with runtime.api.client.get(
+        f"/inbox/media/{runtime.b_media}", headers=headers
+    ) as response:
         assert response.status == 200 and await response.read() == b"OggS voice"

@@ -16,9 +16,9 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.pages import Pages
+from core.bus import Bus
+from core.i18n import Translator
+from core.templates import Templates
 from inbox import auth
 from inbox.live import Live
 from inbox.pages import TEMPLATES, InboxPages, safe_next
@@ -72,19 +72,19 @@ def field(text: str, name: str) -> str:
     return html.unescape(found.group(1))
 
 
-def make_inbox(db: Database, feed: Feed) -> Inbox:
+def make_inbox(db: Database, bus: Bus) -> Inbox:
     return Inbox(
-        db=db, directory=directory(), translator=Translator(), feed=feed, notify_outbox=lambda: None
+        db=db, directory=directory(), translator=Translator(), bus=bus, notify_outbox=lambda: None
     )
 
 
 @pytest.fixture
 async def site(db: Database) -> AsyncIterator[Site]:
-    feed = Feed()
-    inbox = make_inbox(db, feed)
+    bus = Bus()
+    inbox = make_inbox(db, bus)
     app = web.Application(middlewares=[auth.middleware(db)])
-    app.add_routes(InboxPages(inbox, db, Pages(TEMPLATES), secure_cookies=False).routes())
-    live = Live(feed, heartbeat=0.2)
+    app.add_routes(InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False).routes())
+    live = Live(bus, heartbeat=0.2)
     app.add_routes(live.routes())
     app.on_shutdown.append(live.close)
     sara = await add_worker(db, "Sara")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.privacy import Privacy
+from bot.ticks.privacy import Privacy
 from storage.models import Case, Youth
 from tests.inbox.test_pages import Site, site  # noqa: F401 - the fixture
 
@@ -38,7 +38,7 @@ async def test_a_worker_may_not_export_and_another_partnership_sees_nothing(site
 
 
 async def test_an_erased_case_shows_no_content(site: Site, tmp_path: Path) -> None:  # noqa: F811
-    privacy = Privacy(site.db, site.inbox.world(), tmp_path, lambda p, c: None)
+    privacy = Privacy(site.db, site.inbox.runtime(), tmp_path, lambda p, c: None)
     async with site.db.transaction() as session:
         case = await session.get(Case, site.noor)
         assert case is not None

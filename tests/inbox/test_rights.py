@@ -43,7 +43,7 @@ ACTORS = ("sara", "tom", "anna", "bob")  # assigned, colleague, coordinator, oth
 
 
 @dataclass
-class World:
+class Runtime:
     api: Api
     clock: Clock
     sara: WorkerView
@@ -64,7 +64,7 @@ class World:
 
 
 @pytest.fixture
-async def world(db: Database, tmp_path: Any) -> AsyncIterator[World]:
+async def runtime(db: Database, tmp_path: Any) -> AsyncIterator[Runtime]:
     inbox = make_inbox(db)
     clock = Clock(LAST_WEEK)
     inbox.clock = clock
@@ -95,11 +95,11 @@ async def world(db: Database, tmp_path: Any) -> AsyncIterator[World]:
             case.flag, case.flagged_at = "aandacht", NOW
         for worker in (sara, tom, anna, bob):
             await api.token(worker)  # made before any snapshot
-        yield World(api, clock, sara, tom, anna, bob, noor, upcoming, past, missed)
+        yield Runtime(api, clock, sara, tom, anna, bob, noor, upcoming, past, missed)
 
 
 Request = tuple[str, str, dict[str, Any] | None]
-Make = Callable[[World], Request]
+Make = Callable[[Runtime], Request]
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def flash(page: str) -> str:
     return f"{found.group(1)}: {html.unescape(found.group(2))}"
 
 
-async def test_every_action_on_a_case_is_in_the_table(world: World) -> None:
+async def test_every_action_on_a_case_is_in_the_table(runtime: Runtime) -> None:
     """A new operation on a case or an appointment must say who may do it."""
     on_a_case = {
         (op.method, re.sub(r"\{[a-z_]+\}", "{}", op.path))
@@ -214,53 +214,53 @@ async def test_every_action_on_a_case_is_in_the_table(world: World) -> None:
     in_table = {
         (method, re.sub(r"/[0-9]+", "/{}", path))
         for action in RIGHTS.values()
-        for method, path, _ in [action.api(world)]
+        for method, path, _ in [action.api(runtime)]
     }
     assert on_a_case <= in_table, sorted(on_a_case - in_table)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("action", list(RIGHTS))
-async def test_the_api_applies_one_rule(world: World, action: str, actor: str) -> None:
-    worker = world.actor(actor)
+async def test_the_api_applies_one_rule(runtime: Runtime, action: str, actor: str) -> None:
+    worker = runtime.actor(actor)
     expected = RIGHTS[action].answers[actor]
-    before = await every_row(world.api.db)
-    sent_before = await sent_to_noor(world.api.db)
-    method, path, body = RIGHTS[action].api(world)
-    reply = await world.api.call(method, path, worker, json_body=body)
+    before = await every_row(runtime.api.db)
+    sent_before = await sent_to_noor(runtime.api.db)
+    method, path, body = RIGHTS[action].api(runtime)
+    reply = await runtime.api.call(method, path, worker, json_body=body)
     assert reply.status == expected, reply.body
     if expected >= 400:
-        assert await sent_to_noor(world.api.db) == sent_before, "Noor got a message anyway"
-        assert await every_row(world.api.db) == before, "a refusal changed something"
+        assert await sent_to_noor(runtime.api.db) == sent_before, "Noor got a message anyway"
+        assert await every_row(runtime.api.db) == before, "a refusal changed something"
         if expected == 403:
             assert reply.body["detail"] == NOT_YOURS
     else:
-        assert await audited(world.api.db, worker, world.noor), "done without an audit row"
+        assert await audited(runtime.api.db, worker, runtime.noor), "done without an audit row"
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("action", list(RIGHTS))
-async def test_the_pages_apply_the_same_rule(world: World, action: str, actor: str) -> None:
-    worker = world.actor(actor)
+async def test_the_pages_apply_the_same_rule(runtime: Runtime, action: str, actor: str) -> None:
+    worker = runtime.actor(actor)
     expected = RIGHTS[action].answers[actor]
-    headers = await world.headers(worker)
-    before = await every_row(world.api.db)
-    sent_before = await sent_to_noor(world.api.db)
-    method, path, form = RIGHTS[action].page(world)
-    async with world.api.client.request(
+    headers = await runtime.headers(worker)
+    before = await every_row(runtime.api.db)
+    sent_before = await sent_to_noor(runtime.api.db)
+    method, path, form = RIGHTS[action].page(runtime)
+    async with runtime.api.client.request(
         method, path, data=form, headers=headers, allow_redirects=False
     ) as response:
         status, location, page = (
             response.status, response.headers.get("Location", ""), await response.text()
         )  # fmt: skip
     if status == 303:  # back to the case, with the outcome as a message
-        assert location.startswith(f"/inbox/cases/{world.noor}?")
-        after = await every_row(world.api.db)
-        async with world.api.client.get(location, headers=headers) as shown:
+        assert location.startswith(f"/inbox/cases/{runtime.noor}?")
+        after = await every_row(runtime.api.db)
+        async with runtime.api.client.get(location, headers=headers) as shown:
             page = await shown.text()
         seen = flash(page)
     else:
-        after = await every_row(world.api.db)
+        after = await every_row(runtime.api.db)
         seen = page
     if (action, actor) in PAGE_REFUSALS:
         assert seen == f"error: {PAGE_REFUSALS[action, actor]}" and "Noor" not in page
@@ -278,45 +278,49 @@ async def test_the_pages_apply_the_same_rule(world: World, action: str, actor: s
         assert status == 303 and seen.startswith("ok: "), seen
     if expected >= 400:
         assert without_views(after) == without_views(before), "a refusal changed something"
-        assert await sent_to_noor(world.api.db) == sent_before, "Noor got a message anyway"
+        assert await sent_to_noor(runtime.api.db) == sent_before, "Noor got a message anyway"
     else:
-        assert await audited(world.api.db, worker, world.noor), "done without an audit row"
+        assert await audited(runtime.api.db, worker, runtime.noor), "done without an audit row"
 
 
-async def test_the_colleague_noor_meets_may_act_on_that_appointment(world: World) -> None:
+async def test_the_colleague_noor_meets_may_act_on_that_appointment(runtime: Runtime) -> None:
     """Sara plans Noor's talk with Tom: Tom sees it in his agenda and may move or mark it,
     but Noor's case stays Sara's: Tom plans nothing new for her."""
-    api, tom = world.api, world.tom
+    api, tom = runtime.api, runtime.tom
     body = {**PLAN, "worker_id": tom.id}
-    with_tom = (await api.post(f"/api/cases/{world.noor}/appointments", world.sara, body)).body
+    with_tom = (await api.post(f"/api/cases/{runtime.noor}/appointments", runtime.sara, body)).body
     agenda = (await api.call("GET", "/api/agenda", tom, params={"day": PLAN["date"]})).body
     assert [a["id"] for a in agenda] == [with_tom["id"]]
     moved = await api.post(f"/api/appointments/{with_tom['id']}/move", tom, MOVE)
     assert moved.status == 204
-    again = await api.post(f"/api/cases/{world.noor}/appointments", tom, PLAN)
+    again = await api.post(f"/api/cases/{runtime.noor}/appointments", tom, PLAN)
     assert again.status == 403 and again.body["detail"] == NOT_YOURS
-    assert (await api.post(f"/api/appointments/{world.upcoming}/cancel", tom)).status == 403
+    assert (await api.post(f"/api/appointments/{runtime.upcoming}/cancel", tom)).status == 403
 
 
-async def test_a_colleague_covering_for_sara_may_act(world: World) -> None:
+async def test_a_colleague_covering_for_sara_may_act(runtime: Runtime) -> None:
     """While Sara is away with Tom as her cover, Tom answers and plans for Noor."""
-    api = world.api
-    away = {"absent": True, "cover_id": world.tom.id}
-    assert (await api.post(f"/api/team/{world.sara.id}/presence", world.sara, away)).status == 204
-    plan = await api.post(f"/api/cases/{world.noor}/appointments", world.tom, PLAN)
+    api = runtime.api
+    away = {"absent": True, "cover_id": runtime.tom.id}
+    assert (
+        await api.post(f"/api/team/{runtime.sara.id}/presence", runtime.sara, away)
+    ).status == 204
+    plan = await api.post(f"/api/cases/{runtime.noor}/appointments", runtime.tom, PLAN)
     assert plan.status == 201
-    assert (await api.post(f"/api/appointments/{world.upcoming}/cancel", world.tom)).status == 204
+    assert (
+        await api.post(f"/api/appointments/{runtime.upcoming}/cancel", runtime.tom)
+    ).status == 204
 
 
-async def test_the_case_page_tells_a_colleague_before_they_try(world: World) -> None:
+async def test_the_case_page_tells_a_colleague_before_they_try(runtime: Runtime) -> None:
     """Tom opens Noor's case: it says up front what he can do there; Sara and Anna see no such
     line."""
     note = (
         "Noor is bij Sara. Je kunt meelezen en een notitie schrijven. "
         "Antwoorden, afspraken en de status regelt Sara of een coördinator."
     )
-    for worker, told in ((world.tom, True), (world.sara, False), (world.anna, False)):
-        headers = await world.headers(worker)
-        async with world.api.client.get(f"/inbox/cases/{world.noor}", headers=headers) as page:
+    for worker, told in ((runtime.tom, True), (runtime.sara, False), (runtime.anna, False)):
+        headers = await runtime.headers(worker)
+        async with runtime.api.client.get(f"/inbox/cases/{runtime.noor}", headers=headers) as page:
             assert page.status == 200
             assert (note in html.unescape(await page.text())) is told, worker.first_name

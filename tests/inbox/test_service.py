@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.feed import Feed
-from bot.i18n import Translator
+from core.bus import Bus
+from core.i18n import Translator
 from inbox.errors import Conflict, Forbidden, Invalid, NotFound
 from inbox.service import Inbox
 from storage import casework
@@ -26,7 +26,7 @@ def make_inbox(db: Database, **partnership_changes: object) -> Inbox:
     if partnership_changes:
         wam = replace(d.partnership("wam"), **partnership_changes)  # type: ignore[arg-type]
         d = replace(d, partnerships=tuple(wam if p.id == "wam" else p for p in d.partnerships))
-    return Inbox(db, d, Translator(), Feed(), lambda: None)
+    return Inbox(db, d, Translator(), Bus(), lambda: None)
 
 
 async def sent_texts(db: Database) -> list[str]:

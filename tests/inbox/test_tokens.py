@@ -16,7 +16,7 @@ import pytest
 from aiohttp import ClientResponse
 from sqlalchemy import select
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from inbox import auth
 from storage import workers
 from storage.clock import utcnow

@@ -30,14 +30,14 @@ from aiohttp import WSCloseCode, WSMsgType
 from markupsafe import escape
 from sqlalchemy import select
 
-from bot.app import Service, build
-from bot.telegram import SECRET_HEADER, WEBHOOK_PATH
-from bot.webchat import WebChat
+from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.webchat import WebChat
 from inbox import auth
 from inbox.appointments import Appointments
 from inbox.openapi import BODIES, OPERATIONS
 from inbox.passwords import hash_password
-from storage import cases, inbound, workers, youths
+from instap.app import Service, build
+from storage import inbound, registrations, workers, youths
 from storage.clock import utcnow
 from storage.models import Appointment, Case, Message, Note, Worker
 from storage.workers import WorkerView
@@ -667,7 +667,7 @@ async def test_injection_strings_through_every_api_string_field(site: Site) -> N
 
 async def web_youth_with_a_case(service: Service) -> int:
     """The youth of TOKEN's browser, past the intake: Noor's case in wam, waiting."""
-    user = WebChat(service.db, service.feed, lambda key: None, "test-secret-key", None).user_id(  # type: ignore[arg-type]
+    user = WebChat(service.db, service.bus, lambda key: None, "test-secret-key", None).user_id(  # type: ignore[arg-type]
         TOKEN
     )
     answers = {"name": "Noor", "age": 19, "municipality": "Maasmechelen", "needs": ["work"],
@@ -675,7 +675,7 @@ async def web_youth_with_a_case(service: Service) -> int:
     async with service.db.transaction() as session:
         youth = await youths.get_or_create(session, "web", user, "nl", utcnow())
         youth.state = {"step": "done"}
-        case = await cases.open_case(session, youth, "wam", answers, utcnow())
+        case = await registrations.open_case(session, youth, "wam", answers, utcnow())
         return case.id
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.telegram import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
 from inbox import auth
 from storage import inbound, workers
 from storage.clock import utcnow

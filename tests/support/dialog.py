@@ -8,10 +8,10 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Rendered, Translator
 from bot.incoming import command_of
-from bot.lexicon import load_lexicon
-from bot.partnerships_file import load_directory
+from config.partnerships import load_directory
+from core.i18n import Rendered, Translator
+from core.lexicon import load_lexicon
 from flows import conversation
 from flows.appointments import AppointmentView
 from flows.checkins import CheckinView

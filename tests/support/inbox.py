@@ -6,7 +6,7 @@ import html
 import re
 
 from inbox.passwords import hash_password
-from storage import cases, workers, youths
+from storage import registrations, workers, youths
 from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Worker
@@ -39,7 +39,7 @@ async def add_case(
             "needs": ["work"],
             "language": "nl",
         }
-        case = await cases.open_case(session, youth, partnership, answers, utcnow())
+        case = await registrations.open_case(session, youth, partnership, answers, utcnow())
         return case.id
 
 

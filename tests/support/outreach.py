@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.checkins import CheckIns
 from bot.engine import Engine
-from bot.i18n import Translator
-from bot.lexicon import load_lexicon
-from bot.reminders import Reminders
-from bot.world import World
-from storage import cases, casework, checkins, inbound, youths
+from bot.ticks.checkins import CheckIns
+from bot.ticks.reminders import Reminders
+from core.i18n import Translator
+from core.lexicon import load_lexicon
+from core.runtime import Runtime
+from storage import casework, checkins, inbound, registrations, youths
 from storage.db import Database
 from storage.models import Case, CheckIn, Message, OutboxJob, Worker, Youth
 from tests.support.clock import BRUSSELS, Clock
@@ -53,17 +53,17 @@ class Life:
         cls, db: Database, clock: Clock, reach: tuple[str, ...] = ("afternoon",), name: str = "Noor"
     ) -> Life:
         """A registered youth (Noor, WAM!) whose case waits in the queue."""
-        world = World(directory(), load_lexicon(), Translator(), BRUSSELS, clock)
+        runtime = Runtime(directory(), load_lexicon(), Translator(), BRUSSELS, clock)
         life = cls(
-            db, clock, Engine(db, world, lambda: None), CheckIns(db, world, lambda: None),
-            Reminders(db, world, lambda: None),
+            db, clock, Engine(db, runtime, lambda: None), CheckIns(db, runtime, lambda: None),
+            Reminders(db, runtime, lambda: None),
         )  # fmt: skip
         async with db.transaction() as session:
             youth = await youths.get_or_create(session, "web", USER, "nl", clock.now)
             youth.state = {"step": "done"}
             answers = {"name": name, "age": 19, "municipality": "Maasmechelen",
                        "needs": ["work"], "reach": list(reach), "language": "nl"}  # fmt: skip
-            case = await cases.open_case(session, youth, "wam", answers, clock.now)
+            case = await registrations.open_case(session, youth, "wam", answers, clock.now)
             case.last_youth_message_at = clock.now  # the intake was their last word
             life.youth_id, life.case_id = youth.id, case.id
         return life

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import Service, build, running
-from bot.settings import Settings
+from config.settings import Settings
+from instap.app import Service, build, running
 from tests.support.dialog import ROOT
 from tests.support.postgres import free_port
 
@@ -46,7 +46,7 @@ async def serving(settings: Settings) -> AsyncIterator[Service]:
 
 def travel(service: Service, moment: datetime) -> None:
     """Every clock of the service (engine, tickers, sender, inbox) at one fixed moment."""
-    world = replace(service.engine.world, clock=lambda: moment)
-    service.engine.world = service.checkins.world = service.reminders.world = world
+    runtime = replace(service.engine.runtime, clock=lambda: moment)
+    service.engine.runtime = service.checkins.runtime = service.reminders.runtime = runtime
     service.sender.clock = lambda: moment
     service.inbox.clock = lambda: moment

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
 from storage import outbox
 from storage.clock import utcnow
 from storage.db import Database

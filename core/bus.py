@@ -1,4 +1,4 @@
-"""In-process wake-ups for live pages: "something changed for this youth"."""
+"""The in-process bus: wake-ups for live pages ("something changed for this youth")."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from collections import defaultdict
 from typing import Any
 
 
-class Feed:
-    """Subscribers wait on a key; publishers wake them. Subscribers also poll the database,
-    so a change made by another instance still arrives, only a little later."""
+class Bus:
+    """Subscribers wait on a key; publishers in this process wake them. Nothing crosses to
+    another instance: the web chat also re-reads the database every few seconds, so a
+    message sent by another instance still arrives, only later."""
 
     def __init__(self) -> None:
         self.waiters: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)

@@ -13,22 +13,23 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from telegram import Bot
 
-from bot import telegram as tg
-from bot.checkins import CheckIns
+from bot.channels import telegram as tg
+from bot.channels.sender import Channel, Sender
+from bot.channels.webchat import TEMPLATES as CHAT_TEMPLATES
+from bot.channels.webchat import WebChannel, WebChat
 from bot.dispatcher import Dispatcher
 from bot.engine import Engine
-from bot.feed import Feed
-from bot.i18n import Translator
-from bot.lexicon import load_lexicon
-from bot.pages import Pages
-from bot.partnerships_file import load_directory
-from bot.privacy import Privacy
-from bot.reminders import Reminders
-from bot.scheduler import ticking
-from bot.sender import Channel, Sender
-from bot.settings import Settings
-from bot.webchat import WebChannel, WebChat
-from bot.world import World
+from bot.ticks.checkins import CheckIns
+from bot.ticks.privacy import Privacy
+from bot.ticks.reminders import Reminders
+from bot.ticks.scheduler import ticking
+from config.partnerships import load_directory
+from config.settings import Settings
+from core.bus import Bus
+from core.i18n import Translator
+from core.lexicon import load_lexicon
+from core.runtime import Runtime
+from core.templates import Templates
 from inbox import auth
 from inbox.accounts import seed_demo
 from inbox.api import InboxApi, problems_middleware
@@ -40,7 +41,6 @@ from inbox.service import Inbox
 from storage.db import Database
 
 log = logging.getLogger("instap")
-TEMPLATES = Path(__file__).parent / "templates"
 INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
 
 
@@ -48,8 +48,8 @@ INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
 class Service:
     settings: Settings
     db: Database
-    world: World
-    feed: Feed
+    runtime: Runtime
+    bus: Bus
     engine: Engine
     dispatcher: Dispatcher
     sender: Sender
@@ -74,10 +74,10 @@ def build(settings: Settings) -> Service:
     """Wire the parts; nothing starts yet. Raises on a broken partnerships file."""
     directory = load_directory(settings.partnerships_file)
     tz = ZoneInfo(settings.timezone)
-    world = World(directory, load_lexicon(), Translator(settings.timezone), tz)
+    runtime = Runtime(directory, load_lexicon(), Translator(settings.timezone), tz)
     db = Database(settings.database_url)
-    feed = Feed()
-    channels: dict[str, Channel] = {"web": WebChannel(feed)}
+    bus = Bus()
+    channels: dict[str, Channel] = {"web": WebChannel(bus)}
     bot = None
     if settings.telegram_enabled:
         bot = tg.make_bot(
@@ -88,15 +88,15 @@ def build(settings: Settings) -> Service:
         )
         channels["telegram"] = tg.TelegramChannel(bot, settings.var_dir / "media")
     sender = Sender(db, channels, chat_rate=settings.chat_rate)
-    inbox = Inbox(db, directory, world.translator, feed, sender.notify, settings.timezone)
-    engine = Engine(db, world, sender.notify)
+    inbox = Inbox(db, directory, runtime.translator, bus, sender.notify, settings.timezone)
+    engine = Engine(db, runtime, sender.notify)
     dispatcher = Dispatcher(db, engine)
     receiver = (
         tg.TelegramReceiver(bot, db, dispatcher.notify, settings.webhook_secret) if bot else None
     )
-    pages = Pages(TEMPLATES, INBOX_TEMPLATES)
+    pages = Templates(CHAT_TEMPLATES, INBOX_TEMPLATES)
     webchat = WebChat(
-        db, feed, dispatcher.notify, settings.secret_key, pages, clock=lambda: engine.world.clock()
+        db, bus, dispatcher.notify, settings.secret_key, pages, clock=lambda: engine.runtime.clock()
     )  # the engine's clock: buttons of an appointment that is over go grey
     secure = settings.public_url.startswith("https://")
     totp_roles = settings.require_totp_roles
@@ -115,17 +115,17 @@ def build(settings: Settings) -> Service:
     pages_app = InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles)
     app.add_routes(pages_app.routes())
     app.add_routes(InboxApi(inbox).routes())
-    live = Live(feed)
+    live = Live(bus)
     app.add_routes(live.routes())
     app.on_shutdown.append(live.close)  # open event streams must not hold up a shutdown
     app.add_routes(MediaFiles(db, settings.var_dir / "media").routes())
     if receiver is not None:
         app.add_routes([web.post(tg.WEBHOOK_PATH, receiver.webhook)])
-    reminders = Reminders(db, world, sender.notify)
-    checkins = CheckIns(db, world, sender.notify)
-    privacy = Privacy(db, world, settings.var_dir / "media", lambda p, c: None)
+    reminders = Reminders(db, runtime, sender.notify)
+    checkins = CheckIns(db, runtime, sender.notify)
+    privacy = Privacy(db, runtime, settings.var_dir / "media", lambda p, c: None)
     service = Service(
-        settings, db, world, feed, engine, dispatcher, sender, bot, receiver, inbox, reminders,
+        settings, db, runtime, bus, engine, dispatcher, sender, bot, receiver, inbox, reminders,
         checkins, privacy, app,
     )  # fmt: skip
 
@@ -194,7 +194,7 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
 
 async def show_demo_logins(service: Service) -> None:
     """A fresh local install gets demo accounts; their passwords are shown this once."""
-    accounts = await seed_demo(service.db, service.world.directory)
+    accounts = await seed_demo(service.db, service.runtime.directory)
     if not accounts:
         return
     s = service.settings
@@ -210,7 +210,7 @@ async def start_telegram(service: Service) -> None:
     assert service.bot is not None and service.receiver is not None
     s = service.settings
     me = await service.bot.get_me()
-    await tg.describe_bot(service.bot, service.world.translator)
+    await tg.describe_bot(service.bot, service.runtime.translator)
     if s.telegram_mode == "webhook":
         await service.receiver.set_webhook(s.public_url)
         log.info("Telegram on: @%s by webhook at %s%s", me.username, s.public_url, tg.WEBHOOK_PATH)

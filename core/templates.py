@@ -8,10 +8,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.i18n import catalog
+from core.i18n import catalog
 
 
-class Pages:
+class Templates:
     def __init__(self, *folders: Path) -> None:
         self.env = Environment(
             loader=FileSystemLoader([str(f) for f in folders]),

@@ -29,9 +29,9 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
-from bot.i18n import LANGUAGES, Translator
+from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
 from bot.incoming import telegram_key
+from core.i18n import LANGUAGES, Translator
 from flows.model import N_
 from storage import inbound
 from storage.clock import utcnow

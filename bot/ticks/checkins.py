@@ -16,78 +16,35 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.replies import send_reply
 from bot.signals import Signals
-from bot.world import World
+from core.outgoing import send_reply
+from core.planning import OPEN, keep_planned, pacing_of
+from core.runtime import Runtime
 from flows.checkins import (
-    EVERY_DAYS,
     Decision,
     checkin_message,
     decide,
     in_day_part,
-    next_due,
     recontact_message,
 )
-from flows.directory import Partnership
-from flows.pacing import Pacing, parse_quiet_hours
 from storage import casework, checkins
 from storage.db import Database
 from storage.models import Appointment, Case, CheckIn, Youth
 
 log = logging.getLogger(__name__)
-OPEN = ("waiting", "active", "paused")
-
-
-def pacing_of(youth: Youth, case: Case | None, partnership: Partnership) -> Pacing:
-    """The rules for automated messages to this youth (flows.pacing)."""
-    own = parse_quiet_hours(youth.quiet_hours) if youth.quiet_hours else None
-    return Pacing(
-        quiet=own or partnership.quiet_hours,
-        paused_until=youth.paused_until,
-        stopped=youth.stopped,
-        unreachable=youth.unreachable,
-        last_automated_at=youth.last_automated_at,
-        last_heard_at=case.last_youth_message_at if case else None,
-    )
-
-
-async def keep_planned(
-    session: AsyncSession, world: World, youth: Youth, now: datetime, *, replan: bool = False
-) -> None:
-    """Make sure a youth who wants check-ins has the next one planned (or none, if not).
-
-    Called whenever the youth did something: after a re-contact nothing is planned until
-    they write again. `replan` moves a planned check-in (a new rhythm, back from /stop).
-    """
-    case = await casework.case_of_youth(session, youth.id)
-    rhythm = youth.checkin_rhythm or "none"
-    if case is None or youth.stopped or youth.unreachable or rhythm not in EVERY_DAYS:
-        await checkins.drop_planned(session, youth.id, "no_rhythm")
-        return
-    current = await checkins.planned(session, youth.id)
-    if current is not None and not replan:
-        return
-    if current is not None and current.kind == "recontact":
-        return  # the re-contact goes first; check-ins follow when they answer it
-    partnership = world.directory.partnership(case.partnership_id)
-    dayparts = (case.answers or {}).get("reach") or ()
-    due = next_due(now, rhythm, dayparts, pacing_of(youth, case, partnership).quiet,
-                   world.timezone, now)  # fmt: skip
-    if due is not None:
-        await checkins.plan(session, youth, case.id, "checkin", due, now)
 
 
 class CheckIns:
-    def __init__(self, db: Database, world: World, on_outbox: Callable[[], None]) -> None:
+    def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
         self.db = db
-        self.world = world
-        self.signals = Signals(world.translator)
+        self.runtime = runtime
+        self.signals = Signals(runtime.translator)
         self.on_outbox = on_outbox
         self.on_case: Callable[[str, int], None] = lambda partnership, case: None
 
     async def tick(self) -> int:
         """Flag drifting cases; send what is due. Returns how many messages went out."""
-        now = self.world.clock()
+        now = self.runtime.clock()
         sent = 0
         touched: list[tuple[str, int]] = []
         async with self.db.transaction() as session:
@@ -105,7 +62,7 @@ class CheckIns:
     async def drifted(self, session: AsyncSession, now: datetime) -> list[Case]:
         """Open cases without a word from the youth for their partnership's drift days."""
         found: list[Case] = []
-        for partnership in self.world.directory.partnerships:
+        for partnership in self.runtime.directory.partnerships:
             last = func.coalesce(Case.last_youth_message_at, Case.created_at)
             stmt = (
                 select(Case)
@@ -131,10 +88,10 @@ class CheckIns:
         if youth is None or youth.stopped or youth.unreachable:
             return
         if not await checkins.recontacted_since(session, youth.id, heard):
-            partnership = self.world.directory.partnership(case.partnership_id)
+            partnership = self.runtime.directory.partnership(case.partnership_id)
             quiet = pacing_of(youth, case, partnership).quiet
             dayparts = (case.answers or {}).get("reach") or ()
-            due = in_day_part(now, dayparts, quiet, self.world.timezone)
+            due = in_day_part(now, dayparts, quiet, self.runtime.timezone)
             await checkins.plan(session, youth, case.id, "recontact", due, now)
 
     async def handle(
@@ -145,23 +102,23 @@ class CheckIns:
         if youth is None or case is None:
             row.status, row.reason = "dropped", "no_case"
             return 0
-        partnership = self.world.directory.partnership(case.partnership_id)
+        partnership = self.runtime.directory.partnership(case.partnership_id)
         pacing = pacing_of(youth, case, partnership)
         rhythm = youth.checkin_rhythm or "none"
         decision = decide(
             now, "recontact" if row.kind == "recontact" else "checkin", rhythm, pacing,
-            self.world.timezone, await self.contacts(session, youth, case, now),
+            self.runtime.timezone, await self.contacts(session, youth, case, now),
             await checkins.unanswered_in_a_row(session, youth.id, case.last_youth_message_at),
         )  # fmt: skip
         if decision.action == "recontact":  # two check-ins unanswered: out of view
             await self.signals.flag(session, case, "uit_beeld", now)
             touched.append((case.partnership_id, case.id))
             row.kind = "recontact"
-            decision = decide(now, "recontact", rhythm, pacing, self.world.timezone)
+            decision = decide(now, "recontact", rhythm, pacing, self.runtime.timezone)
         if decision.action == "defer":  # to the first moment in the youth's day parts after it
             assert decision.at is not None
             dayparts = (case.answers or {}).get("reach") or ()
-            row.due_at = in_day_part(decision.at, dayparts, pacing.quiet, self.world.timezone)
+            row.due_at = in_day_part(decision.at, dayparts, pacing.quiet, self.runtime.timezone)
             return 0
         return await self.act(session, row, decision, youth, now)
 
@@ -173,15 +130,15 @@ class CheckIns:
             row.reason = decision.reason
             await session.flush()
             if decision.action == "skip":
-                await keep_planned(session, self.world, youth, now)
+                await keep_planned(session, self.runtime, youth, now)
             return 0
         reply = checkin_message(row.id) if row.kind == "checkin" else recontact_message()
-        await send_reply(session, self.world.translator, youth, reply, now)
+        await send_reply(session, self.runtime.translator, youth, reply, now)
         row.status, row.sent_at = "sent", now
         youth.last_automated_at = now
         await session.flush()
         if row.kind == "checkin":
-            await keep_planned(session, self.world, youth, now)
+            await keep_planned(session, self.runtime, youth, now)
         return 1
 
     async def contacts(

@@ -10,11 +10,11 @@ import secrets
 import sys
 from collections.abc import Sequence
 
-from bot.app import build, serve
-from bot.partnerships_file import PartnershipsFileError, load_directory
-from bot.settings import Settings, SettingsError
+from config.partnerships import PartnershipsFileError, load_directory
+from config.settings import Settings, SettingsError
 from inbox.accounts import add_account
-from storage import cases, casework, workers
+from instap.app import build, serve
+from storage import casework, registrations, workers
 from storage.clock import utcnow
 from storage.db import Database
 
@@ -61,7 +61,7 @@ async def show_queue(settings: Settings, partnership: str | None) -> None:
     db = Database(settings.database_url)
     await db.migrate()
     async with db.transaction() as session:
-        waiting = await cases.queue(session, partnership)
+        waiting = await registrations.waiting(session, partnership)
     await db.dispose()
     if not waiting:
         print("no cases waiting")
@@ -78,8 +78,8 @@ async def show_blind_spots(settings: Settings) -> None:
     db = Database(settings.database_url)
     await db.migrate()
     async with db.transaction() as session:
-        places = await cases.uncovered_report(session)
-        signposts = await cases.signpost_report(session)
+        places = await registrations.uncovered_report(session)
+        signposts = await registrations.signpost_report(session)
     await db.dispose()
     print("Places without a partnership (requests):")
     for place, n in places:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from flows.appointments import AppointmentView
 from flows.calendar import ics
 from flows.model import N_, Reply

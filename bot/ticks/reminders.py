@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.checkins import pacing_of
-from bot.replies import send_reply
-from bot.world import World
+from core.outgoing import send_reply
+from core.planning import pacing_of
+from core.runtime import Runtime
 from flows.appointments import appointment_message
 from flows.context import Context
 from flows.pacing import held_because
@@ -26,14 +26,14 @@ log = logging.getLogger(__name__)
 
 
 class Reminders:
-    def __init__(self, db: Database, world: World, on_outbox: Callable[[], None]) -> None:
+    def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
         self.db = db
-        self.world = world
+        self.runtime = runtime
         self.on_outbox = on_outbox
 
     async def tick(self) -> int:
         """Send what is due; returns how many reminders went to the outbox."""
-        now = self.world.clock()
+        now = self.runtime.clock()
         sent = 0
         async with self.db.transaction() as session:
             for reminder, appointment in await appointments.claim_due(session, now):
@@ -51,11 +51,11 @@ class Reminders:
                 ):
                     reminder.status = "skipped"
                     continue
-                partnership = self.world.directory.partnership(case.partnership_id)
+                partnership = self.runtime.directory.partnership(case.partnership_id)
                 pacing = pacing_of(youth, case, partnership)
-                held = held_because(now, pacing, self.world.timezone, capped=False)
+                held = held_because(now, pacing, self.runtime.timezone, capped=False)
                 if held == "quiet":  # the youth's quiet hours changed since it was planned
-                    later = pacing.quiet.next_open(now, self.world.timezone)
+                    later = pacing.quiet.next_open(now, self.runtime.timezone)
                     if later < appointment.starts_at:
                         reminder.due_at = later
                         continue
@@ -63,15 +63,15 @@ class Reminders:
                     reminder.status = "skipped"
                     continue
                 ctx = Context(
-                    now=now.astimezone(self.world.timezone),
+                    now=now.astimezone(self.runtime.timezone),
                     lang=youth.lang,
-                    directory=self.world.directory,
-                    lexicon=self.world.lexicon,
+                    directory=self.runtime.directory,
+                    lexicon=self.runtime.lexicon,
                 )
                 reply = appointment_message(
                     view_of(appointment, worker.first_name), ctx, intro="reminder"
                 )
-                await send_reply(session, self.world.translator, youth, reply, now)
+                await send_reply(session, self.runtime.translator, youth, reply, now)
                 reminder.status, reminder.sent_at = "sent", now
                 sent += 1
         if sent:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from flows.directory import Directory
 from flows.safety import Lexicon
 from storage.clock import utcnow
 
 
 @dataclass(frozen=True)
-class World:
+class Runtime:
     """What the flows read: the data files, the translator and the clock."""
 
     directory: Directory

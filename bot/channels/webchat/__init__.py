@@ -20,11 +20,11 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.feed import Feed
-from bot.i18n import catalog, language_of
+from bot.channels.liveness import LIVE, liveness, newest_question, passed_by
 from bot.incoming import TAPPED
-from bot.liveness import LIVE, liveness, newest_question, passed_by
-from bot.pages import Pages
+from core.bus import Bus
+from core.i18n import catalog, language_of
+from core.templates import Templates
 from flows.model import N_
 from storage import appointments, inbound, outbox, youths
 from storage.clock import utcnow
@@ -34,6 +34,7 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_FRAME = 64 * 1024
@@ -113,13 +114,13 @@ def file_of(message: Message) -> dict[str, str] | None:
 class WebChannel:
     """Delivery to the web chat is the timeline itself; this wakes the open pages."""
 
-    def __init__(self, feed: Feed) -> None:
-        self.feed = feed
+    def __init__(self, bus: Bus) -> None:
+        self.bus = bus
 
     async def deliver(self, job: Job) -> str | None:
         key = f"web:{job.payload['chat_id']}"
         if job.kind == "edit":
-            self.feed.publish(
+            self.bus.publish(
                 key,
                 {
                     "type": "edit",
@@ -129,7 +130,7 @@ class WebChannel:
                 },
             )
             return str(job.payload["target"])
-        self.feed.publish(key, {"type": "wake"})
+        self.bus.publish(key, {"type": "wake"})
         return str(job.message_id) if job.message_id else None
 
 
@@ -137,16 +138,16 @@ class WebChat:
     def __init__(
         self,
         db: Database,
-        feed: Feed,
+        bus: Bus,
         notify: Callable[[str], None],
         secret_key: str,
-        pages: Pages,
+        pages: Templates,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.clock = clock
         self.pages = pages
-        self.feed = feed
+        self.bus = bus
         self.notify = notify
         self.secret = secret_key.encode()
         self.sockets: set[web.WebSocketResponse] = set()
@@ -194,7 +195,7 @@ class WebChat:
         key = f"web:{user}"
         since = hello.get("since") if isinstance(hello.get("since"), int) else 0
         await ws.send_json({"type": "ready"})  # first: the page learns it is connected
-        queue = self.feed.subscribe(key)
+        queue = self.bus.subscribe(key)
         self.sockets.add(ws)
         pusher = asyncio.create_task(self.push(ws, user, key, since, queue))
         try:
@@ -206,7 +207,7 @@ class WebChat:
             pusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pusher
-            self.feed.unsubscribe(key, queue)
+            self.bus.unsubscribe(key, queue)
             self.sockets.discard(ws)
         return ws
 

@@ -13,7 +13,7 @@ from storage.models import Case, Consent, SafetyEvent, Signpost, UncoveredDemand
 
 
 @dataclass(frozen=True)
-class QueuedCase:
+class Registered:
     id: int
     partnership_id: str
     status: str
@@ -38,7 +38,7 @@ async def open_case(
     return case
 
 
-async def queue(session: AsyncSession, partnership_id: str | None = None) -> list[QueuedCase]:
+async def waiting(session: AsyncSession, partnership_id: str | None = None) -> list[Registered]:
     """Waiting cases, oldest first (all partnerships when none is given)."""
     stmt = (
         select(Case, Youth.channel)
@@ -49,7 +49,7 @@ async def queue(session: AsyncSession, partnership_id: str | None = None) -> lis
     if partnership_id:
         stmt = stmt.where(Case.partnership_id == partnership_id)
     return [
-        QueuedCase(c.id, c.partnership_id, c.status, channel, dict(c.answers), c.created_at)
+        Registered(c.id, c.partnership_id, c.status, channel, dict(c.answers), c.created_at)
         for c, channel in (await session.execute(stmt)).all()
     ]
 
