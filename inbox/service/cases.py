@@ -1,0 +1,171 @@
+"""Reading: the queue (waiting against the promise, mine, the team's, low check-ins) and a
+case with its timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.assignment import WaitingCase, suggest
+from flows.checkins import LOW
+from flows.directory import Partnership
+from flows.intake import add_workdays
+from inbox.service.base import Base, candidate
+from inbox.service.views import (
+    CaseView,
+    CheckinsView,
+    LowScore,
+    Promise,
+    QueuedCase,
+    QueueView,
+    UrgentPromise,
+)
+from storage import casework, checkins, workers
+from storage.casework import CaseSummary, TimelineItem
+from storage.models import Youth
+from storage.workers import WorkerView
+
+URGENT_WITHIN = timedelta(hours=1)  # a crisis: answered within the hour of working time
+LOW_WINDOW = timedelta(days=7)  # "wie zit laag deze week"
+
+
+class Cases(Base):
+    """The queue and a case as a worker reads them; reading is audited."""
+
+    async def queue(self, worker: WorkerView) -> QueueView:
+        now = self.clock()
+        partnership = self.partnership(worker)
+        async with self.db.transaction() as session:
+            waiting = await casework.queue(session, worker.partnership_id)
+            mine_ids = [worker.id]
+            for colleague in await workers.of_partnership(session, worker.partnership_id):
+                if colleague.absent and colleague.cover_id == worker.id:
+                    mine_ids.append(colleague.id)  # I cover for them
+            mine = await casework.assigned_to(session, mine_ids)
+            mine.sort(key=lambda c: not c.urgent)  # stable: otherwise the order stays
+            team = (
+                await casework.open_cases(session, worker.partnership_id)
+                if worker.is_coordinator
+                else []
+            )
+            low = await self.low_scores(session, worker, mine_ids, now)
+            returned = await casework.returned_at(session, [c.id for c in waiting])
+            urgent = await self.urgent_promises(session, partnership, [*waiting, *mine, *team], now)
+            await casework.audit(session, worker.id, "view_queue", None, now)
+        queued = []
+        for case in waiting:
+            since = returned.get(case.id) or case.created_at
+            state, deadline = self.promise(partnership, since, now)
+            if case.id in urgent:
+                crisis = urgent[case.id]
+                state, deadline = ("urgent_late" if crisis.late else "urgent_hour"), crisis.deadline
+            queued.append(QueuedCase(case, since, state, deadline, returning=case.flag == "terug"))
+        queued.sort(key=lambda q: not q.case.urgent)  # stable: otherwise oldest first
+        team.sort(key=lambda c: not c.urgent)
+        return QueueView(queued, mine, team, low, urgent)
+
+    async def low_scores(
+        self, session: AsyncSession, worker: WorkerView, mine_ids: list[int], now: datetime
+    ) -> list[LowScore]:
+        """Low check-in answers of the last week: my cases (coordinators: the partnership)."""
+        rows = await checkins.low_since(session, worker.partnership_id, now - LOW_WINDOW, LOW)
+        found = await casework.summaries(
+            session, worker.partnership_id, list({case_id for case_id, _, _ in rows})
+        )
+        low: dict[int, LowScore] = {}
+        for case_id, score, answered_at in rows:  # newest first: keep the first of each case
+            case = found.get(case_id)
+            if case is None or case_id in low:
+                continue
+            if worker.is_coordinator or case.worker_id in mine_ids:
+                low[case_id] = LowScore(case, score, answered_at)
+        return list(low.values())
+
+    async def case(self, worker: WorkerView, case_id: int) -> CaseView:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
+                await casework.mark_read(session, case)
+            await casework.audit_view(session, worker.id, case.id, now)
+            summary = await casework.summary_of(session, case)
+            timeline = await casework.timeline(session, case)
+            team = await workers.of_partnership(session, worker.partnership_id)
+            load = await casework.open_load(session, worker.partnership_id)
+            answering = await casework.answering_worker(session, case)
+            youth = await session.get(Youth, case.youth_id)
+            assert youth is not None
+            answers = await checkins.answers(session, youth.id)
+            partnership = self.partnership(worker)
+            since = await casework.waiting_since(session, case)
+            crisis = await self.urgent_promises(session, partnership, [summary], now)
+            may_act = await self.can_act(session, worker, case)
+        checkins_view = CheckinsView(
+            rhythm=youth.checkin_rhythm,
+            quiet_hours=youth.quiet_hours,
+            default_quiet_hours=str(partnership.quiet_hours),
+            answers=answers,
+        )
+        candidates = [candidate(w, load.get(w.id, 0)) for w in team]
+        waiting = WaitingCase(case.id, case.created_at, summary.language, summary.municipality)
+        promise = self.promise(partnership, since, now)[0] if case.status == "waiting" else None
+        urgent = crisis.get(case.id)
+        if urgent is not None and case.status == "waiting":
+            promise = "urgent_late" if urgent.late else "urgent_hour"
+        return CaseView(
+            case=summary,
+            answers=dict(case.answers),
+            timeline=timeline,
+            colleagues=[workers.view(w) for w in team],
+            suggestions=suggest(waiting, candidates) if case.worker_id is None else [],
+            quick_replies=partnership.quick_replies,
+            answering=workers.view(answering) if answering else None,
+            promise=promise,
+            checkins=checkins_view,
+            urgent=urgent,
+            may_act=may_act,
+        )
+
+    async def timeline_after(
+        self, worker: WorkerView, case_id: int, after: datetime | None
+    ) -> list[TimelineItem]:
+        async with self.db.transaction() as session:
+            case = await self.own_case(session, worker, case_id)
+            if case.worker_id == worker.id or await self.covering(session, worker, case):
+                await casework.mark_read(session, case)
+            await casework.audit_view(session, worker.id, case.id, self.clock())
+            return await casework.timeline(session, case, after)
+
+    def promise(
+        self, partnership: Partnership, created: datetime, now: datetime
+    ) -> tuple[Promise, datetime]:
+        """Waiting time against the first-response promise (working days, local time)."""
+        local = created.astimezone(self.translator.tz)
+        last_day = add_workdays(local.date(), partnership.first_response_workdays)
+        deadline = datetime.combine(last_day, time(23, 59), tzinfo=self.translator.tz)
+        if now > deadline:
+            return "late", deadline
+        if now.astimezone(self.translator.tz).date() >= last_day:
+            return "almost_late", deadline
+        return "on_time", deadline
+
+    def urgent_promise(
+        self, partnership: Partnership, since: datetime, now: datetime
+    ) -> UrgentPromise:
+        """Within the hour in working hours; outside them, within the hour after opening."""
+        local = since.astimezone(self.translator.tz)
+        opening = partnership.next_opening(local) or local
+        deadline = opening + URGENT_WITHIN
+        return UrgentPromise(deadline, after_hours=opening != local, late=now > deadline)
+
+    async def urgent_promises(
+        self,
+        session: AsyncSession,
+        partnership: Partnership,
+        cases: list[CaseSummary],
+        now: datetime,
+    ) -> dict[int, UrgentPromise]:
+        since = await casework.urgent_since(session, [c.id for c in cases if c.urgent])
+        return {case_id: self.urgent_promise(partnership, at, now) for case_id, at in since.items()}

@@ -1,0 +1,76 @@
+"""What the inbox shows, as plain frozen dataclasses: the queue, a case, its promise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from flows.assignment import Suggestion
+from storage.casework import CaseSummary, TimelineItem
+from storage.checkins import Answer
+from storage.workers import WorkerView
+
+Promise = Literal["on_time", "almost_late", "late", "urgent_hour", "urgent_late"]
+
+
+@dataclass(frozen=True)
+class UrgentPromise:
+    """A crisis case: answered within the hour; outside working hours the coordinators are
+    told at once and the hour starts when the team is back."""
+
+    deadline: datetime
+    after_hours: bool
+    late: bool
+
+
+@dataclass(frozen=True)
+class QueuedCase:
+    case: CaseSummary
+    waiting_since: datetime
+    promise: Promise
+    deadline: datetime
+    returning: bool = False  # wrote again after the case was closed
+
+
+@dataclass(frozen=True)
+class LowScore:
+    """A youth who answered a check-in low this week: the newest low answer of the case."""
+
+    case: CaseSummary
+    score: int
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class QueueView:
+    waiting: list[QueuedCase]
+    mine: list[CaseSummary]  # urgent ones first
+    team: list[CaseSummary]  # coordinators: every open case of the partnership
+    low: list[LowScore] = field(default_factory=list)  # mine; coordinators: the partnership's
+    urgent: dict[int, UrgentPromise] = field(default_factory=dict)  # by case id
+
+
+@dataclass(frozen=True)
+class CheckinsView:
+    """The youth's check-ins as a worker sees them on the case page."""
+
+    rhythm: str | None  # week | 2weeks | month | none; None: never chosen
+    quiet_hours: str | None  # the youth's own, like "22:00-10:00"; None: the partnership's
+    default_quiet_hours: str  # the partnership's
+    answers: list[Answer]  # newest first
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: CaseSummary
+    answers: dict[str, object]
+    timeline: list[TimelineItem]
+    colleagues: list[WorkerView]
+    suggestions: list[Suggestion]
+    quick_replies: tuple[str, ...]
+    answering: WorkerView | None
+    promise: Promise | None
+    checkins: CheckinsView | None = None
+    urgent: UrgentPromise | None = None
+    may_act: bool = True  # False: a colleague's case, to read and leave a note on only
