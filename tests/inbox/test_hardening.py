@@ -103,7 +103,9 @@ def make_app(
     db: Database, inbox: Inbox, *, secure: bool = False, roles: Collection[str] = ()
 ) -> web.Application:
     """Like instap/app.py: the security headers first, then problems, then who is asking."""
-    pages = Templates(ROOT / "bot" / "templates", ROOT / "inbox" / "templates")
+    pages = Templates(
+        ROOT / "bot" / "channels" / "webchat" / "templates", ROOT / "inbox" / "templates"
+    )
     app = web.Application(
         middlewares=[
             security_headers(secure),

@@ -88,7 +88,9 @@ def make_app(db: Database, api: Api, media_dir: Path) -> web.Application:
         from inbox.pages import InboxPages
     except ImportError:  # pages not there yet: the API tests still run
         return app
-    pages = Templates(ROOT / "bot" / "templates", ROOT / "inbox" / "templates")
+    pages = Templates(
+        ROOT / "bot" / "channels" / "webchat" / "templates", ROOT / "inbox" / "templates"
+    )
     app.add_routes(InboxPages(api.inbox, db, pages, secure_cookies=False).routes())
     app.add_routes(MediaFiles(db, media_dir).routes())
     return app

@@ -201,7 +201,7 @@ async def test_media_requests_never_reach_a_file_outside_the_media_folder(site: 
     status, body = await site.raw_get(f"/inbox/media/{legit}", cookie)
     assert (status, body) == (200, b"OggS the real voice message")  # the door does open
 
-    source = (ROOT / "inbox" / "pages.py").read_bytes()[:300]
+    source = (ROOT / "inbox" / "auth.py").read_bytes()[:300]
     settings = (ROOT / "bot" / "settings.py").read_bytes()[:300]
     targets = [
         "/inbox/media/../secret.txt",
@@ -221,9 +221,9 @@ async def test_media_requests_never_reach_a_file_outside_the_media_folder(site: 
         f"/inbox/media/{legit}%00../secret.txt",
         "/inbox/media/-1",
         "/inbox/media/" + "9" * 40,
-        "/inbox/static/../pages.py",
-        "/inbox/static/%2e%2e/pages.py",
-        "/inbox/static/..%2fpages.py",
+        "/inbox/static/../auth.py",
+        "/inbox/static/%2e%2e/auth.py",
+        "/inbox/static/..%2fauth.py",
         "/inbox/static/%2e%2e%2f%2e%2e%2fbot%2fsettings.py",
         "/static/../settings.py",
         "/static/%2e%2e/settings.py",

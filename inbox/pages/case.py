@@ -1,0 +1,125 @@
+"""A case: the intake answers, the conversation and its timeline, the check-ins chart."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from flows.appointments import NOTE_MAX, PLACE_MAX
+from flows.checkins import RHYTHMS
+from flows.intake import REACH, REFERRALS
+from flows.model import N_
+from inbox import auth
+from inbox.api import case_appointments
+from inbox.pages.base import Screen, Site, id_param
+from inbox.pages.formats import gettext
+from inbox.pages.labels import LANGUAGE_LABELS
+from inbox.pages.trend import trend
+from storage.casework import CaseSummary
+
+NAMED_EVENTS = (
+    "appointment",
+    "paused",
+    "stopped",
+    "restarted",
+    "rhythm",
+    "reopened",
+)  # they name the youth
+
+
+class CasePage(Screen):
+    """The case page; the actions on it come back here with a message."""
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(site)
+        self.appointments = site.appointments
+
+    def answers_card(
+        self, answers: Mapping[str, object], case: CaseSummary
+    ) -> list[tuple[str, str]]:
+        """The intake answers as (label, value) lines, in plain Dutch."""
+
+        def listed(key: str, table: tuple[tuple[str, str], ...]) -> str:
+            value = answers.get(key)
+            items = value if isinstance(value, list | tuple) else [value] if value else []
+            labels = dict(table)
+            return ", ".join(gettext(labels.get(str(i), str(i))) for i in items)
+
+        lines = [
+            (N_("Naam"), case.name),
+            (N_("Leeftijd"), str(case.age) if case.age is not None else ""),
+            (N_("Woonplaats"), case.municipality),
+            (N_("Hulp bij"), self.formats.needs(case)),
+            (N_("In eigen woorden"), str(answers.get("needs_text") or "")),
+            (N_("Hoe gevonden"), listed("referral", REFERRALS)),
+            (N_("Best bereikbaar"), listed("reach", REACH)),
+            (N_("Taal"), gettext(LANGUAGE_LABELS.get(case.language, case.language))),
+            (N_("Kanaal"), "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))),
+        ]
+        return [(label, value) for label, value in lines if value]
+
+    async def page(
+        self, request: web.Request, *, status: int = 200, draft: str = "", note: str = "",
+        message: str = "", appointment: Mapping[str, str] | None = None,
+        appointment_error: str = "", moving: Mapping[str, str] | None = None,
+        case_id: int | None = None,
+    ) -> web.StreamResponse:  # fmt: skip
+        worker = auth.require_worker(request)
+        view = await self.inbox.case(worker, case_id or id_param(request))
+        by_id = {w.id: w for w in view.colleagues}
+        planned = await case_appointments(self.appointments, worker, view.case.id, audit=False)
+        partnership = self.inbox.directory.partnership(worker.partnership_id)
+        return self.render(
+            request,
+            "case.html",
+            status=status,
+            view=view,
+            card=self.answers_card(view.answers, view.case),
+            suggestions=[(by_id[s.worker_id], s) for s in view.suggestions if s.worker_id in by_id],
+            ref=uuid.uuid4().hex,
+            draft=draft,
+            note_draft=note,
+            message=message,
+            max_reply=4000,
+            youth=view.case.name,
+            erased=view.case.status == "closed" and view.case.outcome == "erased",
+            appointments=planned.items,
+            unreachable=planned.unreachable,
+            appointment=appointment or {"minutes": "60", "with": str(worker.id)},
+            appointment_error=appointment_error,
+            moving=moving or {},
+            locations=[f"{loc.name}, {loc.address}" for loc in partnership.locations],
+            place_max=PLACE_MAX,
+            note_max=NOTE_MAX,
+            rhythms=RHYTHMS,
+            trend=trend(view.checkins.answers if view.checkins else []),
+        )
+
+    async def timeline(self, request: web.Request) -> web.StreamResponse:
+        worker = auth.require_worker(request)
+        after = parse_time(request.query.get("after", ""))
+        items = await self.inbox.timeline_after(worker, id_param(request), after)
+        youth = ""
+        if any(i.kind == "event" and i.text in NAMED_EVENTS for i in items):
+            youth = (
+                await case_appointments(self.appointments, worker, id_param(request), audit=False)
+            ).youth_name
+        return self.render(request, "_timeline.html", items=items, youth=youth)
+
+
+def parse_time(value: str) -> datetime | None:
+    """An ISO time from the query (a '+' may have arrived as a space); None when absent."""
+    if not value:
+        return None
+    try:
+        value = value.strip()
+        if "T" in value:
+            value = value.replace(" ", "+")
+        moment = datetime.fromisoformat(value)
+        # In UTC, as stored; a moment at the calendar's very edge has no UTC and is refused.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
