@@ -18,7 +18,7 @@ from storage.models import AuditEntry, Case, CaseEvent, Message, Note, Worker, Y
 OPEN = ("waiting", "active", "paused")
 STATUSES = ("waiting", "active", "paused", "closed")
 OUTCOMES = ("work", "training", "other_help", "no_contact", "moved", "other")
-# Every action the audit trail can hold; the inbox shows each in plain Dutch (pages.py).
+# Every action the audit trail can hold; the inbox shows each in plain Dutch (inbox/pages/labels.py).
 AUDIT_ACTIONS = (
     "view_queue", "view_case", "view_audit", "view_appointments", "view_agenda", "view_media", "claim", "assign", "reply", "note",
     *(f"status_{s}" for s in STATUSES), "clear_urgent", "clear_flag", "checkins", "export",

@@ -14,15 +14,15 @@ from storage.workers import WorkerView
 class Queue(Screen):
     """The inbox's home page."""
 
-    async def queue_context(self, worker: WorkerView) -> dict[str, Any]:
+    async def context(self, worker: WorkerView) -> dict[str, Any]:
         view = await self.inbox.queue(worker)
         team = await self.inbox.team(worker)
         return {"queue": view, "colleagues": [w for w, _ in team if w.id != worker.id]}
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)
-        return self.render(request, "queue.html", **await self.queue_context(worker))
+        return self.render(request, "queue.html", **await self.context(worker))
 
     async def fragment(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)
-        return self.render(request, "_queue.html", **await self.queue_context(worker))
+        return self.render(request, "_queue.html", **await self.context(worker))
