@@ -580,7 +580,7 @@ async def test_the_web_chat_needs_nothing_inline(site: Site) -> None:
     assert scripts == ['<script src="/static/chat.js" defer>']
     assert "<style" not in page and "style=" not in page
     assert not re.search(r"\son[a-z]+\s*=", page)  # no inline event handlers
-    chat_js = (ROOT / "bot" / "static" / "chat.js").read_text()
+    chat_js = (ROOT / "bot" / "channels" / "webchat" / "static" / "chat.js").read_text()
     assert "eval(" not in chat_js and "new Function" not in chat_js
     assert 'location.host + "/chat/ws"' in chat_js  # same origin: connect-src 'self'
 
