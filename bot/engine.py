@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.incoming import TAPPED, Incoming, decode
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from core.i18n import language_of
-from core.outgoing import send_file, send_reply
+from core.outgoing import answer_tap, fetch_media, notify_worker, send_edit, send_file, send_reply
 from core.planning import keep_planned
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
@@ -178,8 +178,7 @@ class Engine:
             if not toggled and incoming.shown:
                 await self.record_incoming(session, youth, incoming, now)
             if incoming.callback_id:
-                payload = {"callback_query_id": incoming.callback_id}
-                await outbox.enqueue(session, youth, "callback_answer", payload, now)
+                await answer_tap(session, youth, incoming.callback_id, now)
             for effect in transition.effects:
                 await self.apply(session, youth, incoming, effect, now)
             youth.state = transition.state.to_json()
@@ -198,7 +197,7 @@ class Engine:
             await self.send(session, youth, incoming, False, Reply((raw(text),)), now)
             return
         text = self.runtime.translator.gettext(LINKED, "nl").format(name=worker.first_name)
-        await outbox.notify_worker(session, worker, text, now)
+        await notify_worker(session, worker, text, now)
 
     async def upcoming(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime
@@ -268,7 +267,7 @@ class Engine:
         if worker is None or text is None:
             return
         name = str((case.answers or {}).get("name") or "?")
-        await outbox.notify_worker(
+        await notify_worker(
             session, worker, self.runtime.translator.gettext(text, "nl").format(name=name), now
         )
 
@@ -305,9 +304,7 @@ class Engine:
             event = incoming.event
             if case is not None and isinstance(event, MediaIn) and event.kind in FETCHED:
                 # Voice, photos and documents are for the coach: fetch and keep them.
-                message.media = {"kind": event.kind, "state": "pending"}
-                payload = {"file_id": event.file_ref, "kind": event.kind}
-                await outbox.enqueue(session, youth, "fetch_media", payload, now, message)
+                await fetch_media(session, youth, message, event.file_ref, event.kind, now)
             if case is not None:
                 self.touched.append((case.partnership_id, case.id))
                 if case.flag == "uit_beeld":  # back in view
@@ -319,7 +316,7 @@ class Engine:
                 if worker is not None and case.unread == 1:  # the first unread: one ping
                     name = str((case.answers or {}).get("name") or "?")
                     text = self.runtime.translator.gettext(NEW_MESSAGE, "nl").format(name=name)
-                    await outbox.notify_worker(session, worker, text, now)
+                    await notify_worker(session, worker, text, now)
 
     async def apply(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, effect: Effect, now: datetime
@@ -439,15 +436,8 @@ class Engine:
         if target is not None and len(rendered) == 1:
             # An edit changes the buttons only: the text above them (an answer joined to the
             # question, "Top! In Maasmechelen helpt WAM! je verder.") stays as it was.
-            buttons = rendered[0].buttons_json()
-            target.buttons = {"rows": buttons} if buttons else None
-            payload = {
-                "chat_id": youth.channel_user_id,
-                "target": incoming.button_ref,
-                "text": target.text,
-                "buttons": buttons,
-            }
-            await outbox.enqueue(session, youth, "edit", payload, now)
+            ref = str(incoming.button_ref)  # not None: the target was found by it
+            await send_edit(session, youth, target, ref, rendered[0], now)
             return
         await send_reply(session, self.runtime.translator, youth, reply, now)
 

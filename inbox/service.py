@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.bus import Bus
 from core.i18n import Translator
 from core.lexicon import load_lexicon
-from core.outgoing import send_calendar, send_reply
+from core.outgoing import notify_worker, send_calendar, send_reply, send_text
 from core.planning import keep_planned
 from core.privacy import export_for
 from core.runtime import Runtime
@@ -497,8 +497,7 @@ class Inbox:
         message.worker_id = worker.id if worker else None
         message.client_ref = ref
         await session.flush()  # a duplicate ref fails here, before the outbox job exists
-        payload = {"chat_id": youth.channel_user_id, "text": text, "buttons": []}
-        await outbox.enqueue(session, youth, "message", payload, now, message)
+        await send_text(session, youth, message, now)
 
     async def note(self, worker: WorkerView, case_id: int, text: str) -> None:
         text = storable(text).strip()
@@ -764,7 +763,7 @@ class Inbox:
     ) -> None:
         name = str((case.answers or {}).get("name") or "?")
         text = self.translator.gettext(ASSIGNED, "nl").format(name=name)
-        await outbox.notify_worker(session, to, text, now)
+        await notify_worker(session, to, text, now)
 
     async def link_code(self, worker: WorkerView) -> str:
         """A one-time code the worker sends to the bot (/koppel CODE) to get notifications."""

@@ -90,3 +90,35 @@ def test_no_source_module_over_500_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+# The outgoing message is typed (core/outgoing.py) and rendered by each channel; a payload
+# dict built anywhere else is a second place for the same concept.
+PAYLOAD_KEYS = {"buttons", "chat_id"}
+MAY_BUILD_PAYLOADS = ("bot/channels/", "core/outgoing.py")
+
+
+def hand_built_payloads(path: Path) -> list[int]:
+    """Lines with a dict literal (or dict(...) call) that has a "buttons" or "chat_id" key."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            keys = {k.arg for k in node.keywords} if node.func.id == "dict" else set()
+        else:
+            continue
+        if keys & PAYLOAD_KEYS:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_hand_built_payload_outside_the_channel_renderers() -> None:
+    found = {
+        f"{where}:{line}"
+        for package in OURS
+        for path in modules(package)
+        if not (where := str(path.relative_to(ROOT))).startswith(MAY_BUILD_PAYLOADS)
+        for line in hand_built_payloads(path)
+    }
+    assert found == set()
