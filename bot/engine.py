@@ -16,8 +16,8 @@ from core.planning import keep_planned
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
 from flows import conversation
-from flows.appointments import AppointmentView, is_typed_answer
-from flows.checkins import LOW, CheckinView
+from flows.appointments import is_typed_answer
+from flows.checkins import LOW
 from flows.context import Context
 from flows.intake import add_workdays
 from flows.model import (
@@ -49,8 +49,8 @@ from flows.model import (
     TextIn,
     raw,
 )
-from flows.privacy import ConsentView
 from flows.state import State
+from flows.views import AppointmentView, CheckinView, ConsentView
 from storage import (
     appointments,
     casework,

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Translator
-from flows.appointments import AppointmentView
 from flows.calendar import ics
 from flows.model import N_, Reply
+from flows.views import AppointmentView
 from storage import outbox
 from storage.models import Youth
 

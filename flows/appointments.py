@@ -24,13 +24,13 @@ The engine looks up the appointment a press (or the reason text) refers to and p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.context import Context
-from flows.intake import REACH, Transition, say, words
+from flows.intake import REACH, words
 from flows.model import (
     N_,
     AppointmentAnswer,
@@ -40,9 +40,12 @@ from flows.model import (
     Msg,
     Reply,
     Send,
+    Transition,
     msg,
+    say,
 )
 from flows.state import State
+from flows.views import AppointmentView
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("gesprek", N_("Gesprek")),
@@ -60,25 +63,6 @@ QUIET = (time(21), time(9))
 """Local hours in which no reminder goes out (a window that may cross midnight)."""
 
 Intro = Literal["new", "moved", "reminder", "cancelled"]
-
-
-@dataclass(frozen=True)
-class AppointmentView:
-    """What the flows know of one appointment (storage returns this, not an ORM row)."""
-
-    id: int
-    starts_at: datetime  # timezone-aware, UTC
-    minutes: int
-    place: str
-    kind: str  # one of KINDS
-    worker_name: str
-    note: str
-    state: str  # one of STATES
-    version: int  # +1 each time the appointment is moved
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.minutes)
 
 
 # --- checking a new appointment -------------------------------------------------------------

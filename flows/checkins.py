@@ -25,7 +25,6 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.context import Context
-from flows.intake import Transition, say
 from flows.model import (
     N_,
     Button,
@@ -38,11 +37,14 @@ from flows.model import (
     Send,
     SetPause,
     SetRhythm,
+    Transition,
     msg,
     raw,
+    say,
 )
 from flows.pacing import Pacing, QuietHours, earliest, held_because, wall_time
 from flows.state import State
+from flows.views import CheckinView
 
 # --- rhythm and timing ---------------------------------------------------------------------
 
@@ -192,14 +194,6 @@ def recontact_message() -> Reply:
 
 
 # --- the youth's side ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckinView:
-    """A check-in the youth answers (by button, or typed while it is the open one)."""
-
-    id: int
-    score: int | None = None
 
 
 def rhythm_reply(current: str | None) -> Reply:

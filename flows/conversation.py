@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flows import appointments, checkins, intake, privacy, understand
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
-from flows.intake import Transition, ask, partnership_of, reask, say
+from flows.intake import ask, partnership_of, reask
 from flows.model import (
     N_,
     BlockedIn,
@@ -47,8 +47,10 @@ from flows.model import (
     SetReminders,
     SetStopped,
     TextIn,
+    Transition,
     msg,
     raw,
+    say,
 )
 from flows.safety import Category, detect, help_line_ids
 from flows.state import State

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from flows import understand
@@ -57,8 +57,10 @@ from flows.model import (
     Reply,
     Send,
     TextIn,
+    Transition,
     msg,
     raw,
+    say,
 )
 from flows.state import Answers, Candidate, State, Step
 
@@ -98,16 +100,6 @@ EDITABLE: tuple[tuple[Step, str], ...] = (
     ("referral", N_("Hoe je ons vond")),
     ("reach", N_("Wanneer we je bereiken")),
 )
-
-
-@dataclass(frozen=True)
-class Transition:
-    state: State
-    effects: tuple[Effect, ...] = ()
-
-
-def say(*parts: Msg, buttons: tuple[tuple[Button, ...], ...] = (), edit: bool = False) -> Send:
-    return Send(Reply(tuple(parts), buttons, edit))
 
 
 def labels(keys: tuple[str, ...], table: tuple[tuple[str, str], ...]) -> Labels:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from flows.appointments import AppointmentView
 from flows.context import Context
 from flows.conversation import step
 from flows.model import CommandIn, SetReminders
 from flows.state import State
+from flows.views import AppointmentView
 from tests.support.dialog import NOW, Chat, directory, lexicon, translator
 
 

@@ -10,7 +10,6 @@ import pytest
 
 from flows.appointments import (
     AppointmentProblem,
-    AppointmentView,
     appointment_message,
     reminder_times,
     validate_new,
@@ -18,6 +17,7 @@ from flows.appointments import (
 from flows.context import Context
 from flows.model import AppointmentAnswer, ButtonIn, Reply
 from flows.state import Answers, State
+from flows.views import AppointmentView
 from tests.support.dialog import BRUSSELS, NOW, ROOT, Chat, directory, lexicon, translator
 
 # --- validation -----------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from flows.checkins import CheckinView
 from flows.model import SafetyAlert, TextIn
 from flows.safety import help_line_ids
+from flows.views import CheckinView
 from tests.flows.test_intake import registered
 from tests.flows.test_safety import CRISIS, LOOK_ALIKES
 from tests.support.dialog import Chat, directory

@@ -13,14 +13,12 @@ from config.partnerships import load_directory
 from core.i18n import Rendered, Translator
 from core.lexicon import load_lexicon
 from flows import conversation
-from flows.appointments import AppointmentView
-from flows.checkins import CheckinView
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
-from flows.privacy import ConsentView
 from flows.safety import Lexicon
 from flows.state import State
+from flows.views import AppointmentView, CheckinView, ConsentView
 
 ROOT = Path(__file__).resolve().parents[2]
 BRUSSELS = ZoneInfo("Europe/Brussels")
