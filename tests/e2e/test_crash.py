@@ -41,7 +41,7 @@ def instap(
     }
     log = (var / f"instap-{roles.replace(',', '-')}.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "instap", "run"], cwd=ROOT, env=env, stdout=log, stderr=log
     )
     try:
         yield process
