@@ -30,7 +30,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.context import Context
-from flows.intake import REACH, words
+from flows.intake_questions import REACH
 from flows.model import (
     N_,
     AppointmentAnswer,
@@ -45,6 +45,7 @@ from flows.model import (
     say,
 )
 from flows.state import State
+from flows.understand import words
 from flows.views import AppointmentView
 
 KINDS: tuple[tuple[str, str], ...] = (

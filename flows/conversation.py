@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flows import appointments, checkins, intake, privacy, understand
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
-from flows.intake import ask, partnership_of, reask
+from flows.intake_questions import ask, partnership_of, reask
 from flows.model import (
     N_,
     BlockedIn,

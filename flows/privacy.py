@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from flows.checkins import CHECKINS_VERSION, rhythm_reply
 from flows.context import Context
-from flows.intake import partnership_of
+from flows.intake_questions import partnership_of
 from flows.model import (
     N_,
     Button,
