@@ -129,9 +129,9 @@ def test_dont_know_goes_to_the_fallback_partnership() -> None:
 
 
 def chat_fallback_id() -> str:
-    from tests.support.dialog import directory
+    from tests.support.dialog import places
 
-    return directory().fallback.id
+    return places().fallback.id
 
 
 def test_nonsense_place_is_asked_again_kindly() -> None:
