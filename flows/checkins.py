@@ -55,7 +55,7 @@ RHYTHMS: tuple[tuple[str, str], ...] = (
     ("none", N_("Liever niet")),
 )
 EVERY_DAYS: dict[str, int] = {"week": 7, "2weeks": 14, "month": 28}
-# The moment inside each day part of the intake (flows.intake.REACH) a check-in goes out.
+# The moment inside each day part of the intake (flows.intake_questions.REACH) a check-in goes out.
 MOMENTS: dict[str, time] = {
     "morning": time(10),
     "afternoon": time(14),

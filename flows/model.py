@@ -231,7 +231,7 @@ class AppointmentAnswer:
 
     appointment_id: int
     answer: Literal["confirmed", "wants_change", "late"]
-    dayparts: tuple[str, ...] = ()  # keys of flows.intake.REACH: when would suit better
+    dayparts: tuple[str, ...] = ()  # keys of flows.intake_questions.REACH: when would suit better
     reason: str = ""  # why it does not suit, as the youth typed it (may be empty)
 
 
