@@ -23,9 +23,9 @@ from typing import Any, ClassVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Rendered, Translator
-from flows.appointments import AppointmentView
 from flows.calendar import ics
 from flows.model import N_, Reply
+from flows.views import AppointmentView
 from storage import outbox
 from storage.models import Message, Worker, Youth
 

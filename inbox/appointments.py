@@ -16,12 +16,12 @@ from core.planning import pacing_of
 from flows.appointments import (
     KINDS,
     AppointmentProblem,
-    AppointmentView,
     Intro,
     reminder_times,
     validate_new,
 )
 from flows.model import N_, Reply, msg
+from flows.views import AppointmentView
 from inbox.errors import Conflict, Invalid, NotFound
 from inbox.service import Inbox, storable
 from storage import appointments, casework, workers

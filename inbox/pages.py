@@ -26,7 +26,7 @@ from core.i18n import catalog
 from core.templates import Templates
 from flows.appointments import DAYPARTS, KINDS, NOTE_MAX, PLACE_MAX
 from flows.checkins import RHYTHMS, SCALE
-from flows.intake import NEEDS, REACH, REFERRALS
+from flows.intake_questions import NEEDS, REACH, REFERRALS
 from flows.model import N_
 from inbox import auth, security, totp
 from inbox.api import case_appointments, mint_token, revoke_token

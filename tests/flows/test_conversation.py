@@ -194,3 +194,8 @@ def test_flow_modules_show_their_table() -> None:
     for name in ("intake.py", "conversation.py", "checkins.py", "pacing.py", "privacy.py"):
         doc = ast.get_docstring(ast.parse((Path(ROOT) / "flows" / name).read_text("utf-8")))
         assert doc and "─" in doc
+
+
+def test_no_flow_module_is_over_500_lines() -> None:
+    for path in (ROOT / "flows").glob("*.py"):
+        assert len(path.read_text("utf-8").splitlines()) <= 500, path.name
