@@ -76,10 +76,16 @@ def test_no_import_cycle_between_packages() -> None:
         visit(package, ())
 
 
-def test_flows_use_only_the_standard_library() -> None:
+# Standard-library modules that would give a flow I/O, a clock of its own or translations.
+NOT_IN_FLOWS = {"asyncio", "gettext", "socket", "sqlite3", "subprocess", "threading", "urllib"}
+
+
+def test_flows_use_only_the_standard_library_and_no_io() -> None:
     for path in modules("flows"):
         outside = imported(path) - set(sys.stdlib_module_names) - {"flows", "__future__"}
         assert not outside, f"{path.relative_to(ROOT)} imports {sorted(outside)}"
+        io = imported(path) & NOT_IN_FLOWS
+        assert not io, f"{path.relative_to(ROOT)} imports {sorted(io)}"
 
 
 def test_no_source_module_over_500_lines() -> None:
