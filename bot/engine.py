@@ -342,6 +342,8 @@ class Engine:
                     session, youth, partnership_id, dict(answers), now
                 )
                 self.touched.append((partnership_id, case.id))
+                if await registrations.crisis_since_last_case(session, youth.id):
+                    await self.signals.urgent(session, case, now)  # said during the intake
             case CountUncovered(place):
                 await registrations.count_uncovered(session, place, day)
             case CountSignpost(reason):
