@@ -33,6 +33,7 @@ KEY = f"web:{USER}"
 class Sent:
     at: datetime  # local time
     what: str  # "check-in", "re-contact", "reminder" or the first words
+    message_id: int = 0
 
 
 @dataclass
@@ -99,8 +100,17 @@ class Life:
         await self.reminders.tick()
         for message in await self.messages_after(before):
             self.automated.append(
-                Sent(message.created_at.astimezone(BRUSSELS), kind_of(message.text))
+                Sent(message.created_at.astimezone(BRUSSELS), kind_of(message.text), message.id)
             )
+
+    async def outgoing(self) -> list[Sent]:
+        """The automated messages that stayed in the outbox (a /stop withdraws unsent ones)."""
+        async with self.db.transaction() as session:
+            ids = [s.message_id for s in self.automated]
+            kept = set(
+                (await session.execute(select(Message.id).where(Message.id.in_(ids)))).scalars()
+            )
+        return [s for s in self.automated if s.message_id in kept]
 
     async def live_until(self, until: datetime, step: timedelta = timedelta(hours=1)) -> None:
         """Move the clock in steps to `until`, ticking like the scheduler does."""
