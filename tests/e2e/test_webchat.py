@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 
 from storage import inbound, registrations
-from tests.support.service import make_settings, serving
+from tests.support.service import make_settings, serving, settled
 
 TOKEN = "noor-test-token-0123456789abcdef"
 
@@ -124,7 +124,6 @@ async def test_bad_frames_are_refused_and_nothing_is_stored(db_url: str, tmp_pat
             for _ in range(2):
                 await ws.send_json({"type": "text", "text": "/start", "client_id": "same"})
                 assert (await ws.receive_json())["type"] in ("ack", "message", "chrome")
-        await asyncio.sleep(0.5)
-        await service.dispatcher.idle()
+        await settled(service)
         async with service.db.transaction() as session:
             assert await inbound.count_by_status(session) == {"done": 1}
