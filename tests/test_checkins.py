@@ -141,7 +141,7 @@ async def live(schedule: list[Action], quiet_hours: tuple[int, int], db: Databas
             rules.quiet.append((now, QuietHours()))
             continue
         if action == "answer":
-            if not [s for s in life.automated if s.what == "check-in"]:
+            if not [s for s in await life.outgoing() if s.what == "check-in"]:
                 continue
             await life.press(f"ci:{await life.open_checkin()}:3")
         elif action.startswith(("checkin:", "pause:")):
@@ -193,7 +193,8 @@ FIRST_DUE = 7 * 24  # hours after START: Monday 7 December, 10:00 (morning, afte
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(schedule=SCHEDULES, quiet_hours=QUIETS)
-@example(schedule=[(FIRST_DUE, "/stop")], quiet_hours=(0, 0))  # once found by shrinking
+# Found once by shrinking: /stop at the instant the first check-in falls due (it is withdrawn).
+@example(schedule=[(FIRST_DUE, "/stop"), (FIRST_DUE + 1, "answer")], quiet_hours=(0, 0))
 def test_no_automated_message_breaks_quiet_hours_pause_stop_or_the_weekly_limit(
     schedule: list[Action], quiet_hours: tuple[int, int], tmp_path_factory: pytest.TempPathFactory
 ) -> None:

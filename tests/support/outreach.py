@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.engine import Engine
 from bot.ticks.checkins import CheckIns
@@ -73,6 +73,7 @@ class Life:
         """A youth (Noor, or another web chat user) sends a frame; returns the bot's answers."""
         self.frames += 1
         frame = {"client_id": f"c{self.frames}", **frame}
+        await self.deliver()
         before = await self.last_message_id()
         async with self.db.transaction() as session:
             row = (
@@ -95,12 +96,22 @@ class Life:
         return await self.send({"type": "button", "data": data})
 
     async def tick(self) -> None:
+        await self.deliver()
         before = await self.last_message_id()
         await self.ticker.tick()
         await self.reminders.tick()
         for message in await self.messages_after(before):
             self.automated.append(
                 Sent(message.created_at.astimezone(BRUSSELS), kind_of(message.text), message.id)
+            )
+
+    async def deliver(self) -> None:
+        """What was written before now has gone out: the sender is quick, though not instant."""
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(OutboxJob)
+                .where(OutboxJob.status == "pending", OutboxJob.created_at < self.clock.now)
+                .values(status="sent", sent_at=self.clock.now)
             )
 
     async def outgoing(self) -> list[Sent]:
