@@ -115,7 +115,7 @@ def web_address(value: str | None) -> str | None:
 
 
 def situation(value: object) -> str:
-    if value not in SITUATIONS:
+    if not isinstance(value, str) or value not in SITUATIONS:
         raise Problem(f"unknown situation {show(value)} ({', '.join(sorted(SITUATIONS))})")
     return str(value)
 
