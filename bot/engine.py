@@ -12,7 +12,7 @@ from bot.incoming import TAPPED, Incoming, decode
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from core.i18n import language_of
 from core.outgoing import answer_tap, fetch_media, notify_worker, send_edit, send_file, send_reply
-from core.planning import keep_planned
+from core.planning import keep_planned, withdraw_unsent
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
 from flows import conversation
@@ -304,6 +304,7 @@ class Engine:
                 youth.lang = lang
             case SetStopped(stopped):
                 if stopped and not youth.stopped:
+                    await withdraw_unsent(session, youth)
                     await self.signal(session, youth, STOPPED, now, kind="stopped")
                 elif youth.stopped and not stopped:
                     await self.signal(session, youth, None, now, kind="restarted")
