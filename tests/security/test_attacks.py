@@ -34,8 +34,10 @@ from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
 from bot.channels.webchat import WebChat
 from inbox import auth
 from inbox.appointments import Appointments
-from inbox.openapi import BODIES, OPERATIONS
+from inbox.openapi import OPERATIONS
 from inbox.passwords import hash_password
+from inbox.schemas.base import schema_of
+from inbox.schemas.team import NewWorker
 from instap.app import Service, build
 from storage import inbound, registrations, workers, youths
 from storage.clock import utcnow
@@ -641,11 +643,11 @@ async def test_injection_strings_through_every_api_string_field(site: Site) -> N
         if op.body is None:
             continue
         path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), op.path)
-        strings = [k for k, s in BODIES[op.body]["properties"].items() if "string" in s["type"]]
+        strings = [k for k, s in schema_of(op.body)["properties"].items() if "string" in s["type"]]
         for field in strings:
             for value in (*INJECTIONS, NUL):
-                body = {**valid[op.body], field: value}
-                if op.body == "NewWorker" and field != "username":
+                body = {**valid[op.body.__name__], field: value}
+                if op.body is NewWorker and field != "username":
                     body["username"] = f"nieuw{tried}"
                 tried += 1
                 async with site.http.post(site.base + path, json=body, headers=bearer) as response:
