@@ -203,8 +203,9 @@ async def test_media_requests_never_reach_a_file_outside_the_media_folder(site: 
     status, body = await site.raw_get(f"/inbox/media/{legit}", cookie)
     assert (status, body) == (200, b"OggS the real voice message")  # the door does open
 
-    source = (ROOT / "inbox" / "pages.py").read_bytes()[:300]
-    settings = (ROOT / "bot" / "settings.py").read_bytes()[:300]
+    source = (ROOT / "inbox" / "api.py").read_bytes()[:300]
+    chat = (ROOT / "bot" / "channels" / "webchat" / "__init__.py").read_bytes()[:300]
+    settings = (ROOT / "config" / "settings.py").read_bytes()[:300]
     targets = [
         "/inbox/media/../secret.txt",
         "/inbox/media/../../secret.txt",
@@ -223,18 +224,18 @@ async def test_media_requests_never_reach_a_file_outside_the_media_folder(site: 
         f"/inbox/media/{legit}%00../secret.txt",
         "/inbox/media/-1",
         "/inbox/media/" + "9" * 40,
-        "/inbox/static/../pages.py",
-        "/inbox/static/%2e%2e/pages.py",
-        "/inbox/static/..%2fpages.py",
-        "/inbox/static/%2e%2e%2f%2e%2e%2fbot%2fsettings.py",
-        "/static/../settings.py",
-        "/static/%2e%2e/settings.py",
-        "/static/..%2f..%2fbot%2fsettings.py",
+        "/inbox/static/../api.py",
+        "/inbox/static/%2e%2e/api.py",
+        "/inbox/static/..%2fapi.py",
+        "/inbox/static/%2e%2e%2f%2e%2e%2fconfig%2fsettings.py",
+        "/static/../__init__.py",
+        "/static/%2e%2e/__init__.py",
+        "/static/..%2f..%2f..%2f..%2fconfig%2fsettings.py",
     ]
     for target in targets:
         status, body = await site.raw_get(target, cookie)
         assert status in (400, 403, 404), (target, status, body[:200])
-        for leaked in (SECRET, source, settings, b"root:x:0:0"):
+        for leaked in (SECRET, source, chat, settings, b"root:x:0:0"):
             assert leaked not in body, target
     for query in ("path=../secret.txt", f"path={secret}", "file=/etc/passwd"):
         status, body = await site.raw_get(f"/inbox/media/{legit}?{query}", cookie)
