@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.incoming import TAPPED, Incoming, decode
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from core.i18n import language_of
-from core.outgoing import send_file, send_reply
-from core.planning import keep_planned
+from core.outgoing import answer_tap, fetch_media, notify_worker, send_edit, send_file, send_reply
+from core.planning import keep_planned, withdraw_unsent
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
 from flows import conversation
-from flows.appointments import AppointmentView, is_typed_answer
-from flows.checkins import LOW, CheckinView
+from flows.checkins import LOW
 from flows.context import Context
 from flows.intake import add_workdays
+from flows.lookups import Needs, needs, worker_link
 from flows.model import (
     N_,
     AppointmentAnswer,
@@ -49,8 +49,8 @@ from flows.model import (
     TextIn,
     raw,
 )
-from flows.privacy import ConsentView
 from flows.state import State
+from flows.views import AppointmentView, CheckinView, ConsentView
 from storage import (
     appointments,
     casework,
@@ -79,23 +79,7 @@ WISH_PINGS = {
 }
 
 
-def appointment_id(data: str) -> int:
-    """The appointment id in appt:ok:12:1, apptwhen:12:avond or apptwhy:12:skip (0: none)."""
-    head, _, rest = data.partition(":")
-    if head == "appt":
-        rest = rest.partition(":")[2]
-    number = rest.partition(":")[0]
-    return int(number) if head in ("appt", "apptwhen", "apptwhy") and number.isdigit() else 0
-
-
 FETCHED = frozenset({"voice", "audio", "photo", "document", "video", "video_note"})
-
-
-def is_link_command(incoming: Incoming) -> bool:
-    event = incoming.event
-    return (
-        incoming.channel == "telegram" and isinstance(event, CommandIn) and event.name == "koppel"
-    )
 
 
 class Engine:
@@ -143,32 +127,16 @@ class Engine:
     async def handle(self, session: AsyncSession, row: Inbound) -> None:
         now = self.runtime.clock()
         incoming = decode(row.source, row.payload)
-        if incoming is not None and is_link_command(incoming):
-            await self.link_worker(session, incoming, now)
+        # A worker's /koppel CODE from their own Telegram is no youth's conversation.
+        link = worker_link(incoming.event) if incoming is not None else None
+        if incoming is not None and link is not None and incoming.channel == "telegram":
+            await self.link_worker(session, incoming, link, now)
         elif incoming is not None:
             youth = await youths.get_or_create(
                 session, incoming.channel, incoming.user_id, language_of(incoming.lang_hint), now
             )
             state = State.from_json(youth.state)
-            handler, back_at, answer_by = await self.who_answers(session, youth, state, now)
-            appointment = await self.appointment_for(session, youth, state, incoming)
-            ctx = Context(
-                now=now.astimezone(self.runtime.timezone),
-                lang=youth.lang,
-                directory=self.runtime.directory,
-                lexicon=self.runtime.lexicon,
-                channel="web" if incoming.channel == "web" else "telegram",
-                handler=handler,
-                back_at=back_at,
-                answer_by=answer_by,
-                appointment=appointment,
-                upcoming=await self.upcoming(session, youth, incoming, now),
-                reminders_on=youth.reminders,
-                checkin=await self.checkin_for(session, youth, state, incoming, now),
-                rhythm=youth.checkin_rhythm,
-                paused_until=youth.paused_until,
-                consents=await self.consents_for(session, youth, incoming),
-            )
+            ctx = await self.context(session, youth, needs(incoming.event, state), incoming, now)
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
             transition = conversation.step(state, incoming.event, ctx)
@@ -178,8 +146,7 @@ class Engine:
             if not toggled and incoming.shown:
                 await self.record_incoming(session, youth, incoming, now)
             if incoming.callback_id:
-                payload = {"callback_query_id": incoming.callback_id}
-                await outbox.enqueue(session, youth, "callback_answer", payload, now)
+                await answer_tap(session, youth, incoming.callback_id, now)
             for effect in transition.effects:
                 await self.apply(session, youth, incoming, effect, now)
             youth.state = transition.state.to_json()
@@ -188,25 +155,48 @@ class Engine:
             await keep_planned(session, self.runtime, youth, now)
         await inbound.mark_done(session, row, now)
 
-    async def link_worker(self, session: AsyncSession, incoming: Incoming, now: datetime) -> None:
+    async def link_worker(
+        self, session: AsyncSession, incoming: Incoming, code: str, now: datetime
+    ) -> None:
         """A worker sends /koppel CODE from their own Telegram: notifications come here now."""
-        assert isinstance(incoming.event, CommandIn)
-        worker = await workers.link_telegram(session, incoming.event.args, incoming.user_id, now)
+        worker = await workers.link_telegram(session, code, incoming.user_id, now)
         if worker is None:
             text = self.runtime.translator.gettext(LINK_FAILED, "nl")
             youth = await youths.get_or_create(session, "telegram", incoming.user_id, "nl", now)
             await self.send(session, youth, incoming, False, Reply((raw(text),)), now)
             return
         text = self.runtime.translator.gettext(LINKED, "nl").format(name=worker.first_name)
-        await outbox.notify_worker(session, worker, text, now)
+        await notify_worker(session, worker, text, now)
+
+    async def context(
+        self, session: AsyncSession, youth: Youth, want: Needs, incoming: Incoming, now: datetime
+    ) -> Context:
+        """What the flows may know for this event: only what `flows.lookups.needs` asked for."""
+        handler, back_at, answer_by = (
+            await self.who_answers(session, youth, now) if want.handler else (None, None, None)
+        )
+        return Context(
+            now=now.astimezone(self.runtime.timezone),
+            lang=youth.lang,
+            directory=self.runtime.directory,
+            lexicon=self.runtime.lexicon,
+            channel="web" if incoming.channel == "web" else "telegram",
+            handler=handler,
+            back_at=back_at,
+            answer_by=answer_by,
+            appointment=await self.appointment_for(session, youth, want),
+            upcoming=await self.upcoming(session, youth, now) if want.upcoming else (),
+            reminders_on=youth.reminders,
+            checkin=await self.checkin_for(session, youth, want, now),
+            rhythm=youth.checkin_rhythm,
+            paused_until=youth.paused_until,
+            consents=await self.consents_for(session, youth) if want.consents else (),
+        )
 
     async def upcoming(
-        self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime
+        self, session: AsyncSession, youth: Youth, now: datetime
     ) -> tuple[AppointmentView, ...]:
-        """For /afspraken only: the youth's next appointments."""
-        event = incoming.event
-        if not (isinstance(event, CommandIn) and event.name == "afspraken"):
-            return ()
+        """The youth's next appointments (for /afspraken)."""
         found = await appointments.upcoming_for_youth(session, youth.id, now)
         names = {
             w.id: w.first_name for w in [await session.get(Worker, a.worker_id) for a in found] if w
@@ -214,14 +204,11 @@ class Engine:
         return tuple(view_of(a, names.get(a.worker_id, "?")) for a in found)
 
     async def appointment_for(
-        self, session: AsyncSession, youth: Youth, state: State, incoming: Incoming
+        self, session: AsyncSession, youth: Youth, want: Needs
     ) -> AppointmentView | None:
-        """The appointment an appt… button, a reason typed for one or a typed "ik kom" is about."""
-        ident = state.appt_change
-        event = incoming.event
-        if isinstance(event, ButtonIn):
-            ident = appointment_id(event.data)
-        if not ident and isinstance(event, TextIn) and is_typed_answer(event.text):
+        """The appointment the event is about: named, or the one waiting for an answer."""
+        ident = want.appointment
+        if not ident and want.awaited_appointment:
             waiting = await appointments.waiting_for_answer(session, youth.id, self.runtime.clock())
             ident = waiting.id if waiting is not None else 0
         if not ident:
@@ -233,30 +220,19 @@ class Engine:
         return view_of(found, worker.first_name if worker else "?")
 
     async def checkin_for(
-        self, session: AsyncSession, youth: Youth, state: State, incoming: Incoming, now: datetime
+        self, session: AsyncSession, youth: Youth, want: Needs, now: datetime
     ) -> CheckinView | None:
-        """The check-in a ci: button names (if theirs), or the open one a typed score answers."""
-        event = incoming.event
-        if isinstance(event, ButtonIn) and event.data.startswith("ci:"):
-            number = event.data.split(":")[1]
-            row = (
-                await checkins.of_youth(session, youth.id, int(number))
-                if number.isdigit()
-                else None
-            )
-        elif isinstance(event, TextIn) and state.step == "done":
+        """The check-in the event names (if theirs), or the open one a typed score answers."""
+        if want.checkin:
+            row = await checkins.of_youth(session, youth.id, want.checkin)
+        elif want.open_checkin:
             row = await checkins.open_for(session, youth.id, now)
         else:
             return None
         return CheckinView(row.id, row.score) if row is not None else None
 
-    async def consents_for(
-        self, session: AsyncSession, youth: Youth, incoming: Incoming
-    ) -> tuple[ConsentView, ...]:
-        """For /toestemming only: the youth's newest answer per kind of consent."""
-        event = incoming.event
-        if not (isinstance(event, CommandIn) and event.name in ("toestemming", "consent")):
-            return ()
+    async def consents_for(self, session: AsyncSession, youth: Youth) -> tuple[ConsentView, ...]:
+        """The youth's newest answer per kind of consent (for /toestemming)."""
         newest = {c.kind: c for c in await registrations.consents_of(session, youth.id)}
         return tuple(ConsentView(c.kind, c.given, c.created_at) for c in newest.values())
 
@@ -268,16 +244,14 @@ class Engine:
         if worker is None or text is None:
             return
         name = str((case.answers or {}).get("name") or "?")
-        await outbox.notify_worker(
+        await notify_worker(
             session, worker, self.runtime.translator.gettext(text, "nl").format(name=name), now
         )
 
     async def who_answers(
-        self, session: AsyncSession, youth: Youth, state: State, now: datetime
+        self, session: AsyncSession, youth: Youth, now: datetime
     ) -> tuple[str | None, datetime | None, date | None]:
         """After the intake: who answers now, when they are back if away, or the promised day."""
-        if state.step != "done":
-            return None, None, None
         case = await casework.case_of_youth(session, youth.id)
         if case is None:
             return None, None, None
@@ -305,9 +279,7 @@ class Engine:
             event = incoming.event
             if case is not None and isinstance(event, MediaIn) and event.kind in FETCHED:
                 # Voice, photos and documents are for the coach: fetch and keep them.
-                message.media = {"kind": event.kind, "state": "pending"}
-                payload = {"file_id": event.file_ref, "kind": event.kind}
-                await outbox.enqueue(session, youth, "fetch_media", payload, now, message)
+                await fetch_media(session, youth, message, event.file_ref, event.kind, now)
             if case is not None:
                 self.touched.append((case.partnership_id, case.id))
                 if case.flag == "uit_beeld":  # back in view
@@ -319,7 +291,7 @@ class Engine:
                 if worker is not None and case.unread == 1:  # the first unread: one ping
                     name = str((case.answers or {}).get("name") or "?")
                     text = self.runtime.translator.gettext(NEW_MESSAGE, "nl").format(name=name)
-                    await outbox.notify_worker(session, worker, text, now)
+                    await notify_worker(session, worker, text, now)
 
     async def apply(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, effect: Effect, now: datetime
@@ -332,6 +304,7 @@ class Engine:
                 youth.lang = lang
             case SetStopped(stopped):
                 if stopped and not youth.stopped:
+                    await withdraw_unsent(session, youth)
                     await self.signal(session, youth, STOPPED, now, kind="stopped")
                 elif youth.stopped and not stopped:
                     await self.signal(session, youth, None, now, kind="restarted")
@@ -370,6 +343,8 @@ class Engine:
                     session, youth, partnership_id, dict(answers), now
                 )
                 self.touched.append((partnership_id, case.id))
+                if await registrations.crisis_since_last_case(session, youth.id):
+                    await self.signals.urgent(session, case, now)  # said during the intake
             case CountUncovered(place):
                 await registrations.count_uncovered(session, place, day)
             case CountSignpost(reason):
@@ -439,15 +414,8 @@ class Engine:
         if target is not None and len(rendered) == 1:
             # An edit changes the buttons only: the text above them (an answer joined to the
             # question, "Top! In Maasmechelen helpt WAM! je verder.") stays as it was.
-            buttons = rendered[0].buttons_json()
-            target.buttons = {"rows": buttons} if buttons else None
-            payload = {
-                "chat_id": youth.channel_user_id,
-                "target": incoming.button_ref,
-                "text": target.text,
-                "buttons": buttons,
-            }
-            await outbox.enqueue(session, youth, "edit", payload, now)
+            ref = str(incoming.button_ref)  # not None: the target was found by it
+            await send_edit(session, youth, target, ref, rendered[0], now)
             return
         await send_reply(session, self.runtime.translator, youth, reply, now)
 

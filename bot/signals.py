@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Translator
+from core.outgoing import notify_worker
 from flows.model import N_, Param
-from storage import casework, outbox, workers
+from storage import casework, workers
 from storage.models import Case, Worker
 
 # To workers (Dutch): never any content, only that there is something in the inbox.
@@ -54,7 +55,7 @@ class Signals:
         line = self.translator.gettext(text, "nl")
         values = {k: self.translator.param(v, "nl") for k, v in (params or {}).items()}
         for each in to.values():
-            await outbox.notify_worker(session, each, line.format(name=name, **values), now)
+            await notify_worker(session, each, line.format(name=name, **values), now)
 
     async def urgent(self, session: AsyncSession, case: Case, now: datetime) -> None:
         await casework.set_urgent(session, case, True, None, now)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROLES = frozenset({"web", "receive", "process", "send", "schedule"})
-WORKER_ROLES = frozenset({"worker", "coordinator", "admin"})
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from pydantic import ValidationError
+
+from config.environment import ROLES, Environment, Network
+from config.problems import problems
+
+__all__ = ["ROLES", "Network", "Settings", "SettingsError", "read_env_file"]
 
 
 class SettingsError(Exception):
@@ -86,66 +88,37 @@ class Settings:
         """Read settings: the process environment wins over the .env file."""
         env = dict(read_env_file(env_file or Path(".env")))
         env.update(os.environ if environ is None else environ)
-
-        def get(name: str, default: str = "") -> str:
-            return env.get(name, default).strip()
-
-        var_dir = Path(get("VAR_DIR", "var"))
-        port = get("HTTP_PORT", "8080")
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            raise SettingsError(f"HTTP_PORT: {port!r} is not a port number")
-        public_url = get("PUBLIC_URL").rstrip("/")
-        mode = get("TELEGRAM_MODE", "webhook" if public_url else "polling")
-        if mode not in ("polling", "webhook"):
-            raise SettingsError(f"TELEGRAM_MODE: {mode!r} must be polling or webhook")
-        if mode == "webhook" and get("TELEGRAM_BOT_TOKEN") and not public_url:
-            raise SettingsError("TELEGRAM_MODE=webhook needs PUBLIC_URL (https://…)")
-        roles = frozenset(r.strip() for r in get("ROLES", ",".join(sorted(ROLES))).split(",") if r)
-        if not roles <= ROLES:
-            raise SettingsError(f"ROLES: unknown {sorted(roles - ROLES)}; known {sorted(ROLES)}")
-        configured_secret = get("SECRET_KEY")
-        secret_key = configured_secret or local_secret(var_dir / "secret_key")
-        demo = get("DEMO_ACCOUNTS", "auto").lower()
-        if demo not in ("auto", "yes", "no"):
-            raise SettingsError(f"DEMO_ACCOUNTS: {demo!r} must be auto, yes or no")
-        totp_roles = frozenset(
-            r.strip().lower() for r in get("REQUIRE_TOTP_ROLES").split(",") if r.strip()
-        )
-        if not totp_roles <= WORKER_ROLES:
-            raise SettingsError(
-                f"REQUIRE_TOTP_ROLES: unknown {sorted(totp_roles - WORKER_ROLES)}; "
-                f"known {sorted(WORKER_ROLES)}"
-            )
+        given = {name: value for name, value in env.items() if value.strip()}  # empty: unset
         try:
-            proxies = tuple(
-                ipaddress.ip_network(p.strip(), strict=False)
-                for p in get("TRUSTED_PROXIES").split(",")
-                if p.strip()
-            )
-        except ValueError as exc:
-            raise SettingsError(f"TRUSTED_PROXIES: {exc}") from None
+            read = Environment.model_validate(given)
+        except ValidationError as error:
+            raise SettingsError(
+                "; ".join(f"{loc[0]}: {text}" if loc else text for loc, text in problems(error))
+            ) from None
+        secret_key = read.SECRET_KEY or local_secret(read.VAR_DIR / "secret_key")
         return cls(
-            database_url=get("DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'instap.db'}"),
-            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
-            telegram_api_base_url=get("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
-            telegram_api_file_url=get("TELEGRAM_API_FILE_URL"),
-            telegram_mode=mode,
-            public_url=public_url,
-            webhook_secret=get("WEBHOOK_SECRET") or derived(secret_key, "telegram-webhook"),
-            http_host=get("HTTP_HOST", "127.0.0.1"),
-            http_port=int(port),
+            database_url=read.DATABASE_URL or f"sqlite+aiosqlite:///{read.VAR_DIR / 'instap.db'}",
+            telegram_bot_token=read.TELEGRAM_BOT_TOKEN,
+            telegram_api_base_url=read.TELEGRAM_API_BASE_URL,
+            telegram_api_file_url=read.TELEGRAM_API_FILE_URL,
+            telegram_mode=read.mode,
+            public_url=read.PUBLIC_URL,
+            webhook_secret=read.WEBHOOK_SECRET or derived(secret_key, "telegram-webhook"),
+            http_host=read.HTTP_HOST,
+            http_port=read.HTTP_PORT,
             secret_key=secret_key,
-            timezone=get("TIMEZONE", "Europe/Brussels"),
-            partnerships_file=Path(get("PARTNERSHIPS_FILE", "partnerships.toml")),
-            roles=roles,
-            log_level=get("LOG_LEVEL", "INFO").upper(),
-            log_content=get("LOG_CONTENT", "false").lower() in ("1", "true", "yes"),
-            chat_rate=float(get("SEND_CHAT_RATE", "1.0")),
-            telegram_timeout=float(get("TELEGRAM_TIMEOUT", "15")),
-            demo_accounts=demo == "yes" or (demo == "auto" and not configured_secret),
-            var_dir=var_dir,
-            require_totp_roles=totp_roles,
-            trusted_proxies=proxies,
+            timezone=read.TIMEZONE,
+            partnerships_file=read.PARTNERSHIPS_FILE,
+            roles=read.ROLES,
+            log_level=read.LOG_LEVEL,
+            log_content=read.LOG_CONTENT,
+            chat_rate=read.SEND_CHAT_RATE,
+            telegram_timeout=read.TELEGRAM_TIMEOUT,
+            demo_accounts=read.DEMO_ACCOUNTS == "yes"
+            or (read.DEMO_ACCOUNTS == "auto" and not read.SECRET_KEY),
+            var_dir=read.VAR_DIR,
+            require_totp_roles=read.REQUIRE_TOTP_ROLES,
+            trusted_proxies=read.TRUSTED_PROXIES,
         )
 
 

@@ -1,30 +1,222 @@
-"""Put a flow's reply to a youth in the outbox: rendered in their language, buttons included."""
+"""What goes out to a chat, typed: every outbox job is built here and stored as `to_json()`.
+
+Outgoing
+ ├── ChatMessage   shown in the youth's (or a worker's) chat
+ │    ├── Text       words, with button rows under them or none
+ │    ├── Edit       new buttons for a message sent earlier (a multi-select tick)
+ │    └── Document   a text file: an .ics agenda entry, the youth's data
+ ├── FetchMedia    not shown: fetch a voice message, photo or file the youth sent
+ └── AnswerTap     not shown: tell the chat app a pressed button was seen
+
+Each channel renders these in its own way (bot/channels/: Bot API calls, web-chat frames);
+nothing else builds a channel payload. The stored form is the shape the outbox always had,
+so rows written before these types existed read back as they are.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.i18n import Translator
-from flows.appointments import AppointmentView
+from core.i18n import Rendered, Translator
 from flows.calendar import ics
 from flows.model import N_, Reply
+from flows.views import AppointmentView
 from storage import outbox
-from storage.models import Youth
+from storage.models import Message, Worker, Youth
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str  # ≤ 64 bytes: what the flow reads back when it is pressed
+
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+def rows_of(part: Rendered) -> Rows:
+    """The button rows of a rendered reply part."""
+    return tuple(tuple(Button(b.text, b.data) for b in row) for row in part.buttons)
+
+
+def rows_json(rows: Rows) -> list[list[dict[str, str]]]:
+    return [[{"text": b.text, "data": b.data} for b in row] for row in rows]
+
+
+def rows_from(data: Any) -> Rows:
+    return tuple(tuple(Button(str(b["text"]), str(b["data"])) for b in row) for row in data or ())
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words in a chat, with button rows under them or none."""
+
+    kind: ClassVar[str] = "message"
+    chat_id: str
+    text: str
+    buttons: Rows = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"chat_id": self.chat_id, "text": self.text, "buttons": rows_json(self.buttons)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Text:
+        return cls(str(data["chat_id"]), str(data["text"]), rows_from(data.get("buttons")))
+
+
+@dataclass(frozen=True)
+class Edit:
+    """New buttons under a message sent earlier; its text is sent again as it was."""
+
+    kind: ClassVar[str] = "edit"
+    chat_id: str
+    target: str  # the message as the channel knows it (Telegram's id; ours on the web)
+    text: str
+    buttons: Rows = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chat_id": self.chat_id,
+            "target": self.target,
+            "text": self.text,
+            "buttons": rows_json(self.buttons),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Edit:
+        return cls(
+            str(data["chat_id"]),
+            str(data["target"]),
+            str(data["text"]),
+            rows_from(data.get("buttons")),
+        )
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text file with a caption: a Telegram document, a download in the web chat."""
+
+    kind: ClassVar[str] = "document"
+    chat_id: str
+    caption: str
+    filename: str
+    content: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chat_id": self.chat_id,
+            "caption": self.caption,
+            "filename": self.filename,
+            "content": self.content,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Document:
+        return cls(
+            str(data["chat_id"]),
+            str(data.get("caption") or ""),
+            str(data["filename"]),
+            str(data["content"]),
+        )
+
+
+@dataclass(frozen=True)
+class FetchMedia:
+    """Fetch a file the youth sent (voice, photo…) and keep it for their coach."""
+
+    kind: ClassVar[str] = "fetch_media"
+    file_id: str  # the channel's reference to the file
+    media: str  # voice | audio | photo | document | video | video_note
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file_id": self.file_id, "kind": self.media}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FetchMedia:
+        return cls(str(data["file_id"]), str(data["kind"]))
+
+
+@dataclass(frozen=True)
+class AnswerTap:
+    """Tell the chat app a pressed button was seen (Telegram stops its spinner)."""
+
+    kind: ClassVar[str] = "callback_answer"
+    callback_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"callback_query_id": self.callback_id}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AnswerTap:
+        return cls(str(data["callback_query_id"]))
+
+
+ChatMessage = Text | Edit | Document
+Outgoing = Text | Edit | Document | FetchMedia | AnswerTap
+KINDS: dict[str, type[Outgoing]] = {
+    each.kind: each for each in (Text, Edit, Document, FetchMedia, AnswerTap)
+}
+
+
+class Unreadable(ValueError):
+    """A stored outbox payload that is no Outgoing: a bug wrote it, no retry will help."""
+
+
+def from_json(kind: str, data: Mapping[str, Any]) -> Outgoing:
+    """Read an outbox job back: its kind column and its stored payload."""
+    if kind not in KINDS:
+        raise Unreadable(f"unknown job kind {kind!r}")
+    try:
+        return KINDS[kind].from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Unreadable(f"unreadable {kind} payload: missing or bad {exc}") from exc
+
+
+# --- putting it in the outbox ----------------------------------------------------------
+
+
+async def enqueue(
+    session: AsyncSession,
+    youth: Youth,
+    message: Outgoing,
+    now: datetime,
+    timeline: Message | None = None,
+) -> None:
+    """Put one job in the youth's outbox; `timeline` is the message row it delivers."""
+    await outbox.enqueue(session, youth, message.kind, message.to_json(), now, timeline)
 
 
 async def send_reply(
     session: AsyncSession, translator: Translator, youth: Youth, reply: Reply, now: datetime
 ) -> None:
+    """A flow's reply in the youth's language, buttons included: on the timeline, then out."""
     for part in translator.reply(reply, youth.lang):
-        buttons = part.buttons_json()
+        text = Text(youth.channel_user_id, part.text, rows_of(part))
+        buttons = rows_json(text.buttons)
         message = await outbox.add_message(
             session, youth, direction="out", author="bot", text=part.text,
             buttons=buttons or None, now=now,
         )  # fmt: skip
-        payload = {"chat_id": youth.channel_user_id, "text": part.text, "buttons": buttons}
-        await outbox.enqueue(session, youth, "message", payload, now, message)
+        await enqueue(session, youth, text, now, message)
+
+
+async def send_text(session: AsyncSession, youth: Youth, message: Message, now: datetime) -> None:
+    """A message already on the youth's timeline (a worker's reply), sent as it stands."""
+    await enqueue(session, youth, Text(youth.channel_user_id, message.text), now, message)
+
+
+async def send_edit(
+    session: AsyncSession, youth: Youth, target: Message, ref: str, part: Rendered, now: datetime
+) -> None:
+    """New buttons under `target` (known to the channel as `ref`), on the timeline too."""
+    edit = Edit(youth.channel_user_id, ref, target.text, rows_of(part))
+    target.buttons = {"rows": rows_json(edit.buttons)} if edit.buttons else None
+    await enqueue(session, youth, edit, now)
 
 
 CALENDAR_CAPTION = N_("📅 Zet de afspraak in je agenda.")
@@ -59,10 +251,25 @@ async def send_file(
         session, youth, direction="out", author="bot", text=caption, buttons=None, now=now
     )
     message.media = {"kind": kind, "filename": filename, "content": content}
-    payload = {
-        "chat_id": youth.channel_user_id,
-        "caption": caption,
-        "filename": filename,
-        "content": content,
-    }
-    await outbox.enqueue(session, youth, "document", payload, now, message)
+    document = Document(youth.channel_user_id, caption, filename, content)
+    await enqueue(session, youth, document, now, message)
+
+
+async def answer_tap(session: AsyncSession, youth: Youth, callback_id: str, now: datetime) -> None:
+    await enqueue(session, youth, AnswerTap(callback_id), now)
+
+
+async def fetch_media(
+    session: AsyncSession, youth: Youth, message: Message, file_id: str, media: str, now: datetime
+) -> None:
+    """Fetch the file behind `message` (what the youth sent) into our media folder."""
+    message.media = {"kind": media, "state": "pending"}
+    await enqueue(session, youth, FetchMedia(file_id, media), now, message)
+
+
+async def notify_worker(session: AsyncSession, worker: Worker, text: str, now: datetime) -> None:
+    """A short Telegram note to a worker who linked their account (never case content)."""
+    if worker.telegram_chat_id is None:
+        return
+    note = Text(worker.telegram_chat_id, text)
+    await outbox.enqueue_for_worker(session, worker, note.kind, note.to_json(), now)

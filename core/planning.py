@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.runtime import Runtime
@@ -14,7 +15,7 @@ from flows.checkins import EVERY_DAYS, next_due
 from flows.directory import Partnership
 from flows.pacing import Pacing, parse_quiet_hours
 from storage import casework, checkins
-from storage.models import Case, Youth
+from storage.models import Case, CheckIn, Message, OutboxJob, Youth
 
 OPEN = ("waiting", "active", "paused")
 
@@ -56,3 +57,33 @@ async def keep_planned(
                    runtime.timezone, now)  # fmt: skip
     if due is not None:
         await checkins.plan(session, youth, case.id, "checkin", due, now)
+
+
+async def withdraw_unsent(session: AsyncSession, youth: Youth) -> None:
+    """The youth said /stop: their check-in or re-contact still waiting in the outbox stays unsent.
+
+    /stop means nothing automated reaches them after it was stored, even when the tick wrote
+    the message a moment before (or, on a hand-moved clock, at the very same instant). Only
+    a message the sender already has on its way still goes; it left before the /stop.
+    Call this before the answer to /stop is written: the link is the moment of writing.
+    """
+    stmt = select(CheckIn).where(
+        CheckIn.youth_id == youth.id,
+        CheckIn.status == "sent",
+        CheckIn.sent_at == youth.last_automated_at,
+    )
+    for row in (await session.execute(stmt)).scalars():
+        written = select(Message.id).where(
+            Message.youth_id == youth.id,
+            Message.author == "bot",
+            Message.direction == "out",
+            Message.created_at == row.sent_at,
+        )
+        jobs = select(OutboxJob.status).where(OutboxJob.message_id.in_(written))
+        statuses = set((await session.execute(jobs)).scalars())
+        if statuses != {"pending"}:
+            continue  # (partly) on its way or delivered: it went before the /stop
+        await session.execute(delete(OutboxJob).where(OutboxJob.message_id.in_(written)))
+        await session.execute(delete(Message).where(Message.id.in_(written)))
+        row.status, row.reason, row.sent_at = "dropped", "stopped", None
+    await session.flush()

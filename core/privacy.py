@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.runtime import Runtime
 from flows.directory import Partnership
 from flows.model import N_, Reply
-from flows.privacy import Stored, export_summary
+from flows.privacy import export_summary
+from flows.views import Stored
 from storage.export import export, youth_sent
 from storage.models import Case, Worker, Youth
 from storage.privacy import Deletion

@@ -30,7 +30,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.context import Context
-from flows.intake import REACH, Transition, say, words
+from flows.intake_questions import REACH
 from flows.model import (
     N_,
     AppointmentAnswer,
@@ -40,9 +40,13 @@ from flows.model import (
     Msg,
     Reply,
     Send,
+    Transition,
     msg,
+    say,
 )
 from flows.state import State
+from flows.understand import words
+from flows.views import AppointmentView
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("gesprek", N_("Gesprek")),
@@ -60,25 +64,6 @@ QUIET = (time(21), time(9))
 """Local hours in which no reminder goes out (a window that may cross midnight)."""
 
 Intro = Literal["new", "moved", "reminder", "cancelled"]
-
-
-@dataclass(frozen=True)
-class AppointmentView:
-    """What the flows know of one appointment (storage returns this, not an ORM row)."""
-
-    id: int
-    starts_at: datetime  # timezone-aware, UTC
-    minutes: int
-    place: str
-    kind: str  # one of KINDS
-    worker_name: str
-    note: str
-    state: str  # one of STATES
-    version: int  # +1 each time the appointment is moved
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.minutes)
 
 
 # --- checking a new appointment -------------------------------------------------------------
@@ -212,15 +197,14 @@ def details(view: AppointmentView) -> tuple[Msg, ...]:
 
 
 def answer_buttons(view: AppointmentView, ctx: Context) -> tuple[tuple[Button, ...], ...]:
-    tail = f"{view.id}:{view.version}"
     rows: list[tuple[Button, ...]] = [
         (
-            Button(msg(N_("Oké, ik kom")), f"appt:ok:{tail}"),
-            Button(msg(N_("Dat past niet")), f"appt:no:{tail}"),
+            Button(msg(N_("Oké, ik kom")), answer_data(view, "ok")),
+            Button(msg(N_("Dat past niet")), answer_data(view, "no")),
         )
     ]
     if is_on_the_day(view, ctx):
-        rows.append((Button(msg(N_("Ik ben te laat")), f"appt:late:{tail}"),))
+        rows.append((Button(msg(N_("Ik ben te laat")), answer_data(view, "late")),))
     return tuple(rows)
 
 
@@ -260,6 +244,53 @@ def appointment_message(view: AppointmentView, ctx: Context, *, intro: Intro) ->
     return Reply(parts, answer_buttons(view, ctx))
 
 
+# --- button data: the formats this flow owns -----------------------------------------------
+
+BUTTONS = ("appt:", "apptwhen:", "apptwhy:")
+
+
+@dataclass(frozen=True)
+class Press:
+    """A press on an appointment button, read from its data:
+
+    appt:{action}:{id}:{version}   action ok | no | late, on the appointment as it was then
+    apptwhen:{id}:{part}           a day part that suits better (after "Dat past niet")
+    apptwhy:{id}:skip              no reason given
+    """
+
+    kind: str  # appt | apptwhen | apptwhy
+    appointment_id: int
+    action: str
+    version: int | None = None  # appt only (None: not given)
+
+
+def answer_data(view: AppointmentView, action: str) -> str:
+    return f"appt:{action}:{view.id}:{view.version}"
+
+
+def daypart_data(view: AppointmentView, part: str) -> str:
+    return f"apptwhen:{view.id}:{part}"
+
+
+def skip_data(view: AppointmentView) -> str:
+    return f"apptwhy:{view.id}:skip"
+
+
+def read_press(data: str) -> Press | None:
+    """The press an appointment button's data stands for; None when it is no such button."""
+    prefix, _, rest = data.partition(":")
+    fields = rest.split(":")
+    if prefix == "appt" and len(fields) == 3:
+        action, ident, version = fields
+    elif prefix in ("apptwhen", "apptwhy") and len(fields) == 2:
+        (ident, action), version = fields, ""
+    else:
+        return None
+    if not ident.isdigit() or (version and not version.isdigit()):
+        return None
+    return Press(prefix, int(ident), action, int(version) if version else None)
+
+
 # --- the youth's answers --------------------------------------------------------------------
 
 # What a youth types instead of tapping, folded by `words` (no accents, no punctuation).
@@ -291,7 +322,7 @@ def typed_button(text: str, view: AppointmentView | None) -> str | None:
         return None
     folded = words(text.replace("’", "'"))
     action = "ok" if folded in TYPED_OK else "no" if folded in TYPED_NO else None
-    return f"appt:{action}:{view.id}:{view.version}" if action else None
+    return answer_data(view, action) if action else None
 
 
 def is_typed_answer(text: str) -> bool:
@@ -306,27 +337,20 @@ GONE = N_("Die afspraak gaat niet meer door.")
 
 def on_button(state: State, data: str, view: AppointmentView | None, ctx: Context) -> Transition:
     """Handle a press on an appointment button (appt:…, apptwhen:…, apptwhy:…)."""
-    prefix, _, rest = data.partition(":")
-    fields = rest.split(":")
-    if prefix == "appt" and len(fields) == 3:
-        action, ident, version = fields
-    elif prefix in ("apptwhen", "apptwhy") and len(fields) == 2:
-        (ident, action), version = fields, ""
-    else:
+    press = read_press(data)
+    if press is None:
         return Transition(state, (say(msg(STALE)),))
-    if not ident.isdigit() or (version and not version.isdigit()):
-        return Transition(state, (say(msg(STALE)),))
-    live = check(state, int(ident), view, ctx)
+    live = check(state, press.appointment_id, view, ctx)
     if isinstance(live, Transition):
         return live
-    view = live
-    if version and int(version) != view.version:
+    view, action = live, press.action
+    if press.version is not None and press.version != view.version:
         return moved_meanwhile(state, view, ctx)
-    if prefix in ("apptwhen", "apptwhy") and state.appt_change != view.id:
+    if press.kind != "appt" and state.appt_change != view.id:
         return Transition(state, (say(msg(STALE)),))  # already answered (or answered otherwise)
-    if prefix == "apptwhen":
+    if press.kind == "apptwhen":
         return on_daypart(state, view, action, ctx)
-    if prefix == "apptwhy":
+    if press.kind == "apptwhy":
         if action != "skip":
             return Transition(state, (say(msg(STALE)),))
         return wants_change(state, view, "")
@@ -381,7 +405,7 @@ def moved_meanwhile(state: State, view: AppointmentView, ctx: Context) -> Transi
 
 
 def ask_daypart(view: AppointmentView) -> Reply:
-    rows = tuple((Button(msg(label), f"apptwhen:{view.id}:{key}"),) for key, label in DAYPARTS)
+    rows = tuple((Button(msg(label), daypart_data(view, key)),) for key, label in DAYPARTS)
     return Reply((msg(N_("Wanneer past het je beter?")),), rows)
 
 
@@ -391,7 +415,7 @@ def on_daypart(state: State, view: AppointmentView, part: str, ctx: Context) -> 
     chosen = replace(state, appt_change=view.id, appt_dayparts=(part,))
     question = Reply(
         (msg(N_("Wil je zeggen waarom? Typ het, of tik op Overslaan.")),),
-        ((Button(msg(N_("Overslaan")), f"apptwhy:{view.id}:skip"),),),
+        ((Button(msg(N_("Overslaan")), skip_data(view)),),),
     )
     return Transition(chosen, (Send(question),))
 

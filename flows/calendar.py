@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flows.appointments import AppointmentView
+from flows.views import AppointmentView
 
 
 def escape(text: str) -> str:

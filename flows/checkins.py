@@ -25,7 +25,6 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flows.context import Context
-from flows.intake import Transition, say
 from flows.model import (
     N_,
     Button,
@@ -38,11 +37,14 @@ from flows.model import (
     Send,
     SetPause,
     SetRhythm,
+    Transition,
     msg,
     raw,
+    say,
 )
 from flows.pacing import Pacing, QuietHours, earliest, held_because, wall_time
 from flows.state import State
+from flows.views import CheckinView
 
 # --- rhythm and timing ---------------------------------------------------------------------
 
@@ -53,7 +55,7 @@ RHYTHMS: tuple[tuple[str, str], ...] = (
     ("none", N_("Liever niet")),
 )
 EVERY_DAYS: dict[str, int] = {"week": 7, "2weeks": 14, "month": 28}
-# The moment inside each day part of the intake (flows.intake.REACH) a check-in goes out.
+# The moment inside each day part of the intake (flows.intake_questions.REACH) a check-in goes out.
 MOMENTS: dict[str, time] = {
     "morning": time(10),
     "afternoon": time(14),
@@ -169,6 +171,30 @@ def parse_score(text: str) -> int | None:
     return _SCORE_EMOJI.get(clean)
 
 
+# --- button data: the formats this flow owns -------------------------------------------------
+
+# ci:<id>:<1-5>  a score on check-in <id>      ci:<id>:no  nothing to add after the score
+# checkin:<rhythm>  how often (RHYTHMS)         pause:<weeks>  1, 2 or 4 weeks (0: stop it)
+BUTTONS = ("ci:", "checkin:", "pause:")
+
+
+def score_data(checkin_id: int, answer: int | str) -> str:
+    return f"ci:{checkin_id}:{answer}"
+
+
+def checkin_of(data: str) -> int:
+    """The check-in a ci: button names (0: none, or no such button)."""
+    if not data.startswith("ci:"):
+        return 0
+    number = data.split(":")[1]
+    return int(number) if number.isdigit() else 0
+
+
+def score_answer(data: str) -> str:
+    """What a ci: button answers: a score "1" … "5", or "no"."""
+    return data.rsplit(":", 1)[-1]
+
+
 def checkin_message(checkin_id: int) -> Reply:
     """The check-in itself: one question and a five-step scale, nothing to feel guilty about."""
     return Reply(
@@ -176,7 +202,7 @@ def checkin_message(checkin_id: int) -> Reply:
             msg(N_("Hoi! Hoe gaat het met je deze week?")),
             msg(N_("Tik wat past. Antwoorden hoeft niet.")),
         ),
-        (tuple(Button(raw(emoji), f"ci:{checkin_id}:{score}") for score, emoji in SCALE),),
+        (tuple(Button(raw(emoji), score_data(checkin_id, score)) for score, emoji in SCALE),),
     )
 
 
@@ -192,14 +218,6 @@ def recontact_message() -> Reply:
 
 
 # --- the youth's side ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckinView:
-    """A check-in the youth answers (by button, or typed while it is the open one)."""
-
-    id: int
-    score: int | None = None
 
 
 def rhythm_reply(current: str | None) -> Reply:
@@ -264,7 +282,7 @@ def on_score(state: State, checkin: CheckinView | None, score: int) -> Transitio
                         *opening,
                         msg(N_("Wil je er iets over kwijt? Typ het of stuur een spraakbericht.")),
                     ),
-                    ((Button(msg(N_("Nee, dank je")), f"ci:{checkin.id}:no"),),),
+                    ((Button(msg(N_("Nee, dank je")), score_data(checkin.id, "no")),),),
                 )
             ),
         ),
@@ -273,7 +291,7 @@ def on_score(state: State, checkin: CheckinView | None, score: int) -> Transitio
 
 def on_button(state: State, data: str, checkin: CheckinView | None) -> Transition:
     """ci:<id>:<1-5> or ci:<id>:no."""
-    answer = data.rsplit(":", 1)[-1]
+    answer = score_answer(data)
     if answer == "no":
         return Transition(
             replace(state, checkin_note=0), (say(msg(N_("Oké! Tot de volgende keer."))),)

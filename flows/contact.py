@@ -65,3 +65,8 @@ def self_contact_parts(partnership: Partnership, ctx: Context) -> tuple[Msg, ...
         parts.append(msg(N_("Je kunt ook altijd hier terecht:")))
         parts.append(raw(fallback.contact.get(ctx.lang) or fallback.contact["nl"]))
     return tuple(parts)
+
+
+def contact_parts(partnership: Partnership, ctx: Context) -> tuple[Msg, ...]:
+    """The partnership's contact text in the youth's language (Dutch when it has none)."""
+    return (raw(partnership.contact.get(ctx.lang) or partnership.contact["nl"]),)

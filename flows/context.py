@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from flows.directory import Directory
 from flows.safety import Lexicon
-
-if TYPE_CHECKING:  # flows.appointments and flows.checkins import this module
-    from flows.appointments import AppointmentView
-    from flows.checkins import CheckinView
-    from flows.privacy import ConsentView
+from flows.views import AppointmentView, CheckinView, ConsentView
 
 Channel = Literal["telegram", "web"]
 

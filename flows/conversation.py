@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flows import appointments, checkins, intake, privacy, understand
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
-from flows.intake import Transition, ask, partnership_of, reask, say
+from flows.intake_questions import ask, partnership_of, reask
 from flows.model import (
     N_,
     BlockedIn,
@@ -47,8 +47,10 @@ from flows.model import (
     SetReminders,
     SetStopped,
     TextIn,
+    Transition,
     msg,
     raw,
+    say,
 )
 from flows.safety import Category, detect, help_line_ids
 from flows.state import State
@@ -114,13 +116,13 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
             return typed
     if isinstance(event, CommandIn):
         return command(state, event, ctx)
-    if isinstance(event, ButtonIn) and event.data.startswith(APPOINTMENT_BUTTONS):
+    if isinstance(event, ButtonIn) and event.data.startswith(appointments.BUTTONS):
         return appointments.on_button(state, event.data, ctx.appointment, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("forget:"):
         return privacy.on_forget_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("ledger:"):
         return privacy.on_consent_button(state, event.data, ctx)
-    if isinstance(event, ButtonIn) and event.data.startswith(CHECKIN_BUTTONS):
+    if isinstance(event, ButtonIn) and event.data.startswith(checkins.BUTTONS):
         return checkin_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("lang:"):
         return choose_language(state, event.data.removeprefix("lang:"), ctx)
@@ -134,10 +136,6 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
     if pressed is not None:  # "oké ik kom" typed instead of tapped
         return appointments.on_button(state, pressed, ctx.appointment, ctx)
     return ordinary(state, event, ctx)
-
-
-APPOINTMENT_BUTTONS = ("appt:", "apptwhen:", "apptwhy:")
-CHECKIN_BUTTONS = ("ci:", "checkin:", "pause:")
 
 
 def typed_answer(asked: str, state: State, text: str, ctx: Context) -> Transition | None:

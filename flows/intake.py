@@ -25,321 +25,61 @@
     summary        "mijn leeftijd is fout"        age             that question, then summary
     edit_pick      a field                        that question, then back to summary
 
-Every button step also takes a typed answer (flows.understand reads it). Anything that
-does not fit (a sticker, a stale button, words we do not understand) is a kind re-ask,
-never an error; from the second miss in a row a step offers a way forward (`missed`).
+Every button step also takes a typed answer (flows.understand reads it, flows.names a
+name). Anything that does not fit (a sticker, a stale button, words we do not understand)
+is a kind re-ask, never an error; from the second miss in a row a step offers a way
+forward (`missed`).
+
+Here: the steps. What each step asks: flows.intake_questions; the multi-select steps
+(needs, reach): flows.multiselect; the endings without a case: flows.signposts.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
-from flows import understand
-from flows.contact import self_contact_parts
+from flows import multiselect, names, understand
+from flows.contact import contact_parts
 from flows.context import Context
-from flows.directory import Partnership, PlaceMatch
-from flows.help import help_line_parts
+from flows.directory import PlaceMatch
+from flows.intake_questions import (
+    CONSENT_VERSION,
+    EDITABLE,
+    NEEDS,
+    REACH,
+    REFERRALS,
+    go,
+    missed,
+    partnership_of,
+    reask,
+    then,
+)
 from flows.model import (
     N_,
-    Button,
     ButtonIn,
-    CountSignpost,
-    CountUncovered,
     CreateCase,
-    Effect,
-    Labels,
-    Msg,
     RecordConsent,
-    Reply,
-    Send,
     TextIn,
+    Transition,
     msg,
-    raw,
+    say,
 )
+from flows.signposts import declined, signpost_older, signpost_young, uncovered
 from flows.state import Answers, Candidate, State, Step
 
-CONSENT_VERSION = "intake-2026-11"
 MIN_AGE, MAX_AGE = 18, 30
 MAX_NAME = 40
 
-NEEDS: tuple[tuple[str, str], ...] = (
-    ("work", N_("Werk")),
-    ("school", N_("Opleiding")),
-    ("money", N_("Geld")),
-    ("housing", N_("Wonen")),
-    ("wellbeing", N_("Je goed voelen")),
-    ("papers", N_("Papieren")),
-    ("other", N_("Iets anders")),
-)
-REFERRALS: tuple[tuple[str, str], ...] = (
-    ("vdab", N_("VDAB")),
-    ("ocmw", N_("OCMW")),
-    ("school", N_("School")),
-    ("friend", N_("Een vriend(in)")),
-    ("social", N_("Sociale media")),
-    ("self", N_("Zelf gevonden")),
-    ("other", N_("Iets anders")),
-)
-REACH: tuple[tuple[str, str], ...] = (
-    ("morning", N_("Voormiddag (9u–12u)")),
-    ("afternoon", N_("Namiddag (12u–17u)")),
-    ("evening", N_("Avond (17u–20u)")),
-    ("any", N_("Maakt niet uit")),
-)
-EDITABLE: tuple[tuple[Step, str], ...] = (
-    ("name", N_("Naam")),
-    ("age", N_("Leeftijd")),
-    ("place", N_("Woonplaats")),
-    ("needs", N_("Waarmee je hulp wilt")),
-    ("referral", N_("Hoe je ons vond")),
-    ("reach", N_("Wanneer we je bereiken")),
-)
-
-
-@dataclass(frozen=True)
-class Transition:
-    state: State
-    effects: tuple[Effect, ...] = ()
-
-
-def say(*parts: Msg, buttons: tuple[tuple[Button, ...], ...] = (), edit: bool = False) -> Send:
-    return Send(Reply(tuple(parts), buttons, edit))
-
-
-def labels(keys: tuple[str, ...], table: tuple[tuple[str, str], ...]) -> Labels:
-    names = dict(table)
-    return Labels(tuple(names[k] for k in keys if k in names))
-
-
-def words(text: str) -> str:
-    """Fold a short answer for comparison: lower case, no accents, no punctuation."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
-
-
-# --- questions ----------------------------------------------------------------------------
-
-
-def ask_name(state: State, ctx: Context) -> Reply:
-    return Reply((msg(N_("Hoe mogen we je noemen? Je voornaam of een bijnaam is goed.")),))
-
-
-def ask_age(state: State, ctx: Context) -> Reply:
-    return Reply((msg(N_("Hoe oud ben je?")),))
-
-
-def ask_place(state: State, ctx: Context) -> Reply:
-    return Reply(
-        (msg(N_("In welke gemeente woon je? Je mag ook je postcode typen.")),),
-        ((Button(msg(N_("Ik weet het niet")), "place:dk"),),),
-    )
-
-
-def ask_place_confirm(state: State, ctx: Context) -> Reply:
-    if len(state.candidates) == 1:
-        return Reply(
-            (msg(N_("Bedoel je {place}?"), place=state.candidates[0].municipality),),
-            ((Button(msg(N_("Ja")), "place:pick:0"), Button(msg(N_("Nee")), "place:no")),),
-        )
-    rows = tuple(
-        (Button(raw(c.municipality), f"place:pick:{i}"),) for i, c in enumerate(state.candidates)
-    )
-    return Reply(
-        (msg(N_("Welke plaats bedoel je?")),),
-        (*rows, (Button(msg(N_("Iets anders")), "place:no"),)),
-    )
-
-
-def toggles(
-    prefix: str, table: tuple[tuple[str, str], ...], chosen: tuple[str, ...]
-) -> tuple[tuple[Button, ...], ...]:
-    rows = [(Button(msg(label), f"{prefix}:{key}", key in chosen),) for key, label in table]
-    rows.append((Button(msg(N_("Klaar")), f"{prefix}:done"),))
-    return tuple(rows)
-
-
-def ask_needs(state: State, ctx: Context) -> Reply:
-    return Reply(
-        (msg(N_("Waarmee wil je hulp? Je mag meer dan één ding kiezen. Tik daarna op Klaar.")),),
-        toggles("needs", NEEDS, state.answers.needs),
-    )
-
-
-def ask_needs_text(state: State, ctx: Context) -> Reply:
-    return Reply(
-        (msg(N_("Wil je er iets meer over vertellen? Typ het gerust. Je mag ook overslaan.")),),
-        ((Button(msg(N_("Overslaan")), "ntext:skip"),),),
-    )
-
-
-def ask_referral(state: State, ctx: Context) -> Reply:
-    rows = tuple((Button(msg(label), f"ref:{key}"),) for key, label in REFERRALS)
-    return Reply((msg(N_("Hoe heb je ons gevonden?")),), rows)
-
-
-def ask_consent(state: State, ctx: Context) -> Reply:
-    partnership = partnership_of(state, ctx)
-    return Reply(
-        (
-            msg(N_("Nog één ding over je gegevens.")),
-            msg(N_("We bewaren je antwoorden en berichten. Daarmee helpt je coach je.")),
-            msg(
-                N_("Alleen de mensen van {partnership} zien ze."),
-                partnership=partnership.short_name,
-            ),
-            msg(N_("Je mag altijd vragen wat we bewaren, of alles laten wissen.")),
-            msg(N_("Is dat oké voor jou?")),
-        ),
-        (
-            (
-                Button(msg(N_("Ja, dat is oké")), "consent:yes"),
-                Button(msg(N_("Nee")), "consent:no"),
-            ),
-        ),
-    )
-
-
-def ask_reach(state: State, ctx: Context) -> Reply:
-    return Reply(
-        (msg(N_("Wanneer kunnen we je het best bereiken? Kies wat past en tik op Klaar.")),),
-        toggles("reach", REACH, state.answers.reach),
-    )
-
-
-def ask_summary(state: State, ctx: Context) -> Reply:
-    a = state.answers
-    place: str | Labels = a.municipality or Labels((N_("Weet ik niet"),))
-    lines = [
-        msg(N_("Dit heb ik genoteerd:")),
-        msg(N_("Naam: {name}"), name=a.name),
-        msg(N_("Leeftijd: {age}"), age=a.age or 0),
-        msg(N_("Woonplaats: {place}"), place=place),
-        msg(N_("Hulp bij: {needs}"), needs=labels(a.needs, NEEDS)),
-    ]
-    if a.needs_text:
-        lines.append(msg(N_("Je vertelde: {text}"), text=clip(a.needs_text, 300)))
-    lines += [
-        msg(N_("Gevonden via: {referral}"), referral=labels((a.referral,), REFERRALS)),
-        msg(N_("Bereikbaar: {reach}"), reach=labels(a.reach, REACH)),
-        msg(N_("Klopt dit?")),
-    ]
-    return Reply(
-        tuple(lines),
-        (
-            (Button(msg(N_("Ja, verstuur")), "sum:ok"),),
-            (Button(msg(N_("Iets aanpassen")), "sum:edit"),),
-        ),
-    )
-
-
-def ask_edit_pick(state: State, ctx: Context) -> Reply:
-    rows = tuple((Button(msg(label), f"edit:{step}"),) for step, label in EDITABLE)
-    return Reply((msg(N_("Wat wil je aanpassen?")),), rows)
-
-
-ASK: dict[Step, Callable[[State, Context], Reply]] = {
-    "name": ask_name,
-    "age": ask_age,
-    "place": ask_place,
-    "place_confirm": ask_place_confirm,
-    "needs": ask_needs,
-    "needs_text": ask_needs_text,
-    "referral": ask_referral,
-    "consent": ask_consent,
-    "reach": ask_reach,
-    "summary": ask_summary,
-    "edit_pick": ask_edit_pick,
-}
-
-
-def ask(state: State, ctx: Context) -> Reply:
-    """The question of the step the youth is at (for re-asking after an interruption)."""
-    return ASK[state.step](state, ctx)
-
-
-def go(state: State, step: Step, ctx: Context, *before: Effect) -> Transition:
-    nxt = state.at(step)
-    return Transition(nxt, (*before, Send(ask(nxt, ctx))))
-
-
-def then(state: State, step: Step, ctx: Context, *before: Effect) -> Transition:
-    """Move on after an answer: to the next step, or back to the summary when editing."""
-    if state.editing:
-        return go(replace(state, editing=False), "summary", ctx, *before)
-    return go(state, step, ctx, *before)
-
-
-def reask(state: State, ctx: Context, *hint: Msg) -> Transition:
-    effects: tuple[Effect, ...] = (say(*hint),) if hint else ()
-    return Transition(state, (*effects, Send(ask(state, ctx))))
-
-
-def missed(
-    state: State,
-    ctx: Context,
-    hint: Msg,
-    forward: Callable[[State, Context], Transition],
-) -> Transition:
-    """A typed answer not understood: ask back kindly once; from the second miss on, the
-    step's way forward (so nobody loops on the same question)."""
-    counted = replace(state, misses=state.misses + 1)
-    if counted.misses >= 2:
-        return forward(counted, ctx)
-    return reask(counted, ctx, hint)
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def partnership_of(state: State, ctx: Context) -> Partnership:
-    pid = state.answers.partnership_id
-    return ctx.directory.partnership(pid) if pid else ctx.directory.fallback
-
-
-def clean_name(text: str) -> str:
-    visible = "".join(c for c in text if unicodedata.category(c) not in {"Cf", "Cc"})
-    return " ".join(visible.split())
-
-
-NUMBER_WORDS = {
-    "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
-    "twintig": 20, "eenentwintig": 21, "tweeentwintig": 22, "drieentwintig": 23,
-    "vierentwintig": 24, "vijfentwintig": 25, "zesentwintig": 26, "zevenentwintig": 27,
-    "achtentwintig": 28, "negenentwintig": 29, "dertig": 30, "eenendertig": 31,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30,
-}  # fmt: skip
-
-
-def parse_age(text: str) -> int | None:
-    digits = re.search(r"\d{1,3}", text)
-    if digits:
-        return int(digits.group())
-    for word in words(text).replace("ë", "e").split():
-        if word in NUMBER_WORDS:
-            return NUMBER_WORDS[word]
-    return None
-
 
 def add_workdays(day: date, workdays: int) -> date:
+    """The day this many working days (Monday to Friday) after `day`."""
     while workdays > 0:
         day += timedelta(days=1)
         if day.weekday() < 5:
             workdays -= 1
     return day
-
-
-def contact_parts(partnership: Partnership, ctx: Context) -> tuple[Msg, ...]:
-    return (raw(partnership.contact.get(ctx.lang) or partnership.contact["nl"]),)
 
 
 # --- steps --------------------------------------------------------------------------------
@@ -361,11 +101,11 @@ def start(state: State, ctx: Context) -> Transition:
 def on_name(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     if not isinstance(event, TextIn):
         return reask(state, ctx, msg(N_("Typ de naam waarmee we je mogen aanspreken.")))
-    typed = clean_name(event.text)
+    typed = names.clean_name(event.text)
     if not typed:
         return reask(state, ctx, msg(N_("Typ de naam waarmee we je mogen aanspreken.")))
-    name = understand.name_in(typed)
-    phone = understand.looks_like_phone(typed)
+    name = names.name_in(typed)
+    phone = names.looks_like_phone(typed)
     if name is None and state.misses >= 2 and len(typed.split()) <= 3 and not phone:
         name = typed  # asked twice already: the youth knows best what we may call them
     if name is None:
@@ -380,9 +120,9 @@ def on_name(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
 
 def not_a_name(state: State, typed: str, ctx: Context) -> Transition:
     """A greeting alone, a phone number, a sentence or an emoji: ask again, kindly."""
-    if understand.looks_like_phone(typed):
+    if names.looks_like_phone(typed):
         hint = msg(N_("Je nummer hoeft hier niet. Je coach vraagt het later als het nodig is."))
-    elif set(understand.fold(typed).split() or ["?"]) <= understand.GREETINGS:
+    elif set(understand.fold(typed).split() or ["?"]) <= names.GREETINGS:
         hint = msg(N_("Hoi! 👋"))
     else:
         hint = msg(N_("Ik vind geen naam in je bericht."))
@@ -396,7 +136,7 @@ def not_a_name(state: State, typed: str, ctx: Context) -> Transition:
 
 
 def on_age(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
-    age = parse_age(event.text) if isinstance(event, TextIn) else None
+    age = understand.parse_age(event.text) if isinstance(event, TextIn) else None
     if age is None or not 10 <= age <= 99:
         hint = msg(N_("Typ je leeftijd als getal, bijvoorbeeld 19."))
 
@@ -411,38 +151,6 @@ def on_age(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     if age > MAX_AGE:
         return signpost_older(aged, ctx)
     return then(aged, "place", ctx)
-
-
-def signpost_young(state: State, ctx: Context) -> Transition:
-    return Transition(
-        state.at("ended"),
-        (
-            CountSignpost("too_young"),
-            say(
-                msg(N_("Fijn dat je de stap zet! Wij helpen jongeren vanaf 18 jaar.")),
-                msg(N_("Voor jou zijn er andere plekken die je gratis en anoniem helpen:")),
-                *help_line_parts(("jac", "102"), ctx),
-                msg(N_("Wil je later opnieuw beginnen? Typ dan /start.")),
-            ),
-        ),
-    )
-
-
-def signpost_older(state: State, ctx: Context) -> Transition:
-    fallback = ctx.directory.fallback
-    return Transition(
-        state.at("ended"),
-        (
-            CountSignpost("too_old"),
-            say(
-                msg(N_("Dank je! Wij helpen jongeren tot 30 jaar.")),
-                msg(N_("Bij VDAB en het CAW helpen ze je graag verder:")),
-                *contact_parts(fallback, ctx),
-                *help_line_parts(("caw",), ctx),
-                msg(N_("Heb je het nu moeilijk? Typ /hulp.")),
-            ),
-        ),
-    )
 
 
 def on_place(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
@@ -497,30 +205,6 @@ def place_chosen(state: State, place: Candidate, ctx: Context) -> Transition:
     return then(chosen, "needs", ctx, note)
 
 
-def uncovered(state: State, place: Candidate, ctx: Context) -> Transition:
-    fallback = ctx.directory.fallback
-    ended = replace(state, candidates=(), editing=False).at("ended")
-    return Transition(
-        ended,
-        (
-            CountUncovered(place.municipality),
-            say(
-                msg(
-                    N_("Voor {place} kan ik je nog niet doorsturen via deze chat. Sorry!"),
-                    place=place.municipality,
-                ),
-                msg(N_("Je staat er niet alleen voor. Hier helpen ze je wel:")),
-                *contact_parts(fallback, ctx),
-                msg(
-                    N_("We noteren dat iemand uit {place} hulp zocht. Zonder je naam."),
-                    place=place.municipality,
-                ),
-                msg(N_("Woon je toch ergens anders? Typ dan /start.")),
-            ),
-        ),
-    )
-
-
 def on_place_confirm(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     if isinstance(event, TextIn):
         answer = understand.yes_no(event.text)
@@ -551,110 +235,10 @@ def typed_pick(text: str, candidates: tuple[Candidate, ...]) -> Candidate | None
     return candidates[index] if index is not None and index < len(candidates) else None
 
 
-def on_toggle(
-    state: State,
-    event: TextIn | ButtonIn,
-    ctx: Context,
-    field: str,
-    table: tuple[tuple[str, str], ...],
-    after: Callable[[State, Context], Transition],
-) -> Transition:
-    chosen: tuple[str, ...] = getattr(state.answers, field)
-    if isinstance(event, TextIn):
-        return typed_toggle(state, event.text, ctx, field, table, after)
-    key = event.data.split(":", 1)[1]
-    if key == "done":
-        if not chosen:
-            return reask(
-                state,
-                ctx,
-                msg(N_("Kies minstens één ding. Twijfel je? Kies dan wat het best past.")),
-            )
-        return after(state, ctx)
-    if key not in dict(table):
-        return reask(state, ctx)
-    if key == "any":
-        chosen = () if "any" in chosen else ("any",)
-    elif key in chosen:
-        chosen = tuple(k for k in chosen if k != key)
-    else:
-        chosen = tuple(k for k, _ in table if (k in chosen or k == key) and k != "any")
-    toggled = state.answer(**{field: chosen})
-    edited = ask(toggled, ctx)
-    return Transition(toggled, (Send(replace(edited, edit=True)),))
-
-
-def typed_toggle(
-    state: State,
-    text: str,
-    ctx: Context,
-    field: str,
-    table: tuple[tuple[str, str], ...],
-    after: Callable[[State, Context], Transition],
-) -> Transition:
-    """Choices typed instead of tapped: "werk en een opleiding", "namiddag", "klaar"."""
-    chosen: tuple[str, ...] = getattr(state.answers, field)
-    if understand.is_done(text):
-        if chosen:
-            return after(state, ctx)
-        hint = msg(N_("Kies minstens één ding. Twijfel je? Kies dan wat het best past."))
-        return missed(state, ctx, hint, lambda s, c: way_on(s, "", field, after, c))
-    found = understand.needs_in(text) if field == "needs" else understand.day_parts_in(text)
-    if not found:
-        if chosen and understand.yes_no(text) == "yes":  # "ja, er is nog iets": what then?
-            question = N_("Wat nog? Typ het, of tik het aan.")
-            counted = replace(state, misses=state.misses + 1)
-            if counted.misses >= 2:
-                return way_on(counted, "", field, after, ctx)
-            return Transition(counted, (Send(noted(counted, field, table, question)),))
-        return missed(state, ctx, msg(HINTS[field]), lambda s, c: way_on(s, text, field, after, c))
-    if "any" in found:
-        merged: tuple[str, ...] = ("any",)
-    else:
-        merged = tuple(k for k, _ in table if (k in chosen or k in found) and k != "any")
-    toggled = state.answer(**{field: merged}).at(state.step)
-    if merged == ("any",) or understand.ends_with_done(text):
-        return after(toggled, ctx)
-    question = N_("Nog iets? Typ het erbij, of typ klaar.")
-    return Transition(toggled, (Send(noted(toggled, field, table, question)),))
-
-
-HINTS: dict[str, str] = {
-    "needs": N_("Dat begrijp ik niet goed. Typ kort waarmee je hulp wilt, bijvoorbeeld: werk."),
-    "reach": N_("Dat begrijp ik niet goed. Typ wanneer het past, bijvoorbeeld: namiddag."),
-}
-
-
-def noted(state: State, field: str, table: tuple[tuple[str, str], ...], question: str) -> Reply:
-    """What was noted so far, the buttons with their ticks, and the way on."""
-    chosen: tuple[str, ...] = getattr(state.answers, field)
-    return Reply(
-        (msg(N_("Genoteerd: {items}."), items=labels(chosen, table)), msg(question)),
-        toggles(field, table, chosen),
-    )
-
-
-def way_on(
-    state: State, text: str, field: str, after: Callable[[State, Context], Transition], ctx: Context
-) -> Transition:
-    """Twice not understood on a multi-select: go on with what we have, never loop.
-
-    Needs: the youth's own words go to the coach as "iets anders". Day parts: any time.
-    """
-    chosen: tuple[str, ...] = getattr(state.answers, field)
-    if field == "needs":
-        told = " ".join(t for t in (state.answers.needs_text, text.strip()) if t)
-        kept = state.answer(needs=chosen or ("other",), needs_text=told)
-        note = say(msg(N_("Geen probleem. Ik geef het zo door aan je coach.")))
-        return then(kept, "referral", ctx, note)
-    kept = state.answer(reach=chosen or ("any",))
-    note = say(msg(N_("Geen probleem. Je coach spreekt met je af wanneer het past.")))
-    moved = after(kept, ctx)
-    return Transition(moved.state, (note, *moved.effects))
-
-
 def on_needs(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
-    return on_toggle(state, event, ctx, "needs", NEEDS, lambda s, c: then(s, "needs_text", c))
+    return multiselect.on_toggle(
+        state, event, ctx, "needs", NEEDS, lambda s, c: then(s, "needs_text", c)
+    )
 
 
 def on_needs_text(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
@@ -713,31 +297,11 @@ def consent_forward(state: State, ctx: Context) -> Transition:
     )
 
 
-def declined(state: State, ctx: Context) -> Transition:
-    """No consent: nothing is kept and nobody will call; how to get in touch yourself."""
-    partnership = partnership_of(state, ctx)
-    return Transition(
-        state.answer(consent=False).at("ended"),
-        (
-            RecordConsent("intake", CONSENT_VERSION, False),
-            CountSignpost("no_consent"),
-            say(
-                msg(N_("Oké, dat is jouw keuze. Zonder jouw ja bewaren we niets.")),
-                msg(N_("Er belt dus ook niemand je op.")),
-                *self_contact_parts(partnership, ctx),
-                msg(N_("Wil je gewoon even praten? Dat kan altijd, gratis en anoniem:")),
-                *help_line_parts(("106",), ctx),
-                msg(N_("Verander je van gedacht? Typ dan /start.")),
-            ),
-        ),
-    )
-
-
 def on_reach(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:
     def after(s: State, c: Context) -> Transition:
         return go(replace(s, editing=False), "summary", c)
 
-    return on_toggle(state, event, ctx, "reach", REACH, after)
+    return multiselect.on_toggle(state, event, ctx, "reach", REACH, after)
 
 
 def on_summary(state: State, event: TextIn | ButtonIn, ctx: Context) -> Transition:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from flows.state import State
+
 
 def N_(msgid: str) -> str:
     """Mark a string for extraction; the adapter translates it later."""
@@ -229,7 +231,7 @@ class AppointmentAnswer:
 
     appointment_id: int
     answer: Literal["confirmed", "wants_change", "late"]
-    dayparts: tuple[str, ...] = ()  # keys of flows.intake.REACH: when would suit better
+    dayparts: tuple[str, ...] = ()  # keys of flows.intake_questions.REACH: when would suit better
     reason: str = ""  # why it does not suit, as the youth typed it (may be empty)
 
 
@@ -252,3 +254,19 @@ Effect = (
     | ExportData
     | Forget
 )
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What one step of a flow decides: the youth's next state and the effects, in order."""
+
+    state: State
+    effects: tuple[Effect, ...] = ()
+
+
+def say(*parts: Msg, buttons: tuple[tuple[Button, ...], ...] = (), edit: bool = False) -> Send:
+    """Send a reply of these paragraphs (and buttons)."""
+    return Send(Reply(tuple(parts), buttons, edit))

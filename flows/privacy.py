@@ -18,12 +18,11 @@ the coach can still be reached directly (the partnership's contact text).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flows.checkins import CHECKINS_VERSION, rhythm_reply
 from flows.context import Context
-from flows.intake import Transition, partnership_of, say
+from flows.intake_questions import partnership_of
 from flows.model import (
     N_,
     Button,
@@ -34,20 +33,14 @@ from flows.model import (
     Reply,
     Send,
     SetRhythm,
+    Transition,
     msg,
+    say,
 )
 from flows.state import State
+from flows.views import ConsentView, Stored
 
 FORGET_VALID = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class ConsentView:
-    """The newest answer the youth gave for one kind of consent."""
-
-    kind: str  # intake | checkins
-    given: bool
-    at: datetime
 
 
 def minute(moment: datetime) -> int:
@@ -155,22 +148,6 @@ def on_consent_button(state: State, data: str, ctx: Context) -> Transition:
 
 def export_data(state: State) -> Transition:
     return Transition(state, (ExportData(),))
-
-
-@dataclass(frozen=True)
-class Stored:
-    """What the engine found about the youth, for the plain-language summary of /mijngegevens."""
-
-    sent_by_you: int  # typed or recorded by the youth (not taps on buttons, not commands)
-    from_coach: int  # written by a coach in the inbox (not our automatic messages)
-    appointments: int
-    checkins: int
-    consents: int
-    has_answers: bool
-    coach: str | None
-    delete_on: datetime | None
-    rule: str  # unfinished_intake | open_case | closed_case
-    keep_days: int  # after closing, for open_case
 
 
 def kept_after(days: int) -> Msg:

@@ -1,9 +1,10 @@
 """The JSON API under /api/: every inbox action, through the same `Inbox` service as the pages.
 
-Routes come from the operation table in `inbox.openapi`, which also checks every path id,
-query and body, so what the document says and what the server accepts are one thing.
-Every error is `application/problem+json` (add `problems_middleware()` to the app for the
-errors aiohttp makes itself: unknown paths, wrong methods, crashes).
+Routes come from the operation table in `inbox.openapi`. Path ids, queries and bodies are read
+with the models of `inbox.schemas` and every answer is written with them, so what the document
+says, what the server accepts and what it sends are one thing. Every error is
+`application/problem+json` (add `problems_middleware()` to the app for the errors aiohttp makes
+itself: unknown paths, wrong methods, crashes).
 """
 
 from __future__ import annotations
@@ -11,48 +12,60 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from typing import Any
+from datetime import date, datetime, time
+from types import GenericAlias
+from typing import Any, TypeVar
 
 from aiohttp import web
+from pydantic import TypeAdapter, ValidationError
 
-from inbox import auth
-from inbox.appointments import Appointments, DayItem
+from inbox.appointments import Appointments
+from inbox.appointments import case_appointments as case_appointments  # the pages import it here
 from inbox.auth import Handler, remote_of, require_worker
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
-from inbox.openapi import (
-    BODIES,
-    MAX_BODY,
-    MAX_ID,
-    OPERATIONS,
-    PROBLEM_JSON,
-    RHYTHM_KEYS,
-    TITLES,
-    Operation,
-    check,
-    document,
-)
+from inbox.openapi import MAX_BODY, OPERATIONS, PROBLEM_JSON, TITLES, Operation, Param, document
 from inbox.problems import problem
-from inbox.service import CaseView, CheckinsView, Inbox, LowScore, QueuedCase
-from storage import appointments as stored_appointments
-from storage import casework, workers
-from storage.appointments import view_of
-from storage.casework import CaseSummary, TimelineItem
-from storage.clock import utcnow
-from storage.models import Youth
+from inbox.schemas.appointments import (
+    Appointment,
+    MarkAppointment,
+    MoveAppointment,
+    NewAppointment,
+    NewId,
+)
+from inbox.schemas.base import Request, schema_of
+from inbox.schemas.cases import (
+    Assign,
+    AuditEntry,
+    Case,
+    ClearSignal,
+    Note,
+    Queue,
+    Reply,
+    SetCheckins,
+    Status,
+    TimelineItem,
+)
+from inbox.schemas.messages import explain
+from inbox.schemas.meta import Problem
+from inbox.schemas.team import (
+    NewToken,
+    NewTokenRequest,
+    NewWorker,
+    Presence,
+    TeamMember,
+    Token,
+    Worker,
+)
+from inbox.service import Inbox
+from inbox.tokens import mint_token as mint_token  # the account page imports these two here
+from inbox.tokens import revoke_token as revoke_token
+from storage import workers
 from storage.workers import WorkerView
 
 log = logging.getLogger(__name__)
 
-JSON = Any  # what json.dumps takes
-ID = re.compile(r"[0-9]{1,16}")
-RFC3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
-)
 STATUS_OF: dict[type[InboxError], int] = {
     NotFound: 404,
     Forbidden: 403,
@@ -65,18 +78,19 @@ NOT_FOUND = {
     "appointment_id": "Deze afspraak bestaat niet (of niet in jouw partnerschap).",
     "token_id": "Je hebt geen token met dat nummer.",
 }
+NO_STORE = {"Cache-Control": "no-store"}
+Body = TypeVar("Body", bound=Request)
 
 
 @dataclass
 class Call:
-    """One checked request: who asks, the path ids, the query and the body."""
+    """One checked request: who asks, the path ids, the query and the body (its model)."""
 
     request: web.Request
     viewer: WorkerView | None
     ids: dict[str, int] = field(default_factory=dict)
-    after: datetime | None = None
-    day: date | None = None
-    body: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, object] = field(default_factory=dict)
+    body: Request | None = None
 
     @property
     def worker(self) -> WorkerView:
@@ -92,8 +106,24 @@ class Call:
     def appointment_id(self) -> int:
         return self.ids["appointment_id"]
 
+    @property
+    def after(self) -> datetime | None:
+        after = self.query.get("after")
+        return after if isinstance(after, datetime) else None
 
-Action = Callable[[Call], Awaitable[JSON]]
+    @property
+    def day(self) -> date | None:
+        day = self.query.get("day")
+        return day if isinstance(day, date) else None
+
+    def read(self, model: type[Body]) -> Body:
+        """The body, as the model the operation reads it with."""
+        if not isinstance(self.body, model):
+            raise AssertionError(f"{model.__name__} is not this operation's body")
+        return self.body
+
+
+Action = Callable[[Call], Awaitable[object]]
 
 
 class InboxApi:
@@ -144,26 +174,30 @@ class InboxApi:
         ]
 
     def endpoint(self, op: Operation, action: Action) -> Handler:
+        write = writer(op)
+
         async def handle(request: web.Request) -> web.StreamResponse:
             call = Call(request, None if op.public else require_worker(request))
             for param in op.params:
                 if param.where == "path":
-                    call.ids[param.name] = path_id(request.match_info[param.name], param.name)
-                elif param.name == "after" and "after" in request.query:
-                    call.after = moment(request.query["after"], "after")
-                elif param.name == "day" and "day" in request.query:
-                    call.day = query_day(request.query["day"], "day")
+                    call.ids[param.name] = read_param(param, request.match_info[param.name])
+                elif param.name in request.query:
+                    call.query[param.name] = read_param(param, request.query[param.name])
             if op.body is not None:
-                call.body = await json_body(request, op.body)
+                call.body = await read_body(request, op.body)
             try:
                 result = await action(call)
             except InboxError as exc:
                 status = STATUS_OF.get(type(exc), 422)
                 raise problem(status, TITLES[status], str(exc)) from None
-            if op.response is None and op.id != "getOpenApi":
-                return web.Response(status=op.status, headers={"Cache-Control": "no-store"})
-            return web.json_response(
-                result, status=op.status, dumps=dumps, headers={"Cache-Control": "no-store"}
+            if write is None:
+                return web.Response(status=op.status, headers=NO_STORE)
+            return web.Response(
+                body=write(result),
+                status=op.status,
+                content_type="application/json",
+                charset="utf-8",
+                headers=NO_STORE,
             )
 
         handle.__name__ = op.id
@@ -171,247 +205,157 @@ class InboxApi:
 
     # --- reading ----------------------------------------------------------------------------
 
-    async def openapi(self, call: Call) -> JSON:
+    async def openapi(self, call: Call) -> dict[str, Any]:
         return self.document
 
-    async def me(self, call: Call) -> JSON:
-        return worker_json(call.worker)
+    async def me(self, call: Call) -> Worker:
+        return Worker.model_validate(call.worker)
 
-    async def queue(self, call: Call) -> JSON:
-        view = await self.inbox.queue(call.worker)
-        return {
-            "waiting": [queued_json(q) for q in view.waiting],
-            "mine": [summary_json(c) for c in view.mine],
-            "team": [summary_json(c) for c in view.team],
-            "low": [low_json(low) for low in view.low],
-        }
+    async def queue(self, call: Call) -> Queue:
+        return Queue.model_validate(await self.inbox.queue(call.worker))
 
-    async def case(self, call: Call) -> JSON:
-        return case_json(await self.inbox.case(call.worker, call.case_id))
+    async def case(self, call: Call) -> Case:
+        return Case.model_validate(await self.inbox.case(call.worker, call.case_id))
 
-    async def timeline(self, call: Call) -> JSON:
+    async def timeline(self, call: Call) -> list[TimelineItem]:
         items = await self.inbox.timeline_after(call.worker, call.case_id, call.after)
-        return [item_json(i) for i in items]
+        return [TimelineItem.model_validate(i) for i in items]
 
-    async def audit(self, call: Call) -> JSON:
+    async def audit(self, call: Call) -> list[AuditEntry]:
         trail = await self.inbox.audit_trail(call.worker, call.case_id)
-        return [{"at": at, "action": action, "worker": who} for at, action, who in trail]
+        return [AuditEntry(at=at, action=action, worker=who) for at, action, who in trail]
 
-    async def team(self, call: Call) -> JSON:
+    async def team(self, call: Call) -> list[TeamMember]:
         return [
-            {"worker": worker_json(w), "open_cases": load}
+            TeamMember(worker=Worker.model_validate(w), open_cases=load)
             for w, load in await self.inbox.team(call.worker)
         ]
 
     # --- acting -----------------------------------------------------------------------------
 
-    async def claim(self, call: Call) -> JSON:
+    async def claim(self, call: Call) -> None:
         await self.inbox.claim(call.worker, call.case_id)
 
-    async def reply(self, call: Call) -> JSON:
-        await self.inbox.reply(call.worker, call.case_id, call.body["text"], call.body.get("ref"))
+    async def reply(self, call: Call) -> None:
+        body = call.read(Reply)
+        await self.inbox.reply(call.worker, call.case_id, body.text, body.ref)
 
-    async def note(self, call: Call) -> JSON:
-        await self.inbox.note(call.worker, call.case_id, call.body["text"])
+    async def note(self, call: Call) -> None:
+        await self.inbox.note(call.worker, call.case_id, call.read(Note).text)
 
-    async def status(self, call: Call) -> JSON:
-        body = call.body
-        await self.inbox.set_status(call.worker, call.case_id, body["status"], body.get("outcome"))
+    async def status(self, call: Call) -> None:
+        body = call.read(Status)
+        await self.inbox.set_status(call.worker, call.case_id, body.status, body.outcome)
 
-    async def assign(self, call: Call) -> JSON:
-        await self.inbox.assign(call.worker, call.case_id, int(call.body["worker_id"]))
+    async def assign(self, call: Call) -> None:
+        await self.inbox.assign(call.worker, call.case_id, call.read(Assign).worker_id)
 
-    async def clear_signal(self, call: Call) -> JSON:
-        body = call.body
-        await self.inbox.clear_signal(
-            call.worker, call.case_id, body["clear"], body.get("note") or ""
-        )
+    async def clear_signal(self, call: Call) -> None:
+        body = call.read(ClearSignal)
+        await self.inbox.clear_signal(call.worker, call.case_id, body.clear, body.note)
 
-    async def set_checkins(self, call: Call) -> JSON:
-        body = call.body
-        await self.inbox.set_checkins(
-            call.worker, call.case_id, body["rhythm"], body.get("quiet_hours")
-        )
+    async def set_checkins(self, call: Call) -> None:
+        body = call.read(SetCheckins)
+        await self.inbox.set_checkins(call.worker, call.case_id, body.rhythm, body.quiet_hours)
 
-    async def add_worker(self, call: Call) -> JSON:
-        body = call.body
+    async def add_worker(self, call: Call) -> Worker:
+        body = call.read(NewWorker)
         new = await self.inbox.add_worker(
             call.worker,
-            username=body["username"],
-            first_name=body["first_name"],
-            full_name=body.get("full_name", ""),
-            password=body["password"],
-            role=body.get("role", "worker"),
-            capacity=int(body.get("capacity", 15)),
-            languages=tuple(dict.fromkeys(body.get("languages", ["nl"]))),
-            organisation=body.get("organisation", ""),
+            username=body.username,
+            first_name=body.first_name,
+            full_name=body.full_name,
+            password=body.password,
+            role=body.role,
+            capacity=body.capacity,
+            languages=tuple(dict.fromkeys(body.languages)),
+            organisation=body.organisation,
         )
-        return worker_json(new)
+        return Worker.model_validate(new)
 
-    async def presence(self, call: Call) -> JSON:
-        cover = call.body.get("cover_id")
+    async def presence(self, call: Call) -> None:
+        body = call.read(Presence)
         await self.inbox.set_presence(
-            call.worker,
-            call.ids["worker_id"],
-            call.body["absent"],
-            int(cover) if cover is not None else None,
+            call.worker, call.ids["worker_id"], body.absent, body.cover_id
         )
 
-    async def tokens(self, call: Call) -> JSON:
+    async def tokens(self, call: Call) -> list[Token]:
         async with self.inbox.db.transaction() as session:
-            return [token_json(t) for t in await workers.tokens_of(session, call.worker.id)]
+            found = await workers.tokens_of(session, call.worker.id)
+        return [Token.model_validate(t) for t in found]
 
-    async def create_token(self, call: Call) -> JSON:
+    async def create_token(self, call: Call) -> NewToken:
         """A new bearer token for the caller; only its hash is kept, so it is shown once.
 
         With two-step login on, a code from the app is needed now: a stolen session or token
         alone cannot make a new, longer-lived way in.
         """
-        body = call.body
-        minted = await mint_token(
+        body = call.read(NewTokenRequest)
+        token, made = await mint_token(
             self.inbox,
             call.worker,
-            name=body["name"],
-            scope=body.get("scope", "write"),
-            days=int(body.get("days", workers.TOKEN_DAYS)),
-            code=body.get("code", ""),
+            name=body.name,
+            scope=body.scope,
+            days=body.days,
+            code=body.code,
             remote=remote_of(call.request),
         )
-        token, made = minted
-        return {"token": token, "id": made.id, "name": made.name, "scope": made.scope,
-                "expires_at": made.expires_at, "worker_id": call.worker.id}  # fmt: skip
+        return NewToken(
+            token=token,
+            id=made.id,
+            name=made.name,
+            scope=made.scope,
+            expires_at=made.expires_at,
+            worker_id=call.worker.id,
+        )
 
-    async def revoke_token(self, call: Call) -> JSON:
+    async def revoke_token(self, call: Call) -> None:
         await revoke_token(self.inbox, call.worker, call.ids["token_id"])
 
     # --- appointments -----------------------------------------------------------------------
 
-    async def case_appointments(self, call: Call) -> JSON:
+    async def case_appointments(self, call: Call) -> list[Appointment]:
         found = await case_appointments(self.appointments, call.worker, call.case_id, audit=True)
-        return [appointment_json(item) for item in found.items]
+        return [Appointment.of(item) for item in found.items]
 
-    async def create_appointment(self, call: Call) -> JSON:
-        body = call.body
-        with_id = body.get("worker_id")
+    async def create_appointment(self, call: Call) -> NewId:
+        body = call.read(NewAppointment)
         new_id = await self.appointments.create(
             call.worker,
             call.case_id,
-            day=local_date(body["date"], "date"),
-            at=local_time(body["time"], "time"),
-            minutes=int(body["minutes"]),
-            place=body["place"],
-            kind=body["kind"],
-            note=body.get("note", ""),
-            with_id=int(with_id) if with_id is not None else None,
+            day=local_date(body.date, "date"),
+            at=local_time(body.time, "time"),
+            minutes=body.minutes,
+            place=body.place,
+            kind=body.kind,
+            note=body.note,
+            with_id=body.worker_id,
         )
-        return {"id": new_id}
+        return NewId(id=new_id)
 
-    async def move_appointment(self, call: Call) -> JSON:
+    async def move_appointment(self, call: Call) -> None:
+        body = call.read(MoveAppointment)
         await self.appointments.move(
             call.worker,
             call.appointment_id,
-            day=local_date(call.body["date"], "date"),
-            at=local_time(call.body["time"], "time"),
+            day=local_date(body.date, "date"),
+            at=local_time(body.time, "time"),
         )
 
-    async def cancel_appointment(self, call: Call) -> JSON:
+    async def cancel_appointment(self, call: Call) -> None:
         await self.appointments.cancel(call.worker, call.appointment_id)
 
-    async def mark_appointment(self, call: Call) -> JSON:
-        await self.appointments.mark(call.worker, call.appointment_id, call.body["state"])
+    async def mark_appointment(self, call: Call) -> None:
+        await self.appointments.mark(
+            call.worker, call.appointment_id, call.read(MarkAppointment).state
+        )
 
-    async def follow_up(self, call: Call) -> JSON:
+    async def follow_up(self, call: Call) -> None:
         await self.appointments.follow_up(call.worker, call.appointment_id)
 
-    async def agenda(self, call: Call) -> JSON:
+    async def agenda(self, call: Call) -> list[Appointment]:
         day = call.day or self.inbox.clock().astimezone(self.inbox.translator.tz).date()
-        return [appointment_json(item) for item in await self.appointments.day(call.worker, day)]
-
-
-# --- API tokens (the account page makes and revokes them the same way) ----------------------
-
-
-async def mint_token(
-    inbox: Inbox, worker: WorkerView, *, name: str, scope: str, days: int, code: str,
-    remote: str,
-) -> tuple[str, workers.TokenView]:  # fmt: skip
-    """Check the request (and the code from the app, when two-step login is on) and make a
-    token: (the token, shown once; what is kept of it). Raises InboxError."""
-    name = name.strip()
-    if not name:
-        raise Invalid("Geef de token een naam, bv. het programma dat hem gebruikt.")
-    if scope not in workers.TOKEN_SCOPES or not 1 <= days <= workers.MAX_TOKEN_DAYS:
-        raise Invalid(f"Kies lezen of schrijven, en 1 tot {workers.MAX_TOKEN_DAYS} dagen.")
-    now = inbox.clock()
-    if worker.has_totp:
-        if not code.strip():
-            raise Forbidden("Typ een code uit je app om een token te maken.")
-        try:
-            await auth.fresh_code(inbox.db, worker.id, code, remote, now=now)
-        except auth.LoginRefused as refused:
-            raise Forbidden(str(refused)) from None
-    token = secrets.token_urlsafe(32)
-    async with inbox.db.transaction() as session:
-        me = await workers.get(session, worker.id)
-        if me is None:
-            raise NotFound("Je account bestaat niet meer.")
-        # Tokens run on real time, like the middleware that checks them (and sessions).
-        made = await workers.add_token(session, me, token, name, utcnow(), scope=scope, days=days)
-        await casework.audit(session, me.id, "add_token", None, now)
-    return token, made
-
-
-async def revoke_token(inbox: Inbox, worker: WorkerView, token_id: int) -> None:
-    async with inbox.db.transaction() as session:
-        if not await workers.revoke_token(session, worker.id, token_id):
-            raise NotFound("Je hebt geen token met dat nummer.")
-        await casework.audit(session, worker.id, "revoke_token", None, inbox.clock())
-
-
-def token_json(t: workers.TokenView) -> JSON:
-    return {
-        "id": t.id,
-        "name": t.name,
-        "scope": t.scope,
-        "created_at": t.created_at,
-        "expires_at": t.expires_at,
-        "last_used_at": t.last_used_at,
-    }
-
-
-# --- appointments of a case, with what the youth said ----------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseAppointments:
-    youth_name: str
-    items: list[DayItem]
-    unreachable: bool  # the youth blocked the bot: appointment messages do not arrive
-
-
-async def case_appointments(
-    appointments: Appointments, worker: WorkerView, case_id: int, *, audit: bool
-) -> CaseAppointments:
-    """A case's appointments, earliest first, with "te laat" and the youth's wish to move.
-
-    `audit`: this read is the visit itself, so it goes in the audit trail; False where the
-    visit is already logged (the case page, its timeline, the message after an action).
-    (`Appointments.of_case` gives the views only; the inbox also shows the youth's answers.)
-    """
-    inbox = appointments.inbox
-    async with inbox.db.transaction() as session:
-        case = await inbox.own_case(session, worker, case_id)
-        if audit:
-            await casework.audit(session, worker.id, "view_appointments", case.id, inbox.clock())
-        name = str((case.answers or {}).get("name") or "?")
-        youth = await session.get(Youth, case.youth_id)
-        unreachable = bool(youth is not None and youth.unreachable)
-        names = {w.id: w.first_name for w in await appointments.team(session, worker)}
-        items = [
-            DayItem(view_of(a, names.get(a.worker_id, "?")), a.case_id, name, a.late, dict(a.wish))
-            for a in await stored_appointments.of_case(session, case.id)
-        ]
-    return CaseAppointments(name, items, unreachable)
+        return [Appointment.of(item) for item in await self.appointments.day(call.worker, day)]
 
 
 def local_date(raw: str, name: str) -> date:
@@ -428,45 +372,25 @@ def local_time(raw: str, name: str) -> time:
         raise Invalid(f"'{name}' is geen geldig uur (UU:MM).") from None
 
 
-# --- checking what comes in -----------------------------------------------------------------
+# --- what comes in and what goes out ----------------------------------------------------------
 
 
-def path_id(raw: str, name: str) -> int:
-    """A positive id below 2^53; anything else cannot exist, so it is a 404 too."""
-    value = int(raw) if ID.fullmatch(raw) else 0
-    if not 1 <= value <= MAX_ID:
-        raise problem(404, TITLES[404], NOT_FOUND.get(name, "Bestaat niet."))
-    return value
-
-
-def moment(raw: str, name: str) -> datetime:
-    """An RFC 3339 date-time with an offset (a 'Z' or +01:00), as UTC."""
+def read_param(param: Param, raw: str) -> Any:
+    """A path id (anything but an id of 1 to MAX_ID cannot exist: a 404) or a query value."""
     try:
-        if not RFC3339.fullmatch(raw):
-            raise ValueError(raw)
-        return datetime.fromisoformat(raw).astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise problem(
-            422, TITLES[422], f"'{name}' moet een tijdstip zijn zoals 2026-11-20T14:00:00Z."
-        ) from None
-
-
-def query_day(raw: str, name: str) -> date:
-    """A local date from the query (YYYY-MM-DD)."""
-    try:
-        if len(raw) != 10:
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise problem(422, TITLES[422], f"'{name}' moet een datum zijn zoals 2026-11-20.") from None
+        return param.adapter.validate_python(raw)
+    except ValidationError as exc:
+        if param.where == "path":
+            raise problem(404, TITLES[404], NOT_FOUND.get(param.name, "Bestaat niet.")) from None
+        raise problem(422, TITLES[422], explain(exc, param.schema(), param.name)) from None
 
 
 def refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-async def json_body(request: web.Request, body: str) -> dict[str, Any]:
-    """Read at most 64 KiB of JSON and check it against the body's schema."""
+async def read_body(request: web.Request, model: type[Body]) -> Body:
+    """Read at most 64 KiB of JSON as the operation's model."""
     if request.headers.get("Content-Type") and not is_json(request.content_type):
         raise problem(
             415, TITLES[415], "Stuur de gegevens als JSON (Content-Type: application/json)."
@@ -484,161 +408,25 @@ async def json_body(request: web.Request, body: str) -> dict[str, Any]:
         json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800")
     except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8, NaN, too many digits
         raise problem(400, TITLES[400], "De body is geen geldige JSON.") from None
-    reason = check(BODIES[body], value)
-    if reason:
-        raise problem(422, TITLES[422], reason)
-    assert isinstance(value, dict)
-    return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        raise problem(422, TITLES[422], explain(exc, schema_of(model))) from None
 
 
 def is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
-# --- what goes out --------------------------------------------------------------------------
-
-
-def dumps(value: JSON) -> str:
-    return json.dumps(value, default=encode, ensure_ascii=False)
-
-
-def encode(value: object) -> JSON:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def worker_json(w: WorkerView) -> JSON:
-    return {
-        "id": w.id,
-        "partnership_id": w.partnership_id,
-        "username": w.username,
-        "first_name": w.first_name,
-        "full_name": w.full_name,
-        "organisation": w.organisation,
-        "role": w.role,
-        "languages": list(w.languages),
-        "municipalities": list(w.municipalities),
-        "capacity": w.capacity,
-        "absent": w.absent,
-        "cover_id": w.cover_id,
-        "telegram_linked": w.telegram_linked,
-    }
-
-
-def summary_json(c: CaseSummary) -> JSON:
-    return {
-        "id": c.id,
-        "partnership_id": c.partnership_id,
-        "status": c.status,
-        "name": c.name,
-        "age": c.age if isinstance(c.age, int) and not isinstance(c.age, bool) else None,
-        "municipality": c.municipality,
-        "language": c.language,
-        "channel": c.channel,
-        "needs": [str(n) for n in c.needs],
-        "worker_id": c.worker_id,
-        "worker_name": c.worker_name,
-        "unread": c.unread,
-        "urgent": c.urgent,
-        "created_at": c.created_at,
-        "last_youth_message_at": c.last_youth_message_at,
-        "flag": c.flag,
-        "paused_until": c.paused_until,
-        "stopped": c.stopped,
-        "unreachable": c.unreachable,
-    }
-
-
-def low_json(low: LowScore) -> JSON:
-    return {"case": summary_json(low.case), "score": low.score, "answered_at": low.answered_at}
-
-
-def checkins_json(view: CheckinsView | None) -> JSON:
-    if view is None:
-        return {"rhythm": None, "quiet_hours": None, "default_quiet_hours": "", "answers": []}
-    return {
-        "rhythm": view.rhythm if view.rhythm in RHYTHM_KEYS else None,
-        "quiet_hours": view.quiet_hours,
-        "default_quiet_hours": view.default_quiet_hours,
-        "answers": [
-            {
-                "id": a.id,
-                "sent_at": a.sent_at,
-                "score": a.score,
-                "note": a.note,
-                "answered_at": a.answered_at,
-            }
-            for a in view.answers
-        ],
-    }
-
-
-def queued_json(q: QueuedCase) -> JSON:
-    return {
-        "case": summary_json(q.case),
-        "waiting_since": q.waiting_since,
-        "promise": q.promise,
-        "deadline": q.deadline,
-    }
-
-
-def item_json(i: TimelineItem) -> JSON:
-    return {
-        "kind": i.kind,
-        "id": i.id,
-        "at": i.at,
-        "author": i.author,
-        "text": i.text,
-        "worker_name": i.worker_name,
-        "delivery": i.delivery,
-        "data": dict(i.data) if i.data is not None else None,
-    }
-
-
-def appointment_json(item: DayItem) -> JSON:
-    a, wish = item.appointment, item.wish
-    dayparts = wish.get("dayparts")
-    return {
-        "id": a.id,
-        "case_id": item.case_id,
-        "youth_name": item.youth_name,
-        "starts_at": a.starts_at,
-        "ends_at": a.ends_at,
-        "minutes": a.minutes,
-        "place": a.place,
-        "kind": a.kind,
-        "worker_name": a.worker_name,
-        "note": a.note,
-        "state": a.state,
-        "late": item.late,
-        "wish": {
-            "dayparts": [str(d) for d in dayparts] if isinstance(dayparts, list) else [],
-            "reason": str(wish.get("reason") or ""),
-        }
-        if wish
-        else {},
-        "version": a.version,
-    }
-
-
-def case_json(view: CaseView) -> JSON:
-    return {
-        "case": summary_json(view.case),
-        "answers": view.answers,
-        "timeline": [item_json(i) for i in view.timeline],
-        "colleagues": [worker_json(w) for w in view.colleagues],
-        "suggestions": [
-            {"worker_id": s.worker_id, "score": float(s.score), "reasons": list(s.reasons)}
-            for s in view.suggestions
-        ],
-        "quick_replies": list(view.quick_replies),
-        "answering": worker_json(view.answering) if view.answering else None,
-        "promise": view.promise,
-        "checkins": checkins_json(view.checkins),
-    }
+def writer(op: Operation) -> Callable[[Any], bytes] | None:
+    """How the operation's answer becomes JSON: its model's serialiser (None: no content)."""
+    if op.id == "getOpenApi":
+        return lambda doc: json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    if op.response is None:
+        return None
+    shape: Any = GenericAlias(list, (op.response,)) if op.array else op.response  # list[…]
+    adapter: TypeAdapter[Any] = TypeAdapter(shape)
+    return adapter.dump_json
 
 
 # --- errors aiohttp makes itself -------------------------------------------------------------
@@ -647,14 +435,9 @@ def case_json(view: CaseView) -> JSON:
 def problem_response(
     status: int, detail: str, headers: dict[str, str] | None = None
 ) -> web.Response:
-    body = {
-        "type": "about:blank",
-        "title": TITLES.get(status, "Fout"),
-        "status": status,
-        "detail": detail,
-    }
+    body = Problem(title=TITLES.get(status, "Fout"), status=status, detail=detail)
     return web.Response(
-        status=status, text=json.dumps(body), content_type=PROBLEM_JSON, headers=headers
+        status=status, text=body.model_dump_json(), content_type=PROBLEM_JSON, headers=headers
     )
 
 

@@ -16,12 +16,12 @@ from core.planning import pacing_of
 from flows.appointments import (
     KINDS,
     AppointmentProblem,
-    AppointmentView,
     Intro,
     reminder_times,
     validate_new,
 )
 from flows.model import N_, Reply, msg
+from flows.views import AppointmentView
 from inbox.errors import Conflict, Invalid, NotFound
 from inbox.service import Inbox, storable
 from storage import appointments, casework, workers
@@ -247,3 +247,38 @@ def check_agenda_day(day: date) -> None:
     """An agenda day the calendar can hold with a day either side (not year 1 or 9999)."""
     if not FIRST_AGENDA_DAY <= day <= LAST_AGENDA_DAY:
         raise Invalid(f"Kies een dag tussen {FIRST_AGENDA_DAY.year} en {LAST_AGENDA_DAY.year}.")
+
+
+# --- appointments of a case, with what the youth said ----------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAppointments:
+    youth_name: str
+    items: list[DayItem]
+    unreachable: bool  # the youth blocked the bot: appointment messages do not arrive
+
+
+async def case_appointments(
+    planner: Appointments, worker: WorkerView, case_id: int, *, audit: bool
+) -> CaseAppointments:
+    """A case's appointments, earliest first, with "te laat" and the youth's wish to move.
+
+    `audit`: this read is the visit itself, so it goes in the audit trail; False where the
+    visit is already logged (the case page, its timeline, the message after an action).
+    (`Appointments.of_case` gives the views only; the inbox also shows the youth's answers.)
+    """
+    inbox = planner.inbox
+    async with inbox.db.transaction() as session:
+        case = await inbox.own_case(session, worker, case_id)
+        if audit:
+            await casework.audit(session, worker.id, "view_appointments", case.id, inbox.clock())
+        name = str((case.answers or {}).get("name") or "?")
+        youth = await session.get(Youth, case.youth_id)
+        unreachable = bool(youth is not None and youth.unreachable)
+        names = {w.id: w.first_name for w in await planner.team(session, worker)}
+        items = [
+            DayItem(view_of(a, names.get(a.worker_id, "?")), a.case_id, name, a.late, dict(a.wish))
+            for a in await appointments.of_case(session, case.id)
+        ]
+    return CaseAppointments(name, items, unreachable)

@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from inbox.auth import require_worker
+from inbox.schemas.base import MAX_ID
 from storage import casework
 from storage.clock import utcnow
 from storage.db import Database
@@ -22,7 +23,6 @@ TYPES = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
     ".mp4": "video/mp4", ".pdf": "application/pdf",
 }  # fmt: skip
-MAX_ID = 2**53
 
 
 class MediaFiles:
@@ -36,7 +36,7 @@ class MediaFiles:
     async def serve(self, request: web.Request) -> web.StreamResponse:
         worker = require_worker(request)
         message_id = int(request.match_info["message_id"])
-        if message_id >= MAX_ID:
+        if message_id > MAX_ID:
             raise web.HTTPNotFound()
         async with self.db.transaction() as session:
             message = await session.get(Message, message_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
+
+from inbox.schemas.meta import Problem
 
 ERRORS: dict[int, type[web.HTTPException]] = {
     400: web.HTTPBadRequest,
@@ -20,7 +20,7 @@ ERRORS: dict[int, type[web.HTTPException]] = {
 
 
 def problem(status: int, title: str, detail: str = "") -> web.HTTPException:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    body = Problem(title=title, status=status, detail=detail).model_dump_json()
     kind = ERRORS.get(status, web.HTTPInternalServerError)
     if kind is web.HTTPRequestEntityTooLarge:
         return web.HTTPRequestEntityTooLarge(

@@ -14,7 +14,8 @@ from aiohttp import web
 from telegram import Bot
 
 from bot.channels import telegram as tg
-from bot.channels.sender import Channel, Sender
+from bot.channels.base import Channel
+from bot.channels.sender import Sender
 from bot.channels.webchat import TEMPLATES as CHAT_TEMPLATES
 from bot.channels.webchat import WebChannel, WebChat
 from bot.dispatcher import Dispatcher

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.appointments import AppointmentView
+from flows.views import AppointmentView
 from storage import casework
 from storage.models import Appointment, Case, Reminder, Worker
 

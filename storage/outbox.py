@@ -1,4 +1,8 @@
-"""The timeline of messages and the outbox of deliveries that carries them to a channel."""
+"""The timeline of messages and the outbox of deliveries that carries them to a channel.
+
+A job's payload is stored as given: core/outgoing.py builds it (`Outgoing.to_json()`) and
+reads it back; here it is only JSON.
+"""
 
 from __future__ import annotations
 
@@ -77,14 +81,13 @@ async def enqueue(
     )
 
 
-async def notify_worker(session: AsyncSession, worker: Worker, text: str, now: datetime) -> None:
-    """A short Telegram note to a worker who linked their account (never case content)."""
-    if worker.telegram_chat_id is None:
-        return
+async def enqueue_for_worker(
+    session: AsyncSession, worker: Worker, kind: str, payload: dict[str, Any], now: datetime
+) -> None:
+    """A job for a worker's linked Telegram (a note that names no case content)."""
     session.add(
         OutboxJob(
-            youth_id=None, worker_id=worker.id, channel="telegram", kind="message",
-            payload={"chat_id": worker.telegram_chat_id, "text": text, "buttons": []},
+            youth_id=None, worker_id=worker.id, channel="telegram", kind=kind, payload=payload,
             status="pending", attempts=0, timeouts=0, not_before=now, created_at=now,
         )
     )  # fmt: skip

@@ -99,6 +99,19 @@ async def record_safety_event(
     )
 
 
+async def crisis_since_last_case(session: AsyncSession, youth_id: int) -> bool:
+    """Whether the youth wrote a crisis message since their last registration closed (or ever,
+    if none did): a crisis during the intake makes the new registration urgent."""
+    closed = select(func.max(Case.closed_at)).where(
+        Case.youth_id == youth_id, Case.closed_at.is_not(None)
+    )
+    last_closed = (await session.execute(closed)).scalar_one_or_none()
+    stmt = select(SafetyEvent.id).where(SafetyEvent.youth_id == youth_id)
+    if last_closed is not None:
+        stmt = stmt.where(SafetyEvent.created_at > last_closed)
+    return (await session.execute(stmt.limit(1))).first() is not None
+
+
 async def consents_of(session: AsyncSession, youth_id: int) -> list[Consent]:
     """The youth's consent ledger, oldest first."""
     stmt = select(Consent).where(Consent.youth_id == youth_id).order_by(Consent.id)

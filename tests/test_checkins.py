@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select, update
 
 from flows.pacing import QuietHours
 from storage import checkins
 from storage.db import Database
+from storage.models import CheckIn, OutboxJob
 from tests.support.clock import BRUSSELS, Clock
 from tests.support.inbox import add_worker, link_telegram
 from tests.support.outreach import Life, Sent
@@ -139,7 +141,7 @@ async def live(schedule: list[Action], quiet_hours: tuple[int, int], db: Databas
             rules.quiet.append((now, QuietHours()))
             continue
         if action == "answer":
-            if not [s for s in life.automated if s.what == "check-in"]:
+            if not [s for s in await life.outgoing() if s.what == "check-in"]:
                 continue
             await life.press(f"ci:{await life.open_checkin()}:3")
         elif action.startswith(("checkin:", "pause:")):
@@ -158,7 +160,7 @@ async def live(schedule: list[Action], quiet_hours: tuple[int, int], db: Databas
             stop_since = None
     if stop_since is not None:
         rules.stopped.append((stop_since, end))
-    check(life.automated, rules)
+    check(await life.outgoing(), rules)
 
 
 async def life_until(life: Life, until: datetime) -> None:
@@ -178,14 +180,21 @@ def check(sent: list[Sent], rules: Rules) -> None:
         local = moment.astimezone(BRUSSELS).time()
         assert not rules.quiet_at(moment).contains(local), f"in quiet hours: {moment}"
         assert not any(a <= moment < b for a, b in rules.paused), f"during a pause: {moment}"
+        # `a <= moment`: a message written at the very instant of the /stop counts as after
+        # it. /stop wins (test_a_stop_at_the_instant_a_check_in_falls_due_wins).
         assert not any(a <= moment < b for a, b in rules.stopped), f"after /stop: {moment}"
     for first, second in itertools.pairwise(automated):
         answered = any(first < h <= second for h in rules.heard)
         assert answered or second - first >= timedelta(days=7), f"two unanswered: {first} {second}"
 
 
+FIRST_DUE = 7 * 24  # hours after START: Monday 7 December, 10:00 (morning, after quiet hours)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(schedule=SCHEDULES, quiet_hours=QUIETS)
+# Found once by shrinking: /stop at the instant the first check-in falls due (it is withdrawn).
+@example(schedule=[(FIRST_DUE, "/stop"), (FIRST_DUE + 1, "answer")], quiet_hours=(0, 0))
 def test_no_automated_message_breaks_quiet_hours_pause_stop_or_the_weekly_limit(
     schedule: list[Action], quiet_hours: tuple[int, int], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -220,3 +229,48 @@ async def test_an_answer_to_an_old_check_in_lands_on_that_one(db: Database) -> N
     # A forged button for a check-in that does not exist changes nothing.
     assert await life.press("ci:99999:1") == ["Die knop werkt niet meer."]
     assert [score for score, _ in await life.answers()] == [2, 5]
+
+
+async def test_a_stop_at_the_instant_a_check_in_falls_due_wins(db: Database) -> None:
+    """The tick writes the check-in, then /stop is stored at the same instant: it never goes out.
+
+    Nothing automated may reach a youth after their /stop was stored; a check-in still
+    waiting in the outbox is withdrawn (one the sender already took left before the stop).
+    """
+    clock = Clock(START)
+    life = await Life.begin(db, clock, reach=("evening", "morning"))
+    await life.press("checkin:week")
+    due = START + timedelta(hours=FIRST_DUE)
+    await life_until(life, due)
+    assert [(s.at.astimezone(UTC), s.what) for s in life.automated] == [(due, "check-in")]
+
+    assert await life.says("/stop") == [
+        "Oké, ik stuur je vanaf nu zelf geen berichten meer.\nWil je later verder? Typ dan /start."
+    ]
+    assert await life.outgoing() == []  # the check-in is withdrawn from the outbox
+    async with db.transaction() as session:
+        stmt = select(CheckIn).where(CheckIn.youth_id == life.youth_id).order_by(CheckIn.id)
+        rows = (await session.execute(stmt)).scalars()
+        assert [(r.status, r.reason, r.sent_at) for r in rows] == [
+            ("dropped", "stopped", None),  # the withdrawn one
+            ("dropped", "no_rhythm", None),  # the next one, planned when it was written
+        ]
+        pending = await session.execute(
+            select(OutboxJob.payload).where(OutboxJob.youth_id == life.youth_id)
+        )
+        assert not any("Hoe gaat het" in str(p) for p in pending.scalars())
+    await life_until(life, due + timedelta(weeks=3))
+    assert await life.outgoing() == []
+
+
+async def test_a_check_in_already_on_its_way_at_the_stop_is_not_taken_back(db: Database) -> None:
+    clock = Clock(START)
+    life = await Life.begin(db, clock, reach=("evening", "morning"))
+    await life.press("checkin:week")
+    await life_until(life, START + timedelta(hours=FIRST_DUE))
+    async with db.transaction() as session:
+        await session.execute(
+            update(OutboxJob).where(OutboxJob.youth_id == life.youth_id).values(status="sending")
+        )
+    await life.says("/stop")
+    assert [s.what for s in await life.outgoing()] == ["check-in"]  # it left before the /stop

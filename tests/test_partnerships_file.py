@@ -292,3 +292,18 @@ def test_bad_places_file(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f'{places}: place[0].postcodes[0]: "900" is not a 4-digit Belgian postcode'
     )
+
+
+WRONG_VALUES = ["1", '"x"', "[]", '[["a"]]', "{}", "true", "2026-01-01", "1.5", "[{}]", '"  "']
+
+
+def test_a_value_of_any_wrong_kind_is_named_not_a_crash(tmp_path: Path) -> None:
+    lines = MINIMAL.splitlines()
+    for i, line in enumerate(lines):
+        key, sep, _ = line.partition(" = ")
+        for value in WRONG_VALUES if sep else ():
+            path = write(tmp_path, "\n".join([*lines[:i], f"{key} = {value}", *lines[i + 1 :]]))
+            try:
+                load_directory(path)
+            except PartnershipsFileError as error:
+                assert str(error).startswith(f"{path}: "), error

@@ -38,7 +38,7 @@ from tests.support.clock import Clock
 from tests.support.dialog import directory
 from tests.support.inbox import add_worker, link_telegram
 from tests.support.outreach import USER, Life
-from tests.support.rows import every_row
+from tests.support.rows import everything
 
 NAME = "Noortje Vandersteen"
 SECRETS = ("mijn geheime zin 4711", "notitie over de check-in 9931", "notitie van Sara 5521")
@@ -247,11 +247,6 @@ async def test_the_export_speaks_plainly_and_every_field_is_documented(
     missing = sorted(f for f in fields if f"`{f}`" not in doc)
     assert not missing, f"not in docs/export-format.md: {missing}"
     assert f"version {data['version']}" in doc.lower()
-
-
-async def everything(db: Database) -> str:
-    """Every value of every row of every table, as one text to search in."""
-    return "\n".join(row for rows in (await every_row(db)).values() for row in rows)
 
 
 async def test_vergeetmij_leaves_nothing_about_the_youth(db: Database, tmp_path: Path) -> None:

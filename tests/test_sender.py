@@ -12,8 +12,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.channels import sender as sender_module
+from bot.channels.base import Delivered
 from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
 from bot.channels.sender import Sender
+from core.outgoing import (
+    AnswerTap,
+    Button,
+    Document,
+    Edit,
+    FetchMedia,
+    Outgoing,
+    Text,
+    from_json,
+    send_text,
+)
 from storage import outbox, youths
 from storage.clock import utcnow
 from storage.db import Database
@@ -25,8 +37,14 @@ from tests.support.clock import Clock
 @dataclass
 class Attempt:
     at: float  # time.monotonic() when the channel was asked
-    job: Job
+    message: Outgoing
+    timeline_id: int | None
     outcome: str  # "sent" or the name of the error raised
+
+    @property
+    def text(self) -> str:
+        assert isinstance(self.message, Text)
+        return self.message.text
 
 
 @dataclass
@@ -40,29 +58,30 @@ class FakeChannel:
     def fail(self, text: str, *errors: Exception) -> None:
         self.planned.setdefault(text, []).extend(errors)
 
-    async def deliver(self, job: Job) -> str | None:
-        text = job.payload["text"]
+    async def send(self, message: Outgoing, timeline_id: int | None) -> Delivered:
+        text = message.text if isinstance(message, Text) else ""
         error: Exception | None = None
         if text in self.always:
             error = self.always[text]()
         elif self.planned.get(text):
             error = self.planned[text].pop(0)
-        self.attempts.append(
-            Attempt(time.monotonic(), job, type(error).__name__ if error else "sent")
-        )
+        outcome = type(error).__name__ if error else "sent"
+        self.attempts.append(Attempt(time.monotonic(), message, timeline_id, outcome))
         if error is not None:
             raise error
-        return f"tg-{job.id}"
+        return Delivered(f"tg-{timeline_id}")
 
-    def delivered(self, youth_id: int | None = None) -> list[str]:
+    def delivered(self, chat: str | None = None) -> list[str]:
+        """The texts that arrived (in one chat), in order."""
         return [
-            a.job.payload["text"]
+            a.text
             for a in self.attempts
-            if a.outcome == "sent" and youth_id in (None, a.job.youth_id)
+            if a.outcome == "sent" and isinstance(a.message, Text)
+            if chat in (None, a.message.chat_id)
         ]
 
     def tries(self, text: str) -> list[Attempt]:
-        return [a for a in self.attempts if a.job.payload["text"] == text]
+        return [a for a in self.attempts if isinstance(a.message, Text) and a.text == text]
 
 
 def fast_sender(db: Database, channel: FakeChannel, clock: Callable[[], datetime]) -> Sender:
@@ -81,8 +100,7 @@ async def youth_says(
             message = await outbox.add_message(
                 session, youth, direction="out", author="bot", text=body, buttons=None, now=now
             )
-            payload = {"chat_id": user_id, "text": body, "buttons": []}
-            await outbox.enqueue(session, youth, "message", payload, now, message)
+            await send_text(session, youth, message, now)
         return youth.id
 
 
@@ -120,19 +138,16 @@ async def test_one_youths_messages_arrive_in_enqueue_order(db: Database) -> None
     clock = Clock()
     channel = FakeChannel()
     noor_texts = ["Hoi Noor!", "Hoe oud ben je?", "In welke gemeente woon je?", "Top!", "Tot zo"]
-    noor = await youth_says(db, "4242", noor_texts, clock.now)
-    sam = await youth_says(db, "5151", ["Hoi Sam!", "Hoe oud ben je?"], clock.now)
+    await youth_says(db, "4242", noor_texts, clock.now)
+    await youth_says(db, "5151", ["Hoi Sam!", "Hoe oud ben je?"], clock.now)
 
     await drain(fast_sender(db, channel, clock))
 
-    assert channel.delivered(noor) == noor_texts
-    assert channel.delivered(sam) == ["Hoi Sam!", "Hoe oud ben je?"]
+    assert channel.delivered("4242") == noor_texts
+    assert channel.delivered("5151") == ["Hoi Sam!", "Hoe oud ben je?"]
     assert all(a.outcome == "sent" for a in channel.attempts)
     first = await message_row(db, "Hoi Noor!")
-    assert (first.delivery, first.channel_message_id) == (
-        "sent",
-        f"tg-{channel.attempts[0].job.id}",
-    )
+    assert (first.delivery, first.channel_message_id) == ("sent", f"tg-{first.id}")
     assert (await job_row(db, "Tot zo")).status == "sent"
 
 
@@ -205,7 +220,7 @@ async def test_rejected_fails_the_job_without_retry(db: Database) -> None:
     assert (await message_row(db, "Hoi Noor!")).delivery == "failed"
     assert (await youth_row(db, noor)).unreachable is False
     # The refused message does not hold up the next one.
-    assert channel.delivered(noor) == ["Hoe oud ben je?"]
+    assert channel.delivered("4242") == ["Hoe oud ben je?"]
 
 
 async def test_uncertain_is_sent_again_and_counted(db: Database) -> None:
@@ -286,18 +301,18 @@ async def test_a_job_that_keeps_failing_is_given_up_after_max_attempts(db: Datab
     assert (await message_row(db, "Hoi Noor!")).delivery == "failed"
     assert (await youth_row(db, noor)).unreachable is False
     # Given up, it no longer blocks the youth's next message.
-    assert channel.delivered(noor) == ["Ben je er nog?"]
+    assert channel.delivered("4242") == ["Ben je er nog?"]
 
 
 async def test_per_chat_rate_limit_spaces_one_youths_messages(db: Database) -> None:
     channel = FakeChannel()
     texts = [f"bericht {i}" for i in range(5)]
-    noor = await youth_says(db, "4242", texts)
+    await youth_says(db, "4242", texts)
     sender = Sender(db, {"telegram": channel}, chat_rate=2.0, chat_burst=1.0)
 
     await drain(sender)
 
-    assert channel.delivered(noor) == texts
+    assert channel.delivered("4242") == texts
     stamps = [a.at for a in channel.attempts]
     # One token at once, then one every 0.5 s: four gaps of ~0.5 s.
     assert stamps[-1] - stamps[0] >= 1.5
@@ -317,3 +332,82 @@ async def test_per_chat_rate_limit_does_not_space_different_youths(db: Database)
     buckets = sender.per_chat
     assert len(buckets) == 5
     assert all(bucket.tokens >= 0 for bucket in buckets.values())
+
+
+# --- the stored form ----------------------------------------------------------------------
+
+EVERY_KIND: list[Outgoing] = [
+    Text("4242", "Wat zoek je?", ((Button("Werk", "work"), Button("School", "school")),)),
+    Text("4242", "Hoi Noor!"),
+    Edit("4242", "981", "Wat zoek je?", ((Button("✅ Werk", "work"),),)),
+    Document("4242", "📅 Zet de afspraak in je agenda.", "afspraak.ics", "BEGIN:VCALENDAR"),
+    FetchMedia("AwACAgQ", "voice"),
+    AnswerTap("cb-17"),
+]
+
+
+def test_every_kind_reads_back_as_it_was_stored() -> None:
+    for message in EVERY_KIND:
+        assert from_json(message.kind, message.to_json()) == message
+
+
+async def test_rows_written_before_the_typed_message_are_still_sent(db: Database) -> None:
+    """Outbox rows as the hand-built dicts wrote them (already in a database) still go out."""
+    clock = Clock()
+    channel = FakeChannel()
+    old = [
+        ("message", {"chat_id": "4242", "text": "Wat zoek je?",
+                     "buttons": [[{"text": "Werk", "data": "work"}]]}),
+        ("message", {"chat_id": "4242", "text": "Sara schrijft:\nHoi!", "buttons": []}),
+        ("edit", {"chat_id": "4242", "target": "981", "text": "Wat zoek je?",
+                  "buttons": [[{"text": "✅ Werk", "data": "work"}]]}),
+        ("document", {"chat_id": "4242", "caption": "Je gegevens", "filename": "ik.json",
+                      "content": "{}"}),
+        ("fetch_media", {"file_id": "AwACAgQ", "kind": "voice"}),
+        ("callback_answer", {"callback_query_id": "cb-17"}),
+    ]  # fmt: skip
+    async with db.transaction() as session:
+        youth = await youths.get_or_create(session, "telegram", "4242", "nl", clock.now)
+        for kind, payload in old:
+            await outbox.enqueue(session, youth, kind, payload, clock.now)
+        session.add(
+            OutboxJob(
+                youth_id=None, worker_id=None, channel="telegram", kind="message",
+                payload={"chat_id": "777", "text": "Nieuw bericht van Noor", "buttons": []},
+                status="pending", attempts=0, timeouts=0, not_before=clock.now,
+                created_at=clock.now,
+            )
+        )  # fmt: skip
+
+    await drain(fast_sender(db, channel, clock))
+
+    note = Text("777", "Nieuw bericht van Noor")  # to a worker: no youth, its own order
+    assert note in [a.message for a in channel.attempts]
+    assert [a.message for a in channel.attempts if a.message != note] == [
+        Text("4242", "Wat zoek je?", ((Button("Werk", "work"),),)),
+        Text("4242", "Sara schrijft:\nHoi!"),
+        Edit("4242", "981", "Wat zoek je?", ((Button("✅ Werk", "work"),),)),
+        Document("4242", "Je gegevens", "ik.json", "{}"),
+        FetchMedia("AwACAgQ", "voice"),
+        AnswerTap("cb-17"),
+    ]
+    assert all(a.outcome == "sent" for a in channel.attempts)
+
+
+async def test_an_unreadable_row_fails_at_once_and_holds_nothing_up(db: Database) -> None:
+    clock = Clock()
+    channel = FakeChannel()
+    async with db.transaction() as session:
+        youth = await youths.get_or_create(session, "telegram", "4242", "nl", clock.now)
+        await outbox.enqueue(session, youth, "message", {"text": "to nobody"}, clock.now)
+        await outbox.enqueue(session, youth, "carrier_pigeon", {"chat_id": "4242"}, clock.now)
+    await youth_says(db, "4242", ["Hoi Noor!"], clock.now)
+
+    await drain(fast_sender(db, channel, clock))
+
+    assert channel.delivered() == ["Hoi Noor!"]  # the broken ones never reached the channel
+    async with db.sessions() as session:
+        rows = (await session.execute(select(OutboxJob).order_by(OutboxJob.id))).scalars().all()
+    assert [(r.status, r.attempts) for r in rows] == [("failed", 1), ("failed", 1), ("sent", 1)]
+    assert "chat_id" in (rows[0].last_error or "")
+    assert "carrier_pigeon" in (rows[1].last_error or "")

@@ -44,8 +44,8 @@ CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # say 14u or 14u30, not 14:30 or 14
 @cache
 def chat_msgids() -> frozenset[str]:
     """Every text of the chat, as extracted from the code (what `make update` extracts)."""
-    method_map = [("flows/**.py", "python"), ("bot/**.py", "python"),
-                  ("bot/templates/**.html", "jinja2")]  # fmt: skip
+    method_map = [("flows/**.py", "python"), ("bot/**.py", "python"), ("core/**.py", "python"),
+                  ("bot/channels/webchat/templates/**.html", "jinja2")]  # fmt: skip
     found: set[str] = set()
     for path, _, message, _, _ in extract_from_dir(
         str(ROOT), method_map, keywords={"N_": None, "_": None}

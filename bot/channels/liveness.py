@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flows.appointments import read_press
 from storage.models import Appointment, Message
 
 ANSWERED = ("confirmed",)
@@ -21,13 +22,12 @@ LIVE = (
 
 
 def appointment_of(rows: list[list[dict[str, Any]]]) -> tuple[int, int] | None:
-    """The (appointment id, version) that appt:… answer buttons refer to, if any."""
+    """The (appointment id, version) that an appointment's answer buttons refer to, if any."""
     for row in rows:
         for button in row:
-            head, _, rest = str(button.get("data", "")).partition(":")
-            fields = rest.split(":")
-            if head == "appt" and len(fields) == 3 and fields[1].isdigit() and fields[2].isdigit():
-                return int(fields[1]), int(fields[2])
+            press = read_press(str(button.get("data", "")))
+            if press is not None and press.kind == "appt" and press.version is not None:
+                return press.appointment_id, press.version
     return None
 
 

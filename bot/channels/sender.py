@@ -8,9 +8,10 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Protocol
 
+from bot.channels.base import Channel
 from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from core.outgoing import ChatMessage, Unreadable, from_json
 from storage import outbox
 from storage.clock import utcnow
 from storage.db import Database
@@ -18,11 +19,6 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
-
-
-class Channel(Protocol):
-    async def deliver(self, job: Job) -> str | None:
-        """Deliver one job; return the channel's message id; raise a DeliveryError."""
 
 
 class TokenBucket:
@@ -85,11 +81,19 @@ class Sender:
         return len(jobs)
 
     async def deliver(self, job: Job) -> None:
-        chat = str(job.payload.get("chat_id", job.youth_id))  # a youth's chat or a worker's
+        try:
+            message = from_json(job.kind, job.payload)
+        except Unreadable as exc:
+            log.error("outbox job %s failed: %s", job.id, exc)
+            async with self.db.transaction() as session:
+                await outbox.mark_failed(session, job, str(exc), unreachable=False)
+            return
+        # Paced per chat: a youth's chat or a worker's; a fetch or tap answer per youth.
+        chat = message.chat_id if isinstance(message, ChatMessage) else str(job.youth_id)
         bucket = self.per_chat.setdefault(chat, TokenBucket(self.chat_rate, self.chat_burst))
         await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
         try:
-            message_id = await self.channels[job.channel].deliver(job)
+            delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
             await self.retry(job, timedelta(seconds=exc.seconds), str(exc), counts=False)
         except Unreachable as exc:
@@ -110,7 +114,7 @@ class Sender:
             await self.retry(job, self.backoff(job), repr(exc))
         else:
             async with self.db.transaction() as session:
-                await outbox.mark_sent(session, job, message_id, self.clock())
+                await outbox.mark_sent(session, job, delivered.ref, self.clock())
 
     def backoff(self, job: Job) -> timedelta:
         return timedelta(seconds=min(300.0, 0.5 * 2 ** (job.attempts - 1)))

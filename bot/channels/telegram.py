@@ -1,4 +1,4 @@
-"""The Telegram channel: receive updates (polling or webhook) durably, deliver outbox jobs.
+"""The Telegram channel: receive updates (polling or webhook) durably; render and send ours.
 
 Updates are stored before Telegram hears they arrived: the webhook answers 200 only after
 the insert commits, and polling moves its offset only past stored updates.
@@ -14,7 +14,7 @@ import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from aiohttp import web
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
@@ -29,15 +29,16 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.channels.base import Delivered
 from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
 from bot.incoming import telegram_key
 from core.i18n import LANGUAGES, Translator
+from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Rows, Text
 from flows.model import N_
 from storage import inbound
 from storage.clock import utcnow
 from storage.db import Database
 from storage.files import private_dir, private_file
-from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,11 @@ def make_bot(token: str, base_url: str, file_url: str, timeout: float = 15.0) ->
     )
 
 
-def keyboard(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in rows]
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows]
     )
 
 
@@ -90,7 +91,7 @@ def seconds(value: float | timedelta) -> float:
 
 
 class TelegramChannel:
-    """Delivers outbox jobs with python-telegram-bot, mapping its errors to ours."""
+    """Sends our messages with python-telegram-bot, mapping its errors to ours."""
 
     def __init__(self, bot: Bot, media_dir: Path) -> None:
         self.bot = bot
@@ -110,39 +111,9 @@ class TelegramChannel:
         private_file(await found.download_to_drive(self.media_dir / name))
         return name
 
-    async def deliver(self, job: Job) -> str | None:
-        p = job.payload
+    async def send(self, message: Outgoing, timeline_id: int | None) -> Delivered:
         try:
-            if job.kind == "message":
-                sent = await self.bot.send_message(
-                    p["chat_id"], p["text"], reply_markup=keyboard(p.get("buttons") or [])
-                )
-                return str(sent.message_id)
-            if job.kind == "edit":
-                try:
-                    await self.bot.edit_message_text(
-                        p["text"],
-                        chat_id=p["chat_id"],
-                        message_id=int(p["target"]),
-                        reply_markup=keyboard(p.get("buttons") or []),
-                    )
-                except BadRequest as exc:
-                    if "not modified" not in str(exc).lower():
-                        raise
-                return p["target"]  # type: ignore[no-any-return]
-            if job.kind == "document":
-                sent = await self.bot.send_document(
-                    p["chat_id"],
-                    InputFile(p["content"].encode(), filename=p["filename"]),
-                    caption=p.get("caption"),
-                )
-                return str(sent.message_id)
-            if job.kind == "fetch_media":
-                return await self.fetch(p["file_id"])
-            if job.kind == "callback_answer":
-                await self.bot.answer_callback_query(p["callback_query_id"])
-                return None
-            raise Rejected(f"unknown job kind {job.kind!r}")
+            return Delivered(await self.render(message))
         except RetryAfter as exc:
             raise RetryLater(seconds(exc.retry_after)) from exc
         except Forbidden as exc:
@@ -155,6 +126,36 @@ class TelegramChannel:
             raise Transient(str(exc)) from exc
         except TelegramError as exc:
             raise Rejected(str(exc)) from exc
+
+    async def render(self, message: Outgoing) -> str | None:
+        """Our message as Bot API calls; returns Telegram's message id (a fetch: a file name)."""
+        match message:
+            case Text(chat_id, text, buttons):
+                sent = await self.bot.send_message(chat_id, text, reply_markup=keyboard(buttons))
+                return str(sent.message_id)
+            case Edit(chat_id, target, text, buttons):
+                try:
+                    await self.bot.edit_message_text(
+                        text,
+                        chat_id=chat_id,
+                        message_id=int(target),
+                        reply_markup=keyboard(buttons),
+                    )
+                except BadRequest as exc:
+                    if "not modified" not in str(exc).lower():
+                        raise
+                return target
+            case Document(chat_id, caption, filename, content):
+                sent = await self.bot.send_document(
+                    chat_id, InputFile(content.encode(), filename=filename), caption=caption or None
+                )
+                return str(sent.message_id)
+            case FetchMedia(file_id):
+                return await self.fetch(file_id)
+            case AnswerTap(callback_id):
+                await self.bot.answer_callback_query(callback_id)
+                return None
+        assert_never(message)
 
 
 class TelegramReceiver:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from flows.appointments import NOTE_MAX, PLACE_MAX
 from flows.checkins import RHYTHMS
-from flows.intake import REACH, REFERRALS
+from flows.intake_questions import REACH, REFERRALS
 from flows.model import N_
 from inbox import auth
 from inbox.api import case_appointments

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from babel.dates import format_datetime
 
 from core.i18n import catalog
-from flows.intake import NEEDS
+from flows.intake_questions import NEEDS
 from flows.model import N_
 from inbox.service import Inbox
 from storage.casework import CaseSummary

@@ -8,12 +8,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.outgoing import send_reply
+from core.outgoing import notify_worker, send_reply
 from flows.assignment import WaitingCase, auto_assign
 from flows.model import N_, Reply, msg
 from inbox.errors import Conflict
 from inbox.service.base import Base, candidate
-from storage import appointments, casework, outbox, workers
+from storage import appointments, casework, workers
 from storage.models import Case, Worker, Youth
 from storage.workers import WorkerView
 
@@ -121,4 +121,4 @@ class Assignment(Base):
     ) -> None:
         name = str((case.answers or {}).get("name") or "?")
         text = self.translator.gettext(ASSIGNED, "nl").format(name=name)
-        await outbox.notify_worker(session, to, text, now)
+        await notify_worker(session, to, text, now)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.bus import Bus
 from core.i18n import Translator
 from core.lexicon import load_lexicon
-from core.outgoing import send_calendar, send_reply
+from core.outgoing import send_calendar, send_reply, send_text
 from core.runtime import Runtime
 from flows.appointments import Intro, appointment_message
 from flows.assignment import Candidate
@@ -146,8 +146,7 @@ class Base:
         message.worker_id = worker.id if worker else None
         message.client_ref = ref
         await session.flush()  # a duplicate ref fails here, before the outbox job exists
-        payload = {"chat_id": youth.channel_user_id, "text": text, "buttons": []}
-        await outbox.enqueue(session, youth, "message", payload, now, message)
+        await send_text(session, youth, message, now)
 
 
 def candidate(worker: Worker, open_cases: int) -> Candidate:

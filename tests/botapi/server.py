@@ -421,6 +421,11 @@ class BotApiServer(BotState):
 
     # --- waiting -----------------------------------------------------------------------
 
+    @property
+    def polls_started(self) -> int:
+        """How many getUpdates calls have begun; the newest may be waiting (long poll) now."""
+        return self._poll_generation
+
     async def wait_until(
         self,
         predicate: Callable[[], bool | Awaitable[bool]],

@@ -167,8 +167,9 @@ async def test_long_poll_returns_when_an_update_arrives(
 ) -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
+    before = bot_api.polls_started
     poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.1)
+    await bot_api.wait_until(lambda: bot_api.polls_started > before, what="the long poll")
     bot_api.user_sends_text(NOOR, "daar ben ik")
     updates = await poll
     assert len(updates) == 1 and updates[0].message is not None
@@ -185,8 +186,9 @@ async def test_allowed_updates_are_respected(bot: telegram.Bot, bot_api: BotApiS
 
 
 async def test_second_poller_terminates_the_first(bot: telegram.Bot, bot_api: BotApiServer) -> None:
+    before = bot_api.polls_started
     first = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.1)
+    await bot_api.wait_until(lambda: bot_api.polls_started > before, what="the first long poll")
     # A second bot instance (PTB serialises getUpdates within one instance).
     other = telegram.Bot(bot_api.token, base_url=bot_api.base_url)
     async with other:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -19,9 +18,9 @@ from storage import appointments, casework, models
 from storage.db import Database
 from storage.models import Appointment, OutboxJob, Reminder
 from tests.botapi.server import BotApiServer
-from tests.e2e.test_crash import instap
 from tests.support.dialog import directory
 from tests.support.inbox import add_case, add_worker
+from tests.support.process import instap
 from tests.support.service import make_settings, serving
 from tests.support.telegram import Youth, complete_intake
 
@@ -91,17 +90,19 @@ async def test_the_youth_confirms_or_asks_to_move_with_one_tap(
         await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=10)
 
 
-async def plan_overdue_reminders(db: Database, bot_api: BotApiServer, count: int) -> None:
+async def plan_overdue_reminders(
+    db: Database, bot_api: BotApiServer, count: int, first: int = 0, worker: str = "Sara"
+) -> None:
     """Appointments in 40 minutes, each with one reminder that is overdue (as after downtime)."""
     d = directory()
     d = replace(d, partnerships=tuple(
         replace(p, reminders_minutes_before=()) if p.id == "wam" else p for p in d.partnerships
     ))  # fmt: skip
     plans = Appointments(Inbox(db, d, Translator(), Bus(), lambda: None))
-    sara = await add_worker(db, "Sara")
+    sara = await add_worker(db, worker)
     start = (datetime.now(BRUSSELS) + timedelta(minutes=40)).replace(second=0, microsecond=0)
     overdue = datetime.now(UTC) - timedelta(minutes=1)
-    for i in range(count):
+    for i in range(first, first + count):
         chat_id = 9600 + i
         bot_api.ensure_chat(chat_id)
         case_id = await add_case(db, chat=str(chat_id))
@@ -167,7 +168,12 @@ async def test_sigkill_after_claim_and_after_send_delivers_every_reminder_once(
         full.send_signal(signal.SIGKILL)
         full.wait(timeout=10)
 
-    # 3. After a restart and a full tick, nothing goes out twice.
+    # 3. After a restart and a full tick, nothing goes out twice. One more overdue reminder
+    #    (for a youth after the others) shows when a full tick and its delivery happened.
+    later = Database(db_url)
+    await plan_overdue_reminders(later, bot_api, 1, first=count, worker="Jan")
+    await later.dispose()
     with instap(db_url, bot_api, tmp_path, "web,receive,process,send,schedule"):
-        await asyncio.sleep(12)
+        await bot_api.wait_until(lambda: reminders_seen(bot_api, count + 1)[-1] == 1, timeout=60)
+        await bot_api.wait_until(lambda: all_sent(db_url), timeout=30)
     assert reminders_seen(bot_api, count) == [1] * count

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from storage.models import Case
 from tests.botapi.server import BotApiServer
+from tests.support.rows import everything
 from tests.support.service import make_settings, serving
 from tests.support.telegram import Youth, complete_intake
-from tests.test_privacy import everything
 
 CHAT = 731_904_562  # unlikely to occur by chance in any other value
 

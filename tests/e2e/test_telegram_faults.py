@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 from sqlalchemy import select
 
-from storage.db import Database
+from instap.app import Service
 from storage.models import OutboxJob, Youth
 from tests.botapi.server import BotApiServer
-from tests.support.service import make_settings, serving
+from tests.support.service import make_settings, serving, settled
 
 
-async def settled_jobs(db: Database) -> list[OutboxJob]:
+async def settled_jobs(service: Service) -> list[OutboxJob]:
     """The message jobs, once none is waiting or in flight any more."""
-    for _ in range(100):
-        async with db.transaction() as session:
-            query = select(OutboxJob).where(OutboxJob.kind == "message").order_by(OutboxJob.id)
-            jobs = list((await session.execute(query)).scalars())
-        if jobs and all(j.status in ("sent", "failed") for j in jobs):
-            return jobs
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"outbox did not settle: {[(j.status, j.attempts) for j in jobs]}")
+    await settled(service)
+    async with service.db.transaction() as session:
+        query = select(OutboxJob).where(OutboxJob.kind == "message").order_by(OutboxJob.id)
+        return list((await session.execute(query)).scalars())
 
 
 async def test_rate_limit_and_server_errors_delay_but_lose_nothing(
@@ -40,7 +35,7 @@ async def test_rate_limit_and_server_errors_delay_but_lose_nothing(
         )
         assert time.monotonic() - started >= 1.0  # retry_after was honoured
 
-        jobs = await settled_jobs(service.db)
+        jobs = await settled_jobs(service)
         # The 429 is no failed attempt (Telegram asked us to wait); the two 502s are.
         assert [(j.status, j.attempts) for j in jobs] == [("sent", 3)]
     assert sum("Hoi! Ik ben Instap." in t for t in bot_api.sent_texts(8001)) == 1
@@ -54,7 +49,7 @@ async def test_a_timed_out_send_is_sent_again_and_counted(
         bot_api.inject_delay("sendMessage", 3.0)
         bot_api.user_sends_text(8002, "/start")
         await bot_api.wait_until(lambda: len(bot_api.sent_texts(8002)) >= 2, timeout=30)
-        (job,) = await settled_jobs(service.db)
+        (job,) = await settled_jobs(service)
         assert job.status == "sent" and job.timeouts == 1
     # At-least-once: the delayed send did arrive, so the youth saw the welcome twice.
     assert sum("Hoi! Ik ben Instap." in t for t in bot_api.sent_texts(8002)) == 2

@@ -16,9 +16,9 @@ from instap.app import Service
 from storage import registrations
 from storage.models import Youth as YouthRow
 from tests.botapi.server import BotApiServer
-from tests.e2e.test_webchat import WebYouth
 from tests.support.service import make_settings, serving
 from tests.support.telegram import Youth
+from tests.support.webchat import WebYouth
 
 YASSIN = 4100
 # (what Yassin types, what he then reads): the whole intake, typed, with his own words.

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from instap.app import Service
 from storage.models import Case, Message
 from tests.botapi.server import BotApiServer
-from tests.e2e.test_webchat import TOKEN, WebYouth
 from tests.support.inbox import add_worker, link_telegram
 from tests.support.service import make_settings, serving, travel
 from tests.support.telegram import Youth, complete_intake
+from tests.support.webchat import TOKEN, WebYouth
 
 FRIDAY_15U = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)  # WAM! promises an answer by Tuesday
 NOTE = "Een coach van WAM! antwoordt je ten laatste op dinsdag 24 november."

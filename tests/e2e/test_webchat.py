@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import re
-import uuid
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
 from storage import inbound, registrations
-from tests.support.service import make_settings, serving
-
-TOKEN = "noor-test-token-0123456789abcdef"
-
-
-class WebYouth:
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-        self.messages: dict[int, dict[str, Any]] = {}
-        # Client ids are unique per browser across connections: a resent frame is a duplicate.
-        self.ids = (uuid.uuid4().hex[:12] for _ in itertools.count())
-
-    async def read_until(self, expect: str) -> dict[str, Any]:
-        """Read frames until a bot message (or edit) shows `expect`; return that message."""
-        async with asyncio.timeout(15):
-            while True:
-                frame = await self.ws.receive_json()
-                if frame["type"] in ("message", "edit"):
-                    message = self.messages.setdefault(frame["id"], {})
-                    message.update(frame)
-                    labels = [b["text"] for row in message.get("buttons", []) for b in row]
-                    if message.get("direction") != "in" and any(
-                        expect in t for t in [message["text"], *labels]
-                    ):
-                        return message
-
-    async def says(self, text: str, expect: str) -> dict[str, Any]:
-        await self.ws.send_json({"type": "text", "text": text, "client_id": f"c{next(self.ids)}"})
-        return await self.read_until(expect)
-
-    async def taps(self, label: str, expect: str) -> dict[str, Any]:
-        for message_id in sorted(self.messages, reverse=True):
-            for row in self.messages[message_id].get("buttons", []):
-                for button in row:
-                    if button["text"].removeprefix("✅ ") == label:
-                        await self.ws.send_json({
-                            "type": "button", "data": button["data"], "message_id": message_id,
-                            "client_id": f"c{next(self.ids)}",
-                        })  # fmt: skip
-                        return await self.read_until(expect)
-        raise AssertionError(f"no button {label!r}")
+from tests.support.service import make_settings, serving, settled
+from tests.support.webchat import TOKEN, WebYouth
 
 
 async def test_a_youth_signs_up_in_the_web_chat(db_url: str, tmp_path: Path) -> None:
@@ -124,7 +81,6 @@ async def test_bad_frames_are_refused_and_nothing_is_stored(db_url: str, tmp_pat
             for _ in range(2):
                 await ws.send_json({"type": "text", "text": "/start", "client_id": "same"})
                 assert (await ws.receive_json())["type"] in ("ack", "message", "chrome")
-        await asyncio.sleep(0.5)
-        await service.dispatcher.idle()
+        await settled(service)
         async with service.db.transaction() as session:
             assert await inbound.count_by_status(session) == {"done": 1}

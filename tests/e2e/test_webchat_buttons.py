@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from inbox.appointments import Appointments
-from tests.e2e.test_webchat import WebYouth
 from tests.support.inbox import add_worker
 from tests.support.service import make_settings, serving
+from tests.support.webchat import WebYouth
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TOKEN = "yassin-test-token-0123456789abcdef"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import aiohttp
 from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
 from storage import inbound
 from tests.botapi.server import BotApiServer
-from tests.support.service import make_settings, serving
+from tests.support.service import make_settings, serving, settled
 
 
 def update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
@@ -58,8 +57,7 @@ async def test_webhook_refuses_bad_requests_and_stores_nothing(
             async with http.post(url, json=update(100, 5002, "/start"), headers=good) as response:
                 assert response.status == 200
         await bot_api.wait_until(lambda: len(bot_api.sent_texts(5002)) >= 1, timeout=10)
-        await asyncio.sleep(0.5)
-        await service.dispatcher.idle()
+        await settled(service)
         async with service.db.transaction() as session:
             assert await inbound.count_by_status(session) == {"done": 1}
     assert sum("Hoi! Ik ben Instap" in t for t in bot_api.sent_texts(5002)) == 1

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from flows.appointments import AppointmentView
 from flows.context import Context
 from flows.conversation import step
 from flows.model import CommandIn, SetReminders
 from flows.state import State
-from tests.support.dialog import NOW, Chat, directory, lexicon, translator
+from flows.views import AppointmentView
+from tests.support.dialog import NOW, Chat, lexicon, places, translator
 
 
 def test_afspraken_lists_the_next_appointments_or_says_there_are_none() -> None:
@@ -21,7 +21,7 @@ def test_afspraken_lists_the_next_appointments_or_says_there_are_none() -> None:
         place="Marktplein 9, Heusden-Zolder", kind="gesprek", worker_name="Sara", note="",
         state="confirmed", version=1,
     )  # fmt: skip
-    ctx = Context(now=NOW, lang="nl", directory=directory(), lexicon=lexicon(), upcoming=(view,))
+    ctx = Context(now=NOW, lang="nl", directory=places(), lexicon=lexicon(), upcoming=(view,))
     transition = step(State(), CommandIn("afspraken"), ctx)
     (send,) = transition.effects
     text = translator().reply(send.reply, "nl")[0].text  # type: ignore[union-attr]
@@ -31,7 +31,7 @@ def test_afspraken_lists_the_next_appointments_or_says_there_are_none() -> None:
 
 
 def test_herinneringen_toggles_reminders() -> None:
-    ctx = Context(now=NOW, lang="nl", directory=directory(), lexicon=lexicon(), reminders_on=True)
+    ctx = Context(now=NOW, lang="nl", directory=places(), lexicon=lexicon(), reminders_on=True)
     off = step(State(), CommandIn("herinneringen"), ctx)
     assert off.effects[0] == SetReminders(False)
     on = step(State(), CommandIn("herinneringen"), replace(ctx, reminders_on=False))

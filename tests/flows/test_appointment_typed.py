@@ -12,7 +12,7 @@ from flows.conversation import step
 from flows.model import AppointmentAnswer, CommandIn, Send
 from flows.state import State
 from tests.flows.test_appointments import SARA, answers, noor, told
-from tests.support.dialog import NOW, directory, lexicon, translator
+from tests.support.dialog import NOW, lexicon, places, translator
 
 DAYPARTS = ["Voormiddag (9u–12u)", "Namiddag (12u–17u)", "Avond (17u–20u)", "Maakt niet uit"]
 
@@ -99,7 +99,7 @@ def test_a_late_press_on_skip_after_typing_why_does_not_wipe_the_reason() -> Non
 def test_afspraken_offers_the_buttons_for_one_still_waiting_for_an_answer() -> None:
     confirmed = replace(SARA, id=6, starts_at=SARA.starts_at - timedelta(days=1),
                         state="confirmed", place="VDAB Maasmechelen")  # fmt: skip
-    ctx = Context(now=NOW, lang="nl", directory=directory(), lexicon=lexicon(),
+    ctx = Context(now=NOW, lang="nl", directory=places(), lexicon=lexicon(),
                   upcoming=(confirmed, SARA))  # fmt: skip
     (send,) = step(State(step="done"), CommandIn("afspraken"), ctx).effects
     assert isinstance(send, Send)

@@ -10,7 +10,6 @@ import pytest
 
 from flows.appointments import (
     AppointmentProblem,
-    AppointmentView,
     appointment_message,
     reminder_times,
     validate_new,
@@ -18,7 +17,8 @@ from flows.appointments import (
 from flows.context import Context
 from flows.model import AppointmentAnswer, ButtonIn, Reply
 from flows.state import Answers, State
-from tests.support.dialog import BRUSSELS, NOW, ROOT, Chat, directory, lexicon, translator
+from flows.views import AppointmentView
+from tests.support.dialog import BRUSSELS, NOW, ROOT, Chat, lexicon, places, translator
 
 # --- validation -----------------------------------------------------------------------------
 
@@ -197,7 +197,7 @@ def context(chat: Chat) -> Context:
     return Context(
         now=chat.now,
         lang=chat.lang,
-        directory=directory(),
+        directory=places(),
         lexicon=lexicon(),
         appointment=chat.appointment,
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flows.appointments import AppointmentView
 from flows.calendar import ics
+from flows.views import AppointmentView
 
 
 def test_an_appointment_as_an_ics_file() -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.checkins import CheckinView, Decision, decide, next_due, parse_score
+from flows.checkins import Decision, decide, next_due, parse_score
 from flows.model import (
     CheckinAnswer,
     CheckinNote,
@@ -20,6 +20,7 @@ from flows.model import (
 )
 from flows.pacing import Pacing, QuietHours
 from flows.state import State
+from flows.views import CheckinView
 from tests.flows.test_intake import finish, register, registered
 from tests.support.dialog import NOW, Chat
 

@@ -35,38 +35,64 @@ def registered() -> Chat:
     return chat
 
 
+def turn(chat: Chat, said: str) -> str:
+    """A turn of a dialog table: "[Werk]" taps the button Werk, anything else is typed."""
+    if said.startswith("[") and said.endswith("]"):
+        return chat.press(said[1:-1])
+    return chat.say(said)
+
+
+ASK_NEEDS = "Waarmee wil je hulp? Je mag meer dan één ding kiezen. Tik daarna op Klaar."
+ASK_REACH = "Wanneer kunnen we je het best bereiken? Kies wat past en tik op Klaar."
+
+
 def test_a_youth_from_maasmechelen_lands_in_wams_queue() -> None:
     chat = Chat()
-    # (youth says, bot answer contains)
-    dialog = [
-        ("/start", "Hoi! Ik ben Instap."),
+    # (youth says or [taps], whole answer they read[, the ticked buttons])
+    dialog: list[tuple[str, str] | tuple[str, str, list[str]]] = [
+        ("/start", "Hoi! Ik ben Instap. 👋\n"
+                   "Zoek je werk, een opleiding of wat hulp? Ik breng je bij een coach in je buurt.\n"
+                   "Het is gratis en jij beslist. Alleen het team van je coach leest mee.\n"
+                   "Eerst een paar korte vragen. Dat duurt ongeveer 3 minuten.\n"
+                   "Andere taal? Typ /taal.\n\n"
+                   "Hoe mogen we je noemen? Je voornaam of een bijnaam is goed."),
         ("Noor", "Leuk je te leren kennen, Noor!\n\nHoe oud ben je?"),
-        ("19", "In welke gemeente woon je?"),
-        ("Eisden", "Top! In Maasmechelen helpt WAM"),
-    ]
-    for said, expected in dialog:
-        assert expected in chat.say(said)
-    assert "Waarmee wil je hulp?" in chat.last[-1].text
-    assert chat.press("Werk").startswith("Waarmee wil je hulp?")
-    assert "✅ Werk" in chat.buttons()
-    chat.press("Opleiding")
-    chat.press("Opleiding")  # tapped twice: off again
-    assert "✅ Opleiding" not in chat.buttons()
-    assert "Wil je er iets meer over vertellen?" in chat.press("Klaar")
-    assert "Hoe heb je ons gevonden?" in chat.say("Ik zoek al een jaar werk, maar het lukt niet.")
-    consent = chat.press("VDAB")
-    assert "Alleen de mensen van WAM" in consent
-    assert "Wanneer kunnen we je het best bereiken?" in chat.press("Ja, dat is oké")
-    chat.press("Voormiddag (9u–12u)")
-    summary = chat.press("Klaar")
-    for line in ("Naam: Noor", "Leeftijd: 19", "Woonplaats: Maasmechelen", "Hulp bij: Werk",
-                 "Je vertelde: Ik zoek al een jaar werk", "Gevonden via: VDAB",
-                 "Bereikbaar: Voormiddag (9u–12u)", "Klopt dit?"):  # fmt: skip
-        assert line in summary
-    done = chat.press("Ja, verstuur")
-    assert "Top, Noor! WAM! heeft je aanmelding gekregen." in done
-    # Friday 20 November + 2 working days = Tuesday 24 November.
-    assert "ten laatste op dinsdag 24 november" in done
+        ("19", "In welke gemeente woon je? Je mag ook je postcode typen."),
+        ("Eisden", f"Top! In Maasmechelen helpt WAM! je verder.\n\n{ASK_NEEDS}"),
+        ("[Werk]", ASK_NEEDS, ["✅ Werk"]),  # the same message, its buttons ticked
+        ("[Opleiding]", ASK_NEEDS, ["✅ Werk", "✅ Opleiding"]),
+        ("[Opleiding]", ASK_NEEDS, ["✅ Werk"]),  # tapped twice: off again
+        ("[Klaar]", "Wil je er iets meer over vertellen? Typ het gerust. Je mag ook overslaan."),
+        ("Ik zoek al een jaar werk, maar het lukt niet.",
+         "Dank je, dat helpt.\n\nHoe heb je ons gevonden?"),
+        ("[VDAB]", "Nog één ding over je gegevens.\n"
+                   "We bewaren je antwoorden en berichten. Daarmee helpt je coach je.\n"
+                   "Alleen de mensen van WAM! zien ze.\n"
+                   "Je mag altijd vragen wat we bewaren, of alles laten wissen.\n"
+                   "Is dat oké voor jou?"),
+        ("[Ja, dat is oké]", ASK_REACH),
+        ("[Voormiddag (9u–12u)]", ASK_REACH, ["✅ Voormiddag (9u–12u)"]),
+        ("[Klaar]", "Dit heb ik genoteerd:\n"
+                    "Naam: Noor\n"
+                    "Leeftijd: 19\n"
+                    "Woonplaats: Maasmechelen\n"
+                    "Hulp bij: Werk\n"
+                    "Je vertelde: Ik zoek al een jaar werk, maar het lukt niet.\n"
+                    "Gevonden via: VDAB\n"
+                    "Bereikbaar: Voormiddag (9u–12u)\n"
+                    "Klopt dit?"),
+        # Friday 20 November + 2 working days = Tuesday 24 November.
+        ("[Ja, verstuur]", "Top, Noor! WAM! heeft je aanmelding gekregen.\n"
+                           "Een coach neemt contact met je op, ten laatste op dinsdag 24 november.\n"
+                           "Heb je intussen een vraag? Stuur hier gerust een bericht.\n"
+                           "Heb je het nu moeilijk? Typ /hulp.\n\n"
+                           "Mag ik af en toe vragen hoe het met je gaat?\n"
+                           "Dat is één korte vraag. Jij kiest hoe vaak."),
+    ]  # fmt: skip
+    for said, reads, *ticked in dialog:
+        assert turn(chat, said) == reads, said
+        if ticked:
+            assert [b for b in chat.buttons() if b.startswith("✅")] == ticked[0], said
     (case,) = chat.of_type(CreateCase)
     assert isinstance(case, CreateCase)
     assert case.partnership_id == "wam"
@@ -129,9 +155,9 @@ def test_dont_know_goes_to_the_fallback_partnership() -> None:
 
 
 def chat_fallback_id() -> str:
-    from tests.support.dialog import directory
+    from tests.support.dialog import places
 
-    return directory().fallback.id
+    return places().fallback.id
 
 
 def test_nonsense_place_is_asked_again_kindly() -> None:

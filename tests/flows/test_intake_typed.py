@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows import intake
+from flows import intake_questions
 from flows.model import CreateCase, RecordConsent, SetLanguage, SetRhythm
 from flows.state import Step
 from tests.support.dialog import Chat
@@ -713,28 +713,28 @@ def test_once_a_coach_answers_a_ja_is_for_the_coach_not_the_check_in_question() 
     assert not chat.of_type(SetRhythm)
 
 
-@pytest.mark.parametrize(("key", "label"), intake.NEEDS)
+@pytest.mark.parametrize(("key", "label"), intake_questions.NEEDS)
 def test_typing_a_needs_button_label_is_like_tapping_it(key: str, label: str) -> None:
     chat = at_needs()
     chat.say(label)
     assert chat.state.answers.needs == (key,)
 
 
-@pytest.mark.parametrize(("key", "label"), intake.REFERRALS)
+@pytest.mark.parametrize(("key", "label"), intake_questions.REFERRALS)
 def test_typing_a_referral_button_label_is_like_tapping_it(key: str, label: str) -> None:
     chat = at_referral()
     chat.say(label)
     assert chat.state.answers.referral == key
 
 
-@pytest.mark.parametrize(("key", "label"), intake.REACH)
+@pytest.mark.parametrize(("key", "label"), intake_questions.REACH)
 def test_typing_a_day_part_button_label_is_like_tapping_it(key: str, label: str) -> None:
     chat = at_reach()
     chat.say(label)
     assert chat.state.answers.reach == (key,)
 
 
-@pytest.mark.parametrize(("step", "label"), intake.EDITABLE)
+@pytest.mark.parametrize(("step", "label"), intake_questions.EDITABLE)
 def test_typing_an_edit_button_label_is_like_tapping_it(step: Step, label: str) -> None:
     chat = at_edit_pick()
     chat.say(label)

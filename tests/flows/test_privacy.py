@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from flows.model import ExportData, Forget, RecordConsent, SetRhythm
-from flows.privacy import ConsentView, Stored, export_summary
+from flows.privacy import export_summary
+from flows.views import ConsentView, Stored
 from tests.flows.test_intake import registered
 from tests.support.dialog import NOW, Chat, translator
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from flows.checkins import CheckinView
 from flows.model import SafetyAlert, TextIn
 from flows.safety import help_line_ids
+from flows.views import CheckinView
 from tests.flows.test_intake import registered
 from tests.flows.test_safety import CRISIS, LOOK_ALIKES
-from tests.support.dialog import Chat, directory
+from tests.support.dialog import Chat, places
 
 
 def mid_intake(lang: str) -> Chat:
@@ -57,7 +57,7 @@ STATES: dict[str, Callable[[str], Chat]] = {
 
 
 def numbers(category: str) -> set[str]:
-    lines = directory().help_lines
+    lines = places().help_lines
     return {lines[i].number for i in help_line_ids(category) if i in lines and lines[i].number}  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flows.model import RecordConsent
 from tests.flows.test_intake import register, registered
-from tests.support.dialog import Chat, directory
+from tests.support.dialog import Chat, places
 
 
 def test_hallo_five_times_in_ten_minutes_gets_one_honest_status_note() -> None:
@@ -93,7 +93,7 @@ def test_no_consent_gives_wams_own_contact_and_promises_no_call() -> None:
 
 
 def test_no_consent_shows_the_partnerships_phone_when_the_file_has_one() -> None:
-    real = directory()
+    real = places()
     wam = replace(real.partnership("wam"), phone="089 00 00 00", email="wam@example.org")
     chat = Chat(
         places=replace(real, partnerships=(*(p for p in real.partnerships if p.id != "wam"), wam))

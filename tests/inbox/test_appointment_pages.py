@@ -8,25 +8,18 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from core.bus import Bus
-from core.templates import Templates
-from inbox import auth
-from inbox.pages import TEMPLATES, InboxPages
 from storage import appointments as stored
 from storage.db import Database
 from storage.models import Appointment, Case
 from storage.workers import WorkerView
-from tests.inbox.test_pages import Site, count_messages, field, make_inbox
 from tests.support.clock import Clock
-from tests.support.inbox import add_case, add_worker
+from tests.support.pages import Site, count_messages, field, open_pages
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)  # Friday 1 May 2026, 10u in Brussels
 PLAN = {
@@ -55,20 +48,10 @@ class Agenda(Site):
 
 @pytest.fixture
 async def site(db: Database) -> AsyncIterator[Agenda]:
-    bus = Bus()
-    inbox = make_inbox(db, bus)
     clock = Clock(NOW)
-    inbox.clock = clock
-    app = web.Application(middlewares=[auth.middleware(db)])
-    app.add_routes(InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False).routes())
-    sara = await add_worker(db, "Sara")
-    jan = await add_worker(db, "Jan", role="coordinator")
-    tom = await add_worker(db, "Tom", partnership="samenwerkt")
-    noor = await add_case(db, "Noor", "wam", chat="1")
-    elsewhere = await add_case(db, "Lina", "samenwerkt", chat="2")
-    async with TestClient(TestServer(app)) as client:
-        site = Agenda(db, inbox, client, sara, jan, tom, noor, elsewhere, clock)
-        await site.login(sara)
+    async with open_pages(db, clock=clock) as made:
+        site = Agenda(**{f.name: getattr(made, f.name) for f in fields(made)}, clock=clock)
+        await site.login(site.sara)
         yield site
 
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from storage import casework, outbox
 from storage.db import Database
 from storage.models import Case, Worker, Youth
-from tests.inbox.test_hardening import Site, open_site
 from tests.support.clock import Clock
 from tests.support.inbox import add_case
+from tests.support.site import Site, open_site
 
 RLO = "\u202e"
 NAME = f"Noor{RLO}gnoj"
@@ -50,8 +51,8 @@ def texts_with_override(page: str) -> list[tuple[str, bool]]:
 
 
 @pytest.fixture
-async def site(db: Database) -> AsyncIterator[Site]:
-    async for made in open_site(db, Clock()):
+async def site(db: Database, tmp_path: Path) -> AsyncIterator[Site]:
+    async with open_site(db, Clock(), tmp_path) as made:
         yield made
 
 

@@ -11,21 +11,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from core.bus import Bus
-from core.templates import Templates
-from inbox import auth
-from inbox.pages import TEMPLATES, InboxPages
 from storage import casework
 from storage.clock import utcnow
 from storage.db import Database
 from storage.models import AuditEntry, Case, CaseEvent, CheckIn, Youth
 from storage.workers import WorkerView
-from tests.inbox.test_pages import Site, make_inbox
 from tests.support.inbox import add_case, add_worker
+from tests.support.pages import Site, open_pages
 
 CIRCLE = re.compile(
     r'<circle class="([^"]*)" cx="([^"]*)" cy="([^"]*)" r="[^"]*" data-score="([^"]*)"/>'
@@ -42,17 +36,9 @@ async def login(site: Site, worker: WorkerView) -> None:
 @pytest.fixture
 async def site(db: Database) -> AsyncIterator[Site]:
     """Sara and Piet work at wam, Jan coordinates it; Tom is of another partnership."""
-    inbox = make_inbox(db, Bus())
-    app = web.Application(middlewares=[auth.middleware(db)])
-    app.add_routes(InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False).routes())
-    sara = await add_worker(db, "Sara")
-    jan = await add_worker(db, "Jan", role="coordinator")
-    tom = await add_worker(db, "Tom", partnership="samenwerkt")
-    noor = await add_case(db, "Noor", "wam", chat="1")
-    elsewhere = await add_case(db, "Lina", "samenwerkt", chat="2")
-    await inbox.claim(sara, noor)
-    async with TestClient(TestServer(app)) as client:
-        yield Site(db, inbox, client, sara, jan, tom, noor, elsewhere)
+    async with open_pages(db) as made:
+        await made.inbox.claim(made.sara, made.noor)
+        yield made
 
 
 async def change(db: Database, case_id: int, **fields: Any) -> None:

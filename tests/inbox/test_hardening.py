@@ -7,38 +7,26 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Collection
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.channels.webchat import WebChat
 from config.settings import Settings, SettingsError
-from core.bus import Bus
-from core.i18n import Translator
-from core.templates import Templates
 from inbox import auth, totp
-from inbox.api import InboxApi, problems_middleware
-from inbox.pages import InboxPages
 from inbox.passwords import common_passwords, password_problem
-from inbox.security import CSP, HSTS, security_headers
-from inbox.service import Inbox
+from inbox.security import CSP, HSTS
 from storage import workers
 from storage.clock import utcnow
 from storage.db import Database
 from storage.models import AuditEntry, Worker
-from storage.workers import WorkerView
 from tests.support.clock import Clock
-from tests.support.dialog import directory
-from tests.support.inbox import PASSWORD, add_worker, form_value, turn_on_totp
+from tests.support.inbox import PASSWORD, form_value, turn_on_totp
+from tests.support.site import SECRET, Site, alert, open_site
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a fixed secret, as if typed into an app
 TOO_COMMON = "Dat wachtwoord is te bekend. Kies een ander."
 WRONG = "Die gebruikersnaam of dat wachtwoord klopt niet."
 LOCKED = re.compile(
@@ -53,74 +41,6 @@ EXPECTED_HEADERS = {
 }
 
 
-@dataclass
-class Site:
-    db: Database
-    clock: Clock
-    client: TestClient[web.Request, web.Application]
-    sara: WorkerView
-    jan: WorkerView  # a coordinator
-
-    async def login(self, worker: WorkerView, password: str = PASSWORD) -> ClientResponse:
-        return await self.login_as(worker.username, password)
-
-    async def login_as(self, username: str, password: str) -> ClientResponse:
-        page = await self.client.get("/inbox/login")
-        form = {
-            "username": username,
-            "password": password,
-            "login_token": form_value(await page.text(), "login_token"),
-        }
-        return await self.client.post("/inbox/login", data=form, allow_redirects=False)
-
-    async def code(self, page: str, code: str) -> ClientResponse:
-        """Send a code on the code form that `page` is."""
-        form = {"code": code, "login_token": form_value(page, "login_token")}
-        return await self.client.post("/inbox/login/code", data=form, allow_redirects=False)
-
-    def code_now(self, secret: str = SECRET) -> str:
-        return totp.code_at(totp.key_of(secret), totp.step_of(self.clock()))
-
-    async def page(self, path: str, **headers: str) -> tuple[int, str]:
-        response = await self.client.get(path, headers=headers or None)
-        return response.status, await response.text()
-
-    async def post(self, path: str, data: dict[str, str]) -> ClientResponse:
-        """A form with the page's CSRF token, as a browser sends it (redirect not followed)."""
-        _, text = await self.page("/inbox/account")
-        return await self.client.post(
-            path, data={"csrf": form_value(text, "csrf"), **data}, allow_redirects=False
-        )
-
-    def session_cookie(self) -> str | None:
-        for cookie in self.client.session.cookie_jar:
-            if cookie.key == auth.COOKIE:
-                return cookie.value
-        return None
-
-
-def make_app(
-    db: Database, inbox: Inbox, *, secure: bool = False, roles: Collection[str] = ()
-) -> web.Application:
-    """Like instap/app.py: the security headers first, then problems, then who is asking."""
-    pages = Templates(
-        ROOT / "bot" / "channels" / "webchat" / "templates", ROOT / "inbox" / "templates"
-    )
-    app = web.Application(
-        middlewares=[
-            security_headers(secure),
-            problems_middleware(),
-            auth.middleware(db, require_totp_roles=roles),
-        ]
-    )
-    app.add_routes(WebChat(db, Bus(), lambda _key: None, "test-secret", pages).routes())
-    app.add_routes(
-        InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=roles).routes()
-    )
-    app.add_routes(InboxApi(inbox).routes())
-    return app
-
-
 @pytest.fixture
 def clock() -> Clock:
     clock = Clock()
@@ -128,35 +48,17 @@ def clock() -> Clock:
     return clock
 
 
-async def open_site(
-    db: Database, clock: Clock, *, secure: bool = False, roles: Collection[str] = ()
-) -> AsyncIterator[Site]:
-    inbox = Inbox(
-        db=db, directory=directory(), translator=Translator(), bus=Bus(),
-        notify_outbox=lambda: None, clock=clock,
-    )  # fmt: skip
-    sara = await add_worker(db, "Sara")
-    jan = await add_worker(db, "Jan", role="coordinator")
-    async with TestClient(TestServer(make_app(db, inbox, secure=secure, roles=roles))) as client:
-        yield Site(db, clock, client, sara, jan)
-
-
 @pytest.fixture
-async def site(db: Database, clock: Clock) -> AsyncIterator[Site]:
-    async for made in open_site(db, clock):
+async def site(db: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[Site]:
+    async with open_site(db, clock, tmp_path) as made:
         yield made
 
 
 @pytest.fixture
-async def strict_site(db: Database, clock: Clock) -> AsyncIterator[Site]:
+async def strict_site(db: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[Site]:
     """REQUIRE_TOTP_ROLES=coordinator,admin."""
-    async for made in open_site(db, clock, roles={"coordinator", "admin"}):
+    async with open_site(db, clock, tmp_path, roles={"coordinator", "admin"}) as made:
         yield made
-
-
-def alert(page: str) -> str:
-    found = re.search(r'<p class="flash error" role="alert">([^<]*)</p>', page)
-    return found.group(1) if found else ""
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -564,8 +466,8 @@ async def test_every_kind_of_response_has_the_security_headers(site: Site) -> No
     assert headers["Content-Security-Policy"] == CSP and headers["X-Frame-Options"] == "DENY"
 
 
-async def test_hsts_only_behind_https(db: Database, clock: Clock) -> None:
-    async for site in open_site(db, clock, secure=True):
+async def test_hsts_only_behind_https(db: Database, clock: Clock, tmp_path: Path) -> None:
+    async with open_site(db, clock, tmp_path, secure=True) as site:
         for path in ("/inbox/login", "/chat", "/static/chat.js", "/api/openapi.json"):
             status, headers = await response_headers(site, path)
             assert status == 200, path

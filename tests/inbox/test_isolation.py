@@ -23,8 +23,12 @@ from core.templates import Templates
 from inbox import auth
 from inbox.api import InboxApi, problems_middleware
 from inbox.appointments import Appointments
-from inbox.openapi import MAX_ID, OPERATIONS
+from inbox.openapi import OPERATIONS
 from inbox.passwords import hash_password
+from inbox.schemas.appointments import NewAppointment
+from inbox.schemas.base import MAX_ID
+from inbox.schemas.cases import Assign
+from inbox.schemas.team import Presence
 from storage import workers
 from storage.clock import utcnow
 from storage.db import Database
@@ -208,7 +212,7 @@ def test_every_operation_that_takes_an_id_is_attacked() -> None:
     with_ids = {
         op.id for op in OPERATIONS if op.params and any(p.where == "path" for p in op.params)
     }
-    with_ids |= {op.id for op in OPERATIONS if op.body in ("Assign", "Presence", "NewAppointment")}
+    with_ids |= {op.id for op in OPERATIONS if op.body in (Assign, Presence, NewAppointment)}
     assert with_ids <= {op for op, _ in API_ATTEMPTS.values()}
 
 

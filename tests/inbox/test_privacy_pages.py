@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
 from bot.ticks.privacy import Privacy
+from storage.db import Database
 from storage.models import Case, Youth
-from tests.inbox.test_pages import Site, site  # noqa: F401 - the fixture
+from tests.support.pages import Site, open_pages
 
 
-async def test_a_coordinator_downloads_the_youths_data_and_it_is_audited(site: Site) -> None:  # noqa: F811
+@pytest.fixture
+async def site(db: Database) -> AsyncIterator[Site]:
+    async with open_pages(db) as made:
+        yield made
+
+
+async def test_a_coordinator_downloads_the_youths_data_and_it_is_audited(site: Site) -> None:
     await site.login(site.jan)
     response = await site.client.get(f"/inbox/cases/{site.noor}/export")
     assert response.status == 200
@@ -27,7 +37,7 @@ async def test_a_coordinator_downloads_the_youths_data_and_it_is_audited(site: S
     assert "Noor" not in trail.split("<main", 1)[-1].split("</h1>", 1)[-1]  # no content
 
 
-async def test_a_worker_may_not_export_and_another_partnership_sees_nothing(site: Site) -> None:  # noqa: F811
+async def test_a_worker_may_not_export_and_another_partnership_sees_nothing(site: Site) -> None:
     await site.login(site.sara)
     status, page = await site.page(f"/inbox/cases/{site.noor}/export")
     assert status == 403 and "Noor" not in page
@@ -37,7 +47,7 @@ async def test_a_worker_may_not_export_and_another_partnership_sees_nothing(site
     assert status == 404 and "Lina" not in page
 
 
-async def test_an_erased_case_shows_no_content(site: Site, tmp_path: Path) -> None:  # noqa: F811
+async def test_an_erased_case_shows_no_content(site: Site, tmp_path: Path) -> None:
     privacy = Privacy(site.db, site.inbox.runtime(), tmp_path, lambda p, c: None)
     async with site.db.transaction() as session:
         case = await session.get(Case, site.noor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +24,9 @@ from storage.clock import utcnow
 from storage.db import Database
 from storage.models import ApiToken
 from storage.workers import WorkerView
-from tests.inbox.test_hardening import SECRET, Site, alert, open_site
 from tests.support.clock import BRUSSELS, Clock
 from tests.support.inbox import PASSWORD, add_case, form_value, turn_on_totp
+from tests.support.site import SECRET, Site, alert, open_site
 
 NEEDS_2FA = "Eerst tweestapsverificatie instellen"
 READ_ONLY = "Token mag alleen lezen"
@@ -37,15 +38,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def site(db: Database, clock: Clock) -> AsyncIterator[Site]:
-    async for made in open_site(db, clock):
+async def site(db: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[Site]:
+    async with open_site(db, clock, tmp_path) as made:
         yield made
 
 
 @pytest.fixture
-async def strict_site(db: Database, clock: Clock) -> AsyncIterator[Site]:
+async def strict_site(db: Database, clock: Clock, tmp_path: Path) -> AsyncIterator[Site]:
     """REQUIRE_TOTP_ROLES=coordinator,admin."""
-    async for made in open_site(db, clock, roles={"coordinator", "admin"}):
+    async with open_site(db, clock, tmp_path, roles={"coordinator", "admin"}) as made:
         yield made
 
 

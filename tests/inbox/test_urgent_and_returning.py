@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from storage import casework
 from storage.models import Case
 from tests.inbox.test_checkin_pages import flash, login, section, site, text_of
-from tests.inbox.test_pages import Site
 from tests.support.inbox import add_case
+from tests.support.pages import Site
 
 __all__ = ["site"]  # the fixture
 

@@ -169,7 +169,7 @@ def strategy(
             if body is not None:
                 options.append(
                     operation.as_strategy(
-                        generation_mode=mode, path_parameters=path, body=valid[body]
+                        generation_mode=mode, path_parameters=path, body=valid[body.__name__]
                     )
                 )
     return st.one_of(options)

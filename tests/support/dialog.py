@@ -13,14 +13,12 @@ from config.partnerships import load_directory
 from core.i18n import Rendered, Translator
 from core.lexicon import load_lexicon
 from flows import conversation
-from flows.appointments import AppointmentView
-from flows.checkins import CheckinView
 from flows.context import Context
 from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
-from flows.privacy import ConsentView
 from flows.safety import Lexicon
 from flows.state import State
+from flows.views import AppointmentView, CheckinView, ConsentView
 
 ROOT = Path(__file__).resolve().parents[2]
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -30,7 +28,14 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=BRUSSELS)
 
 @cache
 def directory() -> Directory:
+    """The production partnerships file."""
     return load_directory(ROOT / "partnerships.toml")
+
+
+@cache
+def places() -> Directory:
+    """The small partnerships file the flow tests run on (tests/flows/data/partnerships.toml)."""
+    return load_directory(ROOT / "tests" / "flows" / "data" / "partnerships.toml")
 
 
 def lexicon() -> Lexicon:
@@ -59,13 +64,13 @@ class Chat:
     rhythm: str | None = None
     paused_until: datetime | None = None
     consents: tuple[ConsentView, ...] = ()
-    places: Directory | None = None  # another partnerships file than the real one
+    places: Directory | None = None  # another partnerships file than the flow tests' own
 
     def send(self, event: Event) -> list[str]:
         ctx = Context(
             now=self.now,
             lang=self.lang,
-            directory=self.places or directory(),
+            directory=self.places or places(),
             lexicon=lexicon(),
             handler=self.handler,
             back_at=self.back_at,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.engine import Engine
 from bot.ticks.checkins import CheckIns
@@ -33,6 +33,7 @@ KEY = f"web:{USER}"
 class Sent:
     at: datetime  # local time
     what: str  # "check-in", "re-contact", "reminder" or the first words
+    message_id: int = 0
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Life:
         """A youth (Noor, or another web chat user) sends a frame; returns the bot's answers."""
         self.frames += 1
         frame = {"client_id": f"c{self.frames}", **frame}
+        await self.deliver()
         before = await self.last_message_id()
         async with self.db.transaction() as session:
             row = (
@@ -94,13 +96,32 @@ class Life:
         return await self.send({"type": "button", "data": data})
 
     async def tick(self) -> None:
+        await self.deliver()
         before = await self.last_message_id()
         await self.ticker.tick()
         await self.reminders.tick()
         for message in await self.messages_after(before):
             self.automated.append(
-                Sent(message.created_at.astimezone(BRUSSELS), kind_of(message.text))
+                Sent(message.created_at.astimezone(BRUSSELS), kind_of(message.text), message.id)
             )
+
+    async def deliver(self) -> None:
+        """What was written before now has gone out: the sender is quick, though not instant."""
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(OutboxJob)
+                .where(OutboxJob.status == "pending", OutboxJob.created_at < self.clock.now)
+                .values(status="sent", sent_at=self.clock.now)
+            )
+
+    async def outgoing(self) -> list[Sent]:
+        """The automated messages that stayed in the outbox (a /stop withdraws unsent ones)."""
+        async with self.db.transaction() as session:
+            ids = [s.message_id for s in self.automated]
+            kept = set(
+                (await session.execute(select(Message.id).where(Message.id.in_(ids)))).scalars()
+            )
+        return [s for s in self.automated if s.message_id in kept]
 
     async def live_until(self, until: datetime, step: timedelta = timedelta(hours=1)) -> None:
         """Move the clock in steps to `until`, ticking like the scheduler does."""

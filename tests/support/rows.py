@@ -20,3 +20,8 @@ async def every_row(db: Database) -> dict[str, list[str]]:
             rows = (await session.execute(select(*columns))).all()
             tables[table.name] = sorted(repr(tuple(row)) for row in rows)
     return tables
+
+
+async def everything(db: Database) -> str:
+    """Every value of every row of every table, as one text to search in."""
+    return "\n".join(row for rows in (await every_row(db)).values() for row in rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -9,8 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from config.settings import Settings
 from instap.app import Service, build, running
+from storage import inbound
+from storage.models import OutboxJob
 from tests.support.dialog import ROOT
 from tests.support.postgres import free_port
 
@@ -50,3 +55,19 @@ def travel(service: Service, moment: datetime) -> None:
     service.engine.runtime = service.checkins.runtime = service.reminders.runtime = runtime
     service.sender.clock = lambda: moment
     service.inbox.clock = lambda: moment
+
+
+async def settled(service: Service, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Wait until every stored update is handled and every delivery done (not a fixed time).
+
+    After this, a wrong second answer would already have been stored and sent.
+    """
+    async with asyncio.timeout(timeout):
+        while True:
+            await service.dispatcher.idle()
+            async with service.db.transaction() as session:
+                handled = set(await inbound.count_by_status(session)) <= {"done"}
+                jobs = set((await session.execute(select(OutboxJob.status))).scalars())
+            if handled and not jobs & {"pending", "sending"}:
+                return
+            await asyncio.sleep(0.05)

@@ -15,22 +15,23 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.liveness import LIVE, liveness, newest_question, passed_by
-from bot.incoming import TAPPED
+from bot.channels.base import Delivered
+from bot.channels.errors import Rejected
+from bot.channels.liveness import liveness, newest_question, passed_by
+from bot.channels.webchat.frames import chrome_json, edit_frame, live_json, message_json
 from core.bus import Bus
-from core.i18n import catalog, language_of
+from core.i18n import language_of
+from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Text
 from core.templates import Templates
-from flows.model import N_
 from storage import appointments, inbound, outbox, youths
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import Message, Youth
-from storage.outbox import Job
+from storage.models import Youth
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -41,74 +42,10 @@ MAX_FRAME = 64 * 1024
 POLL_SECONDS = 2.0
 
 
-def message_json(message: Message, why: str = "older") -> dict[str, Any]:
-    tapped = message.direction == "in" and message.text.startswith(TAPPED)
-    return {
-        "type": "message",
-        "id": message.id,
-        "direction": message.direction,
-        "author": message.author,
-        "text": message.text.removeprefix(TAPPED) if tapped else message.text,
-        "tap": tapped,  # a pressed button: shown as a quiet chip, not as a typed bubble
-        "buttons": (message.buttons or {}).get("rows", []),
-        **live_json(why),
-        "file": file_of(message),
-        "at": message.created_at.isoformat(),
-    }
-
-
-def live_json(why: str) -> dict[str, Any]:
-    """Whether the buttons still work; if not, why (the page says it under an appointment)."""
-    return {"live": why == LIVE, "why": why or None}
-
-
-# The page around the conversation, in the youth's language (the page itself starts in the
-# browser's language; after /taal the open page and every reload follow the youth's choice).
-CHROME = {
-    "title": N_("Instap – chat"),
-    "sub": N_("Gratis, en jij beslist"),
-    "label": N_("Je bericht"),
-    "placeholder": N_("Typ je bericht…"),
-    "send": N_("Stuur"),
-    "log": N_("Gesprek"),
-    "online": N_("Verbonden"),
-    "offline": N_("Geen verbinding. We proberen opnieuw…"),
-    "sending": N_("Versturen…"),
-    "connecting": N_("Verbinden…"),
-    # Under the grey buttons of an appointment message: why they no longer work.
-    "why_answered": N_("Je hebt hierop al geantwoord."),
-    "why_moved": N_("Deze afspraak is verzet. Kijk bij het nieuwe bericht."),
-    "why_cancelled": N_("Die afspraak gaat niet meer door."),
-    "why_over": N_("Die afspraak is al voorbij."),
-}
-
-
-def chrome_json(lang: str) -> dict[str, Any]:
-    translations = catalog(lang)
-    strings = {key: translations.gettext(msgid) for key, msgid in CHROME.items()}
-    return {"type": "chrome", "lang": lang, "strings": strings}
-
-
 def first_language(request: web.Request) -> str | None:
     header = request.headers.get("Accept-Language", "")
     first = header.split(",", 1)[0].split(";", 1)[0].strip()
     return first or None
-
-
-FILE_TYPES = {"ics": "text/calendar", "json": "application/json"}
-
-
-def file_of(message: Message) -> dict[str, str] | None:
-    """A file the youth can download from the chat (an .ics agenda entry, their data)."""
-    media = message.media or {}
-    kind = str(media.get("kind"))
-    if kind not in FILE_TYPES:
-        return None
-    return {
-        "name": str(media["filename"]),
-        "type": FILE_TYPES[kind],
-        "content": str(media["content"]),
-    }
 
 
 class WebChannel:
@@ -117,21 +54,18 @@ class WebChannel:
     def __init__(self, bus: Bus) -> None:
         self.bus = bus
 
-    async def deliver(self, job: Job) -> str | None:
-        key = f"web:{job.payload['chat_id']}"
-        if job.kind == "edit":
-            self.bus.publish(
-                key,
-                {
-                    "type": "edit",
-                    "id": int(job.payload["target"]),
-                    "text": job.payload["text"],
-                    "buttons": job.payload["buttons"],
-                },
-            )
-            return str(job.payload["target"])
-        self.bus.publish(key, {"type": "wake"})
-        return str(job.message_id) if job.message_id else None
+    async def send(self, message: Outgoing, timeline_id: int | None) -> Delivered:
+        match message:
+            case Edit(chat_id, target):
+                self.bus.publish(f"web:{chat_id}", edit_frame(message))
+                return Delivered(target)
+            case Text(chat_id) | Document(chat_id):
+                # The open page reads the new timeline row itself: our id is its reference.
+                self.bus.publish(f"web:{chat_id}", {"type": "wake"})
+                return Delivered(str(timeline_id) if timeline_id else None)
+            case FetchMedia() | AnswerTap():
+                raise Rejected(f"the web chat has no {message.kind}")
+        assert_never(message)
 
 
 class WebChat:
