@@ -30,6 +30,7 @@ from config.settings import Network
 from flows.model import N_
 from inbox import totp
 from inbox.passwords import hash_password, verify_password
+from inbox.schemas.base import MAX_ID
 from storage import workers
 from storage.clock import utcnow
 from storage.db import Database
@@ -309,7 +310,7 @@ async def pending_worker(session: AsyncSession, pending: str, now: datetime) -> 
     if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts[:2]):
         return None
     worker_id, expires = int(parts[0]), int(parts[1])
-    if worker_id > 2**62 or expires <= now.timestamp() or len(parts[2]) != 64:
+    if worker_id > MAX_ID or expires <= now.timestamp() or len(parts[2]) != 64:
         return None
     worker = await workers.get(session, worker_id)
     if worker is None or workers.totp_secret(worker) is None:

@@ -7,9 +7,10 @@ from aiohttp import web
 from flows.model import N_
 from inbox import auth
 from inbox.errors import Conflict, Forbidden, Invalid
-from inbox.pages.base import MAX_ID, Screen, Site, id_param, status_of
+from inbox.pages.base import Screen, Site, id_param, status_of
 from inbox.pages.case import CasePage
 from inbox.pages.formats import gettext
+from inbox.schemas.base import MAX_ID
 from storage.workers import WorkerView
 
 OK_CLAIM = N_("Je hebt deze aanmelding opgenomen.")

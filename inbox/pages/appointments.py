@@ -14,10 +14,11 @@ from inbox import auth
 from inbox.api import case_appointments
 from inbox.appointments import DayItem, check_agenda_day
 from inbox.errors import Conflict, Forbidden, Invalid, NotFound
-from inbox.pages.base import MAX_ID, Screen, Site, id_param
+from inbox.pages.base import Screen, Site, id_param
 from inbox.pages.case import CasePage
 from inbox.pages.formats import LANG, gettext
 from inbox.pages.labels import APPOINTMENT_LABELS
+from inbox.schemas.base import MAX_ID
 from storage import appointments as stored_appointments
 from storage.workers import WorkerView
 

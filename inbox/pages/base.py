@@ -36,13 +36,13 @@ from inbox.pages.labels import (
     STATUS_LABELS,
     UNKNOWN_ACTION,
 )
+from inbox.schemas.base import MAX_ID
 from inbox.service import Inbox
 from storage.db import Database
 from storage.workers import WorkerView
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
-MAX_ID = 2**62
 HEADERS = {"Cache-Control": "no-store"}  # the security headers come from inbox.security
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

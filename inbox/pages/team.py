@@ -9,8 +9,9 @@ from aiohttp import web
 from flows.model import N_
 from inbox import auth
 from inbox.errors import Conflict, Forbidden, Invalid, NotFound
-from inbox.pages.base import MAX_ID, Screen, flash_url, id_param, safe_next
+from inbox.pages.base import Screen, flash_url, id_param, safe_next
 from inbox.pages.formats import gettext
+from inbox.schemas.base import MAX_ID
 
 OK_PRESENCE = N_("Je aanwezigheid is aangepast.")
 OK_ADDED = N_("{name} is toegevoegd. Gebruikersnaam: {username}")
