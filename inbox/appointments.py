@@ -272,7 +272,9 @@ async def case_appointments(
     async with inbox.db.transaction() as session:
         case = await inbox.own_case(session, worker, case_id)
         if audit:
-            await casework.audit(session, worker.id, "view_appointments", case.id, inbox.clock())
+            await casework.audit_view(
+                session, worker.id, case.id, inbox.clock(), "view_appointments"
+            )
         name = str((case.answers or {}).get("name") or "?")
         youth = await session.get(Youth, case.youth_id)
         unreachable = bool(youth is not None and youth.unreachable)

@@ -317,21 +317,29 @@ async def audit(
     session.add(AuditEntry(worker_id=worker_id, action=action, case_id=case_id, at=now))
 
 
-async def audit_view(session: AsyncSession, worker_id: int, case_id: int, now: datetime) -> None:
-    """Record that a worker looked at a case: once per visit.
+async def audit_view(
+    session: AsyncSession,
+    worker_id: int,
+    case_id: int,
+    now: datetime,
+    action: str = "view_case",
+) -> None:
+    """Record that a worker looked at a case (its page, or its appointments): once per visit.
 
     A visit is a stretch of looking without a pause of VISIT: the live refreshes of an open
     tab (a youth writing 20 messages) and the page coming back after the worker's own reply
-    add nothing to the trail.
+    add nothing to the trail. A look at the appointments within a visit of the case page is
+    part of that visit; the case page after a look at the appointments alone is a new line.
     """
+    covered = ("view_case",) if action == "view_case" else ("view_case", action)
     stmt = select(func.max(AuditEntry.at)).where(
         AuditEntry.worker_id == worker_id,
         AuditEntry.case_id == case_id,
-        AuditEntry.action == "view_case",
+        AuditEntry.action.in_(covered),
     )
     last = (await session.execute(stmt)).scalar_one_or_none()
     if last is None or last <= now - VISIT:
-        await audit(session, worker_id, "view_case", case_id, now)
+        await audit(session, worker_id, action, case_id, now)
 
 
 async def audit_trail(session: AsyncSession, case_id: int) -> list[tuple[datetime, str, str]]:
