@@ -97,6 +97,11 @@ async def test_the_youth_sees_only_what_they_did_and_edits_keep_the_text(
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         await page.screenshot(path=artifact("webchat-phone-chips.png"), full_page=True)
 
+        # She pastes her whole story, 5,000 characters: all of it arrives, nothing cut off.
+        story = ("Ik wil graag uitleggen hoe het nu zit met school en thuis. " * 90)[:4999] + "."
+        await says(page, story, "Ik geef je bericht door")
+        assert await page.locator(".msg.in:not(.tap)").last.inner_text() == story
+
         # Coming back later (a reload): still no phantom /start, chips still chips.
         await page.reload()
         await expect(bot_says(page, "WAM! heeft je aanmelding gekregen")).to_be_visible(

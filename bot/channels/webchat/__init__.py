@@ -24,6 +24,7 @@ from bot.channels.base import Delivered
 from bot.channels.errors import Rejected
 from bot.channels.liveness import liveness, newest_question, passed_by
 from bot.channels.webchat.frames import chrome_json, edit_frame, live_json, message_json
+from bot.incoming import MAX_TEXT
 from core.bus import Bus
 from core.i18n import language_of
 from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Text
@@ -104,7 +105,7 @@ class WebChat:
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         lang = language_of(request.query.get("lang") or first_language(request))
-        html = self.pages.render("chat.html", lang)
+        html = self.pages.render("chat.html", lang, max_text=MAX_TEXT)  # as much as is kept
         return web.Response(
             text=html, content_type="text/html", headers={"Cache-Control": "no-cache"}
         )
