@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,6 +80,11 @@ WISH_PINGS = {
 
 
 FETCHED = frozenset({"voice", "audio", "photo", "document", "video", "video_note"})
+
+
+# A worker who wrote to the youth this recently is there, even outside working hours:
+# no "{name} leest dit maandag" to the youth who answers them.
+STILL_THERE = timedelta(hours=1)
 
 
 class Engine:
@@ -263,7 +268,10 @@ class Engine:
             return None, None, add_workdays(day, partnership.first_response_workdays)
         local = now.astimezone(self.runtime.timezone)
         back = partnership.next_opening(local)
-        return worker.first_name, None if back == local else back, None
+        wrote = await casework.worker_wrote_at(session, youth.id)
+        if back == local or (wrote is not None and timedelta(0) <= now - wrote < STILL_THERE):
+            return worker.first_name, None, None  # at work, or writing back out of hours
+        return worker.first_name, back, None
 
     async def record_incoming(
         self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime

@@ -411,6 +411,14 @@ async def waiting_since(session: AsyncSession, case: Case) -> datetime:
     return (await returned_at(session, [case.id])).get(case.id) or case.created_at
 
 
+async def worker_wrote_at(session: AsyncSession, youth_id: int) -> datetime | None:
+    """When a worker last wrote to this youth (None: never)."""
+    stmt = select(func.max(Message.created_at)).where(
+        Message.youth_id == youth_id, Message.direction == "out", Message.author == "worker"
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def answering_worker(session: AsyncSession, case: Case) -> Worker | None:
     """Who answers the youth now: the worker, or their cover while they are absent."""
     if case.worker_id is None:
