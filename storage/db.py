@@ -25,6 +25,7 @@ from storage.files import private_sqlite
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+CLOSE_WAIT = 5.0  # seconds for connections still closing when the database is disposed
 # The task that holds this process's SQLite write turn (a transaction inside it is nested).
 HOLDER: ContextVar[asyncio.Task[Any] | None] = ContextVar("instap_sqlite_turn", default=None)
 
@@ -93,6 +94,16 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        # A task cancelled inside a transaction (at shutdown) leaves SQLAlchemy closing its
+        # aiosqlite connection in a background task. Let those closes finish now: cancelled
+        # later, when the event loop shuts down, they wait for the driver forever.
+        closing = [
+            task
+            for task in asyncio.all_tasks()
+            if "_terminate_graceful_close" in getattr(task.get_coro(), "__qualname__", "")
+        ]
+        if closing:
+            await asyncio.wait(closing, timeout=CLOSE_WAIT)
 
 
 def run_upgrade(conn: Connection) -> None:
