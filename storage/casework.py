@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import followup
 from storage.models import AuditEntry, Case, CaseEvent, Message, Note, Worker, Youth
 
 OPEN = ("waiting", "active", "paused")
@@ -243,6 +244,10 @@ async def set_flag(
     if case.flag == flag:
         return False
     before, case.flag, case.flagged_at, case.updated_at = case.flag, flag, now, now
+    if before is not None:
+        await followup.follow_up(session, case.id, now, before)
+    if flag is not None:
+        await followup.raise_signal(session, case, flag, now)
     data = {"flag": flag} if flag else {"cleared": before}
     await add_event(session, case.id, by.id if by else None, "flag", data, now)
     return True
@@ -261,6 +266,10 @@ async def set_urgent(
     if case.urgent == urgent:
         return False
     case.urgent, case.updated_at = urgent, now
+    if urgent:
+        await followup.raise_signal(session, case, "urgent", now)
+    else:
+        await followup.follow_up(session, case.id, now, "urgent")
     data: dict[str, Any] = {"urgent": urgent, "note": note} if note else {"urgent": urgent}
     await add_event(session, case.id, by.id if by else None, "urgent", data, now)
     return True

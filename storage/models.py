@@ -141,6 +141,11 @@ class Case(Base):
     """One youth's path with one partnership: waiting in the queue until a worker takes it."""
 
     __tablename__ = "cases"
+    __table_args__ = (
+        # The coordinator's report counts by period: inflow by created_at, outflow by closed_at.
+        Index("ix_cases_report_created", "partnership_id", "created_at"),
+        Index("ix_cases_report_closed", "partnership_id", "closed_at"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
@@ -160,8 +165,68 @@ class Case(Base):
     claimed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     last_youth_message_at: Mapped[datetime | None]
+    # Copied from the intake answers when the case opens, so the report can count in SQL.
+    municipality: Mapped[str | None] = mapped_column(String(120))
+    referral: Mapped[str | None] = mapped_column(String(16))  # vdab | ocmw | … (intake REFERRALS)
+    age: Mapped[int | None] = mapped_column(Integer)  # at registration
+    first_response_at: Mapped[datetime | None]  # a worker's first message to the youth
+    # Six months after closing: asked once (with check-in consent), answered or not.
+    six_month_asked_at: Mapped[datetime | None]
+    six_month_result: Mapped[str | None] = mapped_column(String(16))  # storage.profiles
+    six_month_answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class CaseNeed(Base):
+    """What a youth asked help with at registration (one row per need), for the report."""
+
+    __tablename__ = "case_needs"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    need: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class CaseProfile(Base):
+    """What the ESF+ report needs to know about a participant, filled in by the worker.
+
+    Never asked in the intake. Every field may stay "unknown"; the values are in
+    storage.profiles.
+    """
+
+    __tablename__ = "case_profiles"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    gender: Mapped[str] = mapped_column(String(16), default="unknown")
+    labour_status: Mapped[str] = mapped_column(String(24), default="unknown")
+    education: Mapped[str] = mapped_column(String(16), default="unknown")
+    disability: Mapped[str] = mapped_column(String(8), default="unknown")
+    third_country: Mapped[str] = mapped_column(String(8), default="unknown")
+    foreign_background: Mapped[str] = mapped_column(String(8), default="unknown")
+    minority: Mapped[str] = mapped_column(String(8), default="unknown")
+    homeless: Mapped[str] = mapped_column(String(8), default="unknown")
+    rural: Mapped[str] = mapped_column(String(8), default="unknown")
+    qualification: Mapped[str] = mapped_column(String(8), default="unknown")  # on leaving
+    filled_by: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    filled_at: Mapped[datetime]
+
+
+class CaseSignal(Base):
+    """A case turned "dringend" or "uit beeld": when, and when a worker followed it up."""
+
+    __tablename__ = "case_signals"
+    __table_args__ = (Index("ix_case_signals_report", "partnership_id", "raised_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # urgent | uit_beeld | aandacht
+    raised_at: Mapped[datetime]
+    followed_up_at: Mapped[datetime | None]  # cleared, or a worker wrote to the youth
 
 
 class Worker(Base):

@@ -20,6 +20,9 @@ from storage.models import (
     Appointment,
     Case,
     CaseEvent,
+    CaseNeed,
+    CaseProfile,
+    CaseSignal,
     CheckIn,
     Consent,
     Inbound,
@@ -66,6 +69,9 @@ async def erase(session: AsyncSession, youth: Youth, reason: str, now: datetime)
         name = name or str((case.answers or {}).get("name") or "")
         await session.execute(delete(Note).where(Note.case_id == case.id))
         await session.execute(delete(CaseEvent).where(CaseEvent.case_id == case.id))
+        for part in (CaseProfile, CaseNeed, CaseSignal):
+            await session.execute(delete(part).where(part.case_id == case.id))
+        case.municipality = case.referral = case.age = case.six_month_result = None
         case.answers, case.status, case.outcome = {}, "closed", ERASED
         case.closed_at = case.closed_at or now
         case.urgent, case.flag, case.flagged_at, case.unread = False, None, None, 0

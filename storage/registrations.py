@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Case, Consent, SafetyEvent, Signpost, UncoveredDemand, Youth
+from storage.models import (
+    Case,
+    CaseNeed,
+    Consent,
+    SafetyEvent,
+    Signpost,
+    UncoveredDemand,
+    Youth,
+)
 
 
 @dataclass(frozen=True)
@@ -25,16 +33,22 @@ class Registered:
 async def open_case(
     session: AsyncSession, youth: Youth, partnership_id: str, answers: dict[str, Any], now: datetime
 ) -> Case:
+    age = answers.get("age")
     case = Case(
         youth_id=youth.id,
         partnership_id=partnership_id,
         status="waiting",
         answers=answers,
+        municipality=str(answers.get("municipality") or "")[:120] or None,
+        referral=str(answers.get("referral") or "")[:16] or None,
+        age=age if isinstance(age, int) else None,
         created_at=now,
         updated_at=now,
     )
     session.add(case)
     await session.flush()
+    for need in sorted({str(n)[:16] for n in answers.get("needs") or ()}):
+        session.add(CaseNeed(case_id=case.id, need=need))
     return case
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from flows.model import N_
 from inbox.errors import Conflict, Invalid
 from inbox.service.base import Base, storable
-from storage import casework
+from storage import casework, followup
 from storage.models import Youth
 from storage.workers import WorkerView
 
@@ -48,6 +48,7 @@ class Conversation(Base):
                     name=me.first_name
                 )
                 await self.say_to_youth(session, youth, me, f"{signature}\n{text}", ref, now)
+                await followup.worker_answered(session, case, now)
                 await casework.mark_read(session, case)
                 await casework.audit(session, worker.id, "reply", case.id, now)
         except IntegrityError:
