@@ -46,6 +46,7 @@ from flows.model import (
     SetReminders,
     SetRhythm,
     SetStopped,
+    SixMonthAnswer,
     TextIn,
     raw,
 )
@@ -58,6 +59,7 @@ from storage import (
     inbound,
     outbox,
     registrations,
+    sixmonths,
     workers,
     youths,
 )
@@ -148,8 +150,10 @@ class Engine:
             toggled = any(isinstance(e, Send) and e.reply.edit for e in transition.effects)
             # A multi-select tap shows as a tick, not as a message of its own; the web chat
             # opening itself is no message the youth wrote.
+            # An answer to the six-month question is no message for the team: the case stays closed.
+            six_month = any(isinstance(e, SixMonthAnswer) for e in transition.effects)
             if not toggled and incoming.shown:
-                await self.record_incoming(session, youth, incoming, now)
+                await self.record_incoming(session, youth, incoming, now, reopen=not six_month)
             if incoming.callback_id:
                 await answer_tap(session, youth, incoming.callback_id, now)
             for effect in transition.effects:
@@ -196,6 +200,7 @@ class Engine:
             rhythm=youth.checkin_rhythm,
             paused_until=youth.paused_until,
             consents=await self.consents_for(session, youth) if want.consents else (),
+            six_month=await sixmonths.view_of(session, youth.id, want.six_month),
         )
 
     async def upcoming(
@@ -274,15 +279,21 @@ class Engine:
         return worker.first_name, back, None
 
     async def record_incoming(
-        self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime
-    ) -> None:
-        """Put what the youth sent on their timeline (a pressed button as its label)."""
+        self, session: AsyncSession, youth: Youth, incoming: Incoming, now: datetime,
+        *, reopen: bool = True,
+    ) -> None:  # fmt: skip
+        """Put what the youth sent on their timeline (a pressed button as its label).
+
+        `reopen`: it counts as a message for the team (a closed case opens again).
+        """
         text = await timeline_text(session, youth, incoming)
         if text:
             message = await outbox.add_message(
                 session, youth, direction="in", author="youth", text=text, buttons=None,
                 now=now, delivery="received",
             )  # fmt: skip
+            if not reopen:
+                return
             case = await casework.youth_wrote(session, youth.id, now)
             event = incoming.event
             if case is not None and isinstance(event, MediaIn) and event.kind in FETCHED:
@@ -375,6 +386,10 @@ class Engine:
             case Forget():
                 youth.erase_requested_at, youth.stopped = now, True
                 await self.audit_youth(session, youth, "erase_requested", now)
+            case SixMonthAnswer(case_id, result) if result is not None:
+                answered = await sixmonths.record_answer(session, youth.id, case_id, result, now)
+                if answered is not None:
+                    self.touched.append((answered.partnership_id, answered.id))
             case SafetyAlert(category, phrase_id):
                 await registrations.record_safety_event(session, youth, category, phrase_id, now)
                 case = await casework.case_of_youth(session, youth.id)

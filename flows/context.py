@@ -8,7 +8,7 @@ from typing import Literal
 
 from flows.directory import Directory
 from flows.safety import Lexicon
-from flows.views import AppointmentView, CheckinView, ConsentView
+from flows.views import AppointmentView, CheckinView, ConsentView, SixMonthView
 
 Channel = Literal["telegram", "web"]
 
@@ -38,3 +38,5 @@ class Context:
     rhythm: str | None = None  # how often the youth wants a check-in (None: never asked)
     paused_until: datetime | None = None
     consents: tuple[ConsentView, ...] = ()  # for /toestemming: the newest answer per kind
+    # The six-month question an sm: button names, or the pending one a typed answer answers.
+    six_month: SixMonthView | None = None

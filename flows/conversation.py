@@ -9,9 +9,11 @@ order  what                          handled by
 5      check-in, rhythm, pause       flows.checkins, in every step
        /mijngegevens, /vergeetmij,    flows.privacy, in every step
        /toestemming and their buttons
+       six-month question buttons    flows.sixmonths, in every step
 6      language buttons              here, in every step
 7      a text while moving an appt   flows.appointments (why it does not suit)
        "oké ik kom", "past niet"      flows.appointments, as if the button was tapped
+       a text while it is asked      flows.sixmonths (an answer, or one hint)
 8      anything else                 the intake (flows.intake) or the after-intake reply
                                      (a typed check-in score, a note after one, or a
                                      message for the coach)
@@ -22,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, checkins, intake, privacy, understand
+from flows import appointments, checkins, intake, privacy, sixmonths, understand
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake_questions import ask, partnership_of, reask
@@ -124,6 +126,8 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         return privacy.on_consent_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(checkins.BUTTONS):
         return checkin_button(state, event.data, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith(sixmonths.BUTTONS):
+        return sixmonths.on_button(state, event.data, ctx.six_month)
     if isinstance(event, ButtonIn) and event.data.startswith("lang:"):
         return choose_language(state, event.data.removeprefix("lang:"), ctx)
     if isinstance(event, TextIn) and state.appt_change:
@@ -139,11 +143,14 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
 
 
 def typed_answer(asked: str, state: State, text: str, ctx: Context) -> Transition | None:
-    """A language typed after /taal ("engels"), a rhythm after the check-in question.
+    """A language typed after /taal ("engels"), a rhythm after the check-in question, an
+    answer to the six-month question ("ik werk nu").
 
     Once a coach handles the case, what the youth types is for the coach, not an answer
     to the question the bot asked before.
     """
+    if asked.startswith("sixmonth:"):
+        return sixmonths.on_text(state, asked, text, ctx.six_month)
     if asked == "lang" and (code := understand.language_in(text)):
         return choose_language(state, f"{code}", ctx)
     if asked != "rhythm" or ctx.handler is not None:

@@ -11,6 +11,7 @@
     a text after the intake                the open check-in             → checkin
     /afspraken                             the upcoming appointments     → upcoming
     /toestemming (/consent)                the newest consent per kind   → consents
+    sm:… button, or a text while asked     the six-month question        → six_month
 
 Button data is read by the flow that made it (flows.appointments, flows.checkins). A
 worker's /koppel CODE is no youth's event at all (`worker_link`): no youth is looked up.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows import appointments, checkins
+from flows import appointments, checkins, sixmonths
 from flows.conversation import COMMAND_ALIASES
 from flows.model import ButtonIn, CommandIn, Event, TextIn
 from flows.state import State
@@ -37,6 +38,7 @@ class Needs:
     open_checkin: bool = False  # … or else the open one a typed score answers
     upcoming: bool = False  # the youth's next appointments
     consents: bool = False  # the newest answer per kind of consent
+    six_month: int = 0  # the case whose six-month question a button or typed text answers
 
 
 def needs(event: Event, state: State) -> Needs:
@@ -55,7 +57,17 @@ def needs(event: Event, state: State) -> Needs:
         open_checkin=text is not None and state.step == "done",
         upcoming=command == "afspraken",
         consents=command == "toestemming",
+        six_month=six_month_of(event, state),
     )
+
+
+def six_month_of(event: Event, state: State) -> int:
+    """The case of an sm: button, or of the question waiting for a typed answer."""
+    if isinstance(event, ButtonIn):
+        return sixmonths.case_of(event.data) if event.data.startswith(sixmonths.BUTTONS) else 0
+    if isinstance(event, TextIn) and state.asking.startswith("sixmonth:"):
+        return sixmonths.case_of(state.asking)
+    return 0
 
 
 def worker_link(event: Event) -> str | None:

@@ -235,6 +235,17 @@ class AppointmentAnswer:
     reason: str = ""  # why it does not suit, as the youth typed it (may be empty)
 
 
+@dataclass(frozen=True)
+class SixMonthAnswer:
+    """The youth answered the six-month question (flows.sixmonths; None: not understood, hinted).
+
+    Either way the message belongs to that question: it does not reopen the closed case.
+    """
+
+    case_id: int
+    result: str | None  # work | training | looking | other | unknown
+
+
 Effect = (
     Send
     | SetLanguage
@@ -253,6 +264,7 @@ Effect = (
     | CheckinNote
     | ExportData
     | Forget
+    | SixMonthAnswer
 )
 
 

@@ -38,6 +38,14 @@ class CheckinView:
 
 
 @dataclass(frozen=True)
+class SixMonthView:
+    """The six-month question a button or a typed answer refers to (asked on this youth's case)."""
+
+    case_id: int
+    answered: bool = False
+
+
+@dataclass(frozen=True)
 class ConsentView:
     """The newest answer the youth gave for one kind of consent."""
 

@@ -24,6 +24,7 @@ from bot.ticks.checkins import CheckIns
 from bot.ticks.privacy import Privacy
 from bot.ticks.reminders import Reminders
 from bot.ticks.scheduler import ticking
+from bot.ticks.sixmonths import SixMonths
 from config.partnerships import load_directory
 from config.settings import Settings
 from core.bus import Bus
@@ -60,6 +61,7 @@ class Service:
     reminders: Reminders
     checkins: CheckIns
     privacy: Privacy
+    sixmonths: SixMonths
     webapp: web.Application
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
@@ -125,9 +127,10 @@ def build(settings: Settings) -> Service:
     reminders = Reminders(db, runtime, sender.notify)
     checkins = CheckIns(db, runtime, sender.notify)
     privacy = Privacy(db, runtime, settings.var_dir / "media", lambda p, c: None)
+    sixmonths = SixMonths(db, runtime, sender.notify)
     service = Service(
         settings, db, runtime, bus, engine, dispatcher, sender, bot, receiver, inbox, reminders,
-        checkins, privacy, app,
+        checkins, privacy, sixmonths, app,
     )  # fmt: skip
 
     def case_changed(partnership_id: str, case_id: int) -> None:
@@ -166,6 +169,7 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
                 {
                     "reminders": service.reminders.tick,
                     "checkins": service.checkins.tick,
+                    "sixmonths": service.sixmonths.tick,
                     "erasure": service.privacy.tick,
                 },
                 {"retention": service.privacy.nightly},

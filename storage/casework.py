@@ -54,6 +54,7 @@ class CaseSummary:
     stopped: bool = False  # the youth chose /stop: no automated messages
     unreachable: bool = False  # the youth blocked the bot
     outcome: str | None = None  # when closed: work, training, …, or "erased"
+    six_month: str | None = None  # the youth's answer six months after closing (flows.sixmonths)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def summary(case: Case, youth: Youth, worker: Worker | None) -> CaseSummary:
         created_at=case.created_at,
         last_youth_message_at=case.last_youth_message_at,
         outcome=case.outcome,
+        six_month=case.six_month_result,
         flag=case.flag,
         paused_until=youth.paused_until,
         stopped=youth.stopped,

@@ -145,6 +145,13 @@ class Case(Base):
         # The coordinator's report counts by period: inflow by created_at, outflow by closed_at.
         Index("ix_cases_report_created", "partnership_id", "created_at"),
         Index("ix_cases_report_closed", "partnership_id", "closed_at"),
+        # The six-month question's candidates only: closed and never asked (storage.sixmonths).
+        Index(
+            "ix_cases_six_month",
+            "closed_at",
+            sqlite_where=text("status = 'closed' AND six_month_asked_at IS NULL"),
+            postgresql_where=text("status = 'closed' AND six_month_asked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

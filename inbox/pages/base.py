@@ -33,6 +33,7 @@ from inbox.pages.labels import (
     RHYTHM_EVENTS,
     ROLE_LABELS,
     SCORES,
+    SIX_MONTH_LABELS,
     STATUS_LABELS,
     UNKNOWN_ACTION,
 )
@@ -149,6 +150,7 @@ class Screen:
                 "appointment": APPOINTMENT_LABELS,
                 "flag": FLAG_LABELS,
                 "rhythm": RHYTHM_EVENTS,
+                "six_month": SIX_MONTH_LABELS,
                 "closing": CLOSING_OUTCOMES,
                 "unknown_action": UNKNOWN_ACTION,
             },

@@ -16,7 +16,7 @@ from inbox import auth
 from inbox.api import case_appointments
 from inbox.pages.base import Screen, Site, id_param
 from inbox.pages.formats import gettext
-from inbox.pages.labels import LANGUAGE_LABELS
+from inbox.pages.labels import LANGUAGE_LABELS, SIX_MONTH_LABELS
 from inbox.pages.trend import trend
 from storage.casework import CaseSummary
 
@@ -27,6 +27,7 @@ NAMED_EVENTS = (
     "restarted",
     "rhythm",
     "reopened",
+    "six_month",
 )  # they name the youth
 
 
@@ -58,6 +59,7 @@ class CasePage(Screen):
             (N_("Best bereikbaar"), listed("reach", REACH)),
             (N_("Taal"), gettext(LANGUAGE_LABELS.get(case.language, case.language))),
             (N_("Kanaal"), "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))),
+            (N_("Na zes maanden"), six_month(case.six_month)),
         ]
         return [(label, value) for label, value in lines if value]
 
@@ -108,6 +110,12 @@ class CasePage(Screen):
                 await case_appointments(self.appointments, worker, id_param(request), audit=False)
             ).youth_name
         return self.render(request, "_timeline.html", items=items, youth=youth)
+
+
+def six_month(result: str | None) -> str:
+    """The youth's answer six months after closing, as the case card shows it ("" : none yet)."""
+    label = SIX_MONTH_LABELS.get(result or "")
+    return gettext(label) if label else ""
 
 
 def parse_time(value: str) -> datetime | None:

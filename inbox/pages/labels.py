@@ -21,6 +21,14 @@ OUTCOME_LABELS = {
     "other": N_("andere"),
     "erased": N_("gewist op verzoek"),
 }
+# The six-month answer (Case.six_month_result, flows.sixmonths), as a line about the youth.
+SIX_MONTH_LABELS = {
+    "work": N_("werkt"),
+    "training": N_("volgt een opleiding"),
+    "looking": N_("zoekt nog"),
+    "other": N_("iets anders"),
+    "unknown": N_("zegt het liever niet"),
+}
 # What a worker can pick when closing: "gewist op verzoek" only comes from the youth's /vergeetmij.
 CLOSING_OUTCOMES = {key: OUTCOME_LABELS[key] for key in casework.OUTCOMES}
 PROMISE_LABELS = {

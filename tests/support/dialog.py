@@ -18,7 +18,7 @@ from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
 from flows.safety import Lexicon
 from flows.state import State
-from flows.views import AppointmentView, CheckinView, ConsentView
+from flows.views import AppointmentView, CheckinView, ConsentView, SixMonthView
 
 ROOT = Path(__file__).resolve().parents[2]
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -64,6 +64,7 @@ class Chat:
     rhythm: str | None = None
     paused_until: datetime | None = None
     consents: tuple[ConsentView, ...] = ()
+    six_month: SixMonthView | None = None  # what the engine would look up for sm: / a typed answer
     places: Directory | None = None  # another partnerships file than the flow tests' own
 
     def send(self, event: Event) -> list[str]:
@@ -80,6 +81,7 @@ class Chat:
             rhythm=self.rhythm,
             paused_until=self.paused_until,
             consents=self.consents,
+            six_month=self.six_month,
         )
         transition = conversation.step(self.state, event, ctx)
         self.state = transition.state

@@ -53,6 +53,7 @@ def travel(service: Service, moment: datetime) -> None:
     """Every clock of the service (engine, tickers, sender, inbox) at one fixed moment."""
     runtime = replace(service.engine.runtime, clock=lambda: moment)
     service.engine.runtime = service.checkins.runtime = service.reminders.runtime = runtime
+    service.sixmonths.runtime = runtime
     service.sender.clock = lambda: moment
     service.inbox.clock = lambda: moment
 
