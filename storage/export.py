@@ -99,6 +99,15 @@ HAPPENED = {
     "paused": "you paused",
     "unpaused": "pause ended",
     "erased": "erased",
+    "six_month": "you told us how you are doing, half a year later",
+}
+# Your answer half a year after closing (flows.sixmonths), in plain words.
+SIX_MONTHS_LATER = {
+    "work": "working",
+    "training": "in education or training",
+    "looking": "still looking",
+    "other": "something else",
+    "unknown": "rather not say",
 }
 AUDITED = {
     "view_case": "looked at your file",
@@ -292,6 +301,9 @@ async def export(
                 "status": plain(REGISTRATION_STATUS, c.status),
                 "outcome": plain(OUTCOMES, c.outcome),
                 "closed_at": when(c.closed_at),
+                "half_a_year_later_asked_at": when(c.six_month_asked_at),
+                "half_a_year_later": plain(SIX_MONTHS_LATER, c.six_month_result),
+                "half_a_year_later_answered_at": when(c.six_month_answered_at),
                 "coach": names.get(c.worker_id or 0),
                 "coach_since": when(c.claimed_at),
                 "urgent": c.urgent,
