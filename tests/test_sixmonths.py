@@ -164,6 +164,21 @@ async def test_no_second_hint_a_second_unclear_text_reaches_the_team(db: Databas
     assert await questions(life) == ["Mon 30 Nov 14:00"]
 
 
+async def test_crisis_words_in_the_answer_get_help_first_and_reach_the_team(db: Database) -> None:
+    clock = Clock()
+    sara = await add_worker(db, "Sara")
+    life, ticker = await closed_case(db, clock, sara.id)
+    clock.set_local(DUE, time(13))
+    await live_until(life, ticker, at(DUE, 14))
+    clock.set_local(DUE, time(22))
+    answer = await life.says("ik zoek nog maar ik zie het niet meer zitten")
+    assert answer[0].startswith("Wat je schrijft, klinkt heel zwaar.")
+    assert "1813" in answer[0]
+    case = await life.case()
+    assert (case.urgent, case.status, case.flag) == (True, "active", "terug")  # back with Sara
+    assert case.six_month_result is None
+
+
 @pytest.mark.parametrize(
     ("situation", "moment"),
     [
