@@ -120,11 +120,7 @@ def buttons(case_id: int) -> tuple[tuple[Button, ...], ...]:
 
 def question(case_id: int, name: str, partnership: str) -> Reply:
     """The one question, kind and without pressure."""
-    hello = (
-        msg(N_("Hoi {name}!"), name=name)
-        if name
-        else msg(N_("Hoi!"))
-    )  # fmt: skip
+    hello = msg(N_("Hoi {name}!"), name=name) if name else msg(N_("Hoi!"))
     return Reply(
         (
             hello,
