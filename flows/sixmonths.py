@@ -128,7 +128,8 @@ def question(case_id: int, name: str, partnership: str) -> Reply:
                 N_("De hulp van {partnership} stopte een half jaar geleden."),
                 partnership=partnership,
             ),
-            msg(N_("We zijn benieuwd: hoe gaat het nu met je? Wat doe je nu?")),
+            msg(N_("We zijn benieuwd hoe het nu met je gaat.")),
+            msg(N_("Wat doe je nu?")),
             msg(N_("Tik wat past. Antwoorden hoeft niet.")),
         ),
         buttons(case_id),
@@ -201,7 +202,7 @@ def on_text(state: State, asking: str, text: str, asked: SixMonthView | None) ->
     if asking.endswith(":hint"):
         return None  # one hint, not a loop: this one reaches the team
     hint = say(
-        msg(N_("Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bv. werk, school of zoeken.")),
+        msg(N_("Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bijvoorbeeld: werk, school of zoeken.")),
         msg(N_("Wil je iets vragen aan het team? Stuur het dan gewoon.")),
         buttons=buttons(asked.case_id),
     )  # fmt: skip

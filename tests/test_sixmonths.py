@@ -26,7 +26,7 @@ THANKS = (
     "Wil je ooit weer hulp of iets vragen? Stuur gerust een bericht. We lezen mee."
 )
 HINT = (
-    "Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bv. werk, school of zoeken.\n"
+    "Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bijvoorbeeld: werk, school of zoeken.\n"
     "Wil je iets vragen aan het team? Stuur het dan gewoon."
 )
 CLOSED = date(2026, 6, 1)  # a Monday; 182 days later is Monday 30 November

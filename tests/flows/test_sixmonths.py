@@ -24,7 +24,7 @@ THANKS = (
     "Wil je ooit weer hulp of iets vragen? Stuur gerust een bericht. We lezen mee."
 )
 HINT = (
-    "Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bv. werk, school of zoeken.\n"
+    "Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bijvoorbeeld: werk, school of zoeken.\n"
     "Wil je iets vragen aan het team? Stuur het dan gewoon."
 )
 
@@ -48,7 +48,8 @@ def test_the_question_is_kind_and_offers_five_answers() -> None:
     assert [r.text for r in chat.last] == [
         "Hoi Noor!\n"
         "De hulp van WAM! stopte een half jaar geleden.\n"
-        "We zijn benieuwd: hoe gaat het nu met je? Wat doe je nu?\n"
+        "We zijn benieuwd hoe het nu met je gaat.\n"
+        "Wat doe je nu?\n"
         "Tik wat past. Antwoorden hoeft niet."
     ]
     assert chat.buttons() == BUTTONS
