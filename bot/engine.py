@@ -148,10 +148,10 @@ class Engine:
                 youth.unreachable = False  # they wrote: they can hear us again
             transition = conversation.step(state, incoming.event, ctx)
             toggled = any(isinstance(e, Send) and e.reply.edit for e in transition.effects)
-            # A multi-select tap shows as a tick, not as a message of its own; the web chat
-            # opening itself is no message the youth wrote.
             # An answer to the six-month question is no message for the team: the case stays closed.
             six_month = any(isinstance(e, SixMonthAnswer) for e in transition.effects)
+            # A multi-select tap shows as a tick, not as a message of its own; the web chat
+            # opening itself is no message the youth wrote.
             if not toggled and incoming.shown:
                 await self.record_incoming(session, youth, incoming, now, reopen=not six_month)
             if incoming.callback_id:

@@ -110,7 +110,9 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
     text = event_text(event)
     if text:
         found = detect(text, ctx.lexicon)
-        if found is not None:
+        if found is not None:  # (after it, a text is for the team, not a six-month answer)
+            if state.asking.startswith("sixmonth:"):
+                state = replace(state, asking="")
             return crisis(state, event, found.category, found.phrase_id, ctx)
     if state.asking:  # the answer to /taal or the check-in question may be typed
         asked, state = state.asking, replace(state, asking="")

@@ -177,6 +177,9 @@ async def test_crisis_words_in_the_answer_get_help_first_and_reach_the_team(db: 
     case = await life.case()
     assert (case.urgent, case.status, case.flag) == (True, "active", "terug")  # back with Sara
     assert case.six_month_result is None
+    # What she writes next is for Sara, not taken as a six-month answer or hinted at.
+    assert HINT not in await life.says("sorry, het gaat gewoon echt slecht")
+    assert (await life.case()).six_month_result is None
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,11 @@ def test_crisis_words_in_the_answer_get_the_safety_answer_first() -> None:
     assert chat.of_type(SafetyAlert)
     assert "1813" in answer
     assert not answers(chat)
-    assert chat.state.asking == sixmonths.pending(CASE)  # the question is still open after it
+    # What follows is for the team (the case reopened with the message), not a hint.
+    assert chat.state.asking == ""
+    assert HINT not in chat.say("ik weet het gewoon niet meer")
+    assert not answers(chat)
+    # The buttons still answer the question.
     assert chat.send_button(sixmonths.button_data(CASE, "looking")) == THANKS
 
 
