@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from types import GenericAlias
@@ -27,6 +27,7 @@ from inbox.auth import Handler, remote_of, require_worker
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.openapi import MAX_BODY, OPERATIONS, PROBLEM_JSON, TITLES, Operation, Param, document
 from inbox.problems import problem
+from inbox.reporting import NOT_READY
 from inbox.schemas.appointments import (
     Appointment,
     MarkAppointment,
@@ -49,6 +50,7 @@ from inbox.schemas.cases import (
 )
 from inbox.schemas.messages import explain
 from inbox.schemas.meta import Problem
+from inbox.schemas.reports import Report
 from inbox.schemas.team import (
     NewToken,
     NewTokenRequest,
@@ -80,6 +82,7 @@ NOT_FOUND = {
 }
 NO_STORE = {"Cache-Control": "no-store"}
 Body = TypeVar("Body", bound=Request)
+ReportSource = Callable[[WorkerView, Mapping[str, object]], Awaitable[Report]]
 
 
 @dataclass
@@ -129,9 +132,12 @@ Action = Callable[[Call], Awaitable[object]]
 class InboxApi:
     """The handlers; `routes()` gives one route per operation of the table."""
 
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, report: ReportSource | None = None) -> None:
         self.inbox = inbox
         self.appointments = Appointments(inbox)
+        self.report_source = (
+            report  # inbox.report_api.ReportApi.report (it reads the pages' period)
+        )
         self.document = document()
         self.actions: dict[str, Action] = {
             "getOpenApi": self.openapi,
@@ -160,6 +166,7 @@ class InboxApi:
             "markAppointment": self.mark_appointment,
             "followUpAppointment": self.follow_up,
             "getAgenda": self.agenda,
+            "getReport": self.report,
         }
         missing = {op.id for op in OPERATIONS} ^ set(self.actions)
         if missing:
@@ -230,6 +237,11 @@ class InboxApi:
             TeamMember(worker=Worker.model_validate(w), open_cases=load)
             for w, load in await self.inbox.team(call.worker)
         ]
+
+    async def report(self, call: Call) -> Report:
+        if self.report_source is None:
+            raise NotFound(NOT_READY)
+        return await self.report_source(call.worker, call.query)
 
     # --- acting -----------------------------------------------------------------------------
 

@@ -69,6 +69,8 @@ ACTION_LABELS = {
     "appointment_no_show": N_("duidde een afspraak aan als niet gekomen"),
     "appointment_follow_up": N_("stuurde een opvolgbericht na een gemiste afspraak"),
     "export": N_("exporteerde de gegevens"),
+    "export_report": N_("exporteerde het rapport"),
+    "export_participants": N_("exporteerde de anonieme deelnemerslijst"),
     "export_by_youth": N_("de jongere vroeg de gegevens op (/mijngegevens)"),
     "erase_requested": N_("de jongere vroeg om alles te wissen (/vergeetmij)"),
     "erased_request": N_("alles gewist op verzoek van de jongere"),

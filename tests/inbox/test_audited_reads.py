@@ -68,10 +68,15 @@ NO_YOUTH_DATA = {
     ("DELETE", "/api/tokens/{}"): "revoking the worker's own API token",
     ("POST", "/inbox/account/tokens"): "the worker's own API token",
     ("POST", "/inbox/account/tokens/{}/revoke"): "revoking the worker's own API token",
+    ("GET", "/inbox/report.csv"): "figures, no youth (audited: tests/inbox/test_exports.py)",
+    ("GET", "/inbox/report.xlsx"): "figures, no youth (audited: tests/inbox/test_exports.py)",
+    ("GET", "/api/report"): "figures, no youth (audited: tests/inbox/test_exports.py)",
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
-LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue")}
+LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue"),
+         ("GET", "/inbox/report/participants.csv"),  # anonymous, one row per look
+         ("GET", "/inbox/report/participants.xlsx")}  # fmt: skip
 
 
 def shape(path: str) -> str:
@@ -109,7 +114,7 @@ class App:
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {await self.token(worker)}"}
         async with self.client.get(path, headers=headers, params=query) as response:
-            return response.status, await response.text()
+            return response.status, await response.text(errors="replace")  # an XLSX too
 
     async def token(self, worker: WorkerView) -> str:
         if worker.id not in self.tokens:

@@ -1,0 +1,85 @@
+"""Who may read which report, and reading it (audited): shared by the exports and the API.
+
+A coordinator reads their own partnership; an admin any one, or all of them together (no
+`partnership`); a worker none (Forbidden); another partnership's figures are NotFound, as a
+missing one. The figures come from `build` (storage.reports.build, given at the composition
+root with the partnership's promises); the participant rows from storage.participants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inbox.errors import Forbidden, NotFound
+from inbox.service import Inbox
+from storage import casework, participants
+from storage.participants import Participant
+from storage.reports import Period, Report
+from storage.workers import WorkerView
+
+Build = Callable[[AsyncSession, str | None, Period, datetime], Awaitable[Report]]
+NOT_YOURS = "Dit rapport bestaat niet (of niet voor jouw partnerschap)."
+ONLY_COORDINATORS = "Alleen coördinatoren zien het rapport en de exports."
+NOT_READY = "Het rapport is nog niet beschikbaar op deze server."
+
+
+class Reporting:
+    """The report and the participant rows for one worker, each read audited."""
+
+    def __init__(self, inbox: Inbox, build: Build | None, pseudonym_key: bytes) -> None:
+        self.inbox = inbox
+        self.build = build
+        self.pseudonym_key = pseudonym_key  # see inbox.participants.pseudonym
+
+    def scope(self, worker: WorkerView, partnership: str | None) -> str | None:
+        """The partnership whose figures the worker asks for (None: all, admins only)."""
+        if not worker.is_coordinator:
+            raise Forbidden(ONLY_COORDINATORS)
+        if worker.role == "admin":
+            if partnership and not self.inbox.directory.has_partnership(partnership):
+                raise NotFound(NOT_YOURS)
+            return partnership or None
+        if partnership and partnership != worker.partnership_id:
+            raise NotFound(NOT_YOURS)
+        return worker.partnership_id
+
+    async def report(
+        self, worker: WorkerView, partnership: str | None, period: Period, action: str
+    ) -> Report:
+        """The figures of a period; `action` is what the audit trail records (export_report)."""
+        scope = self.scope(worker, partnership)
+        if self.build is None:
+            raise NotFound(NOT_READY)
+        now = self.inbox.clock()
+        async with self.inbox.db.transaction() as session:
+            report = await self.build(session, scope, period, now)
+            await casework.audit(session, worker.id, action, None, now)
+        return report
+
+    async def start_participants(self, worker: WorkerView, partnership: str | None) -> str | None:
+        """Check and audit a participant export before its first byte; the scope to read."""
+        scope = self.scope(worker, partnership)
+        async with self.inbox.db.transaction() as session:
+            await casework.audit(
+                session, worker.id, "export_participants", None, self.inbox.clock()
+            )
+        return scope
+
+    async def participants(
+        self, scope: str | None, period: Period
+    ) -> AsyncIterator[list[Participant]]:
+        """The period's participants in batches (each read in its own short transaction)."""
+        tz = self.inbox.translator.tz
+        start = datetime.combine(period.start, time(), tz)
+        end = datetime.combine(period.end + timedelta(days=1), time(), tz)
+        after = 0
+        while True:
+            async with self.inbox.db.transaction() as session:
+                found = await participants.batch(session, scope, start, end, after)
+            if not found:
+                return
+            yield found
+            after = found[-1].case_id
