@@ -39,7 +39,7 @@ async def batch(
     start: datetime,
     end: datetime,
     after: int = 0,
-    limit: int = BATCH,
+    limit: int | None = None,
 ) -> list[Participant]:
     """Cases active in [start, end) (registered before the end, not closed before the start),
     ids above `after`, oldest id first; `partnership_id` None: every partnership."""
@@ -62,7 +62,7 @@ async def batch(
             or_(Case.closed_at.is_(None), Case.closed_at >= start),
         )
         .order_by(Case.id)
-        .limit(limit)
+        .limit(limit or BATCH)
     )
     if partnership_id is not None:
         stmt = stmt.where(Case.partnership_id == partnership_id)

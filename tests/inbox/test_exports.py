@@ -8,6 +8,7 @@ the participant export is anonymous and streamed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -35,7 +36,7 @@ from storage.db import Database
 from storage.models import AuditEntry
 from storage.reports import Cell, Period, Report, Table
 from storage.workers import WorkerView
-from tests.support.inbox import PASSWORD, add_case, add_worker
+from tests.support.inbox import PASSWORD, add_worker
 from tests.support.pages import make_inbox
 
 KEY = pseudonym_key("test secret")
@@ -91,6 +92,13 @@ class Site:
 
 @pytest.fixture
 async def site(db: Database) -> AsyncIterator[Site]:
+    async with open_site(db) as found:
+        yield found
+
+
+@contextlib.asynccontextmanager
+async def open_site(db: Database) -> AsyncIterator[Site]:
+    """Jan (coordinator) and Sara (worker) at WAM!, Ada (admin); the report from `stub_build`."""
     inbox = make_inbox(db, Bus())
     reporting = Reporting(inbox, stub_build, KEY)
     app = web.Application(middlewares=[problems_middleware(), auth.middleware(db)])
