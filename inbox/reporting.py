@@ -2,8 +2,8 @@
 
 A coordinator reads their own partnership; an admin any one, or all of them together (no
 `partnership`); a worker none (Forbidden); another partnership's figures are NotFound, as a
-missing one. The figures come from `build` (storage.reports.build, given at the composition
-root with the partnership's promises); the participant rows from storage.participants.
+missing one. The figures come from storage.reports.build (with the partnerships' promises)
+unless a test gives another `build`; the participant rows from storage.participants.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inbox.errors import Forbidden, NotFound
 from inbox.service import Inbox
-from storage import casework, participants
+from storage import casework, participants, reports
 from storage.participants import Participant
 from storage.reports import Period, Report
 from storage.workers import WorkerView
@@ -23,16 +23,26 @@ from storage.workers import WorkerView
 Build = Callable[[AsyncSession, str | None, Period, datetime], Awaitable[Report]]
 NOT_YOURS = "Dit rapport bestaat niet (of niet voor jouw partnerschap)."
 ONLY_COORDINATORS = "Alleen coördinatoren zien het rapport en de exports."
-NOT_READY = "Het rapport is nog niet beschikbaar op deze server."
+NOT_READY = "Het rapport staat niet aan op deze server."
 
 
 class Reporting:
     """The report and the participant rows for one worker, each read audited."""
 
-    def __init__(self, inbox: Inbox, build: Build | None, pseudonym_key: bytes) -> None:
+    def __init__(self, inbox: Inbox, pseudonym_key: bytes, build: Build | None = None) -> None:
         self.inbox = inbox
-        self.build = build
+        self.build = build or self.figures
         self.pseudonym_key = pseudonym_key  # see inbox.participants.pseudonym
+        # each partnership's promise: a first answer within so many working days
+        self.promises = {p.id: p.first_response_workdays for p in inbox.directory.partnerships}
+
+    async def figures(
+        self, session: AsyncSession, scope: str | None, period: Period, now: datetime
+    ) -> Report:
+        """The report as storage counts it, with the partnerships' promises and our timezone."""
+        return await reports.build(
+            session, scope, period, self.promises, now, self.inbox.translator.tz
+        )
 
     def scope(self, worker: WorkerView, partnership: str | None) -> str | None:
         """The partnership whose figures the worker asks for (None: all, admins only)."""
@@ -51,8 +61,6 @@ class Reporting:
     ) -> Report:
         """The figures of a period; `action` is what the audit trail records (export_report)."""
         scope = self.scope(worker, partnership)
-        if self.build is None:
-            raise NotFound(NOT_READY)
         now = self.inbox.clock()
         async with self.inbox.db.transaction() as session:
             report = await self.build(session, scope, period, now)

@@ -116,8 +116,7 @@ def build(settings: Settings) -> Service:
     app.add_routes(webchat.routes())
     app.on_shutdown.append(webchat.close)  # nor open chats
     app.add_routes([web.get("/healthz", health)])
-    # The report's figures: storage.reports.build, once the report page (h-report) brings it.
-    reporting = Reporting(inbox, None, pseudonym_key(settings.secret_key))
+    reporting = Reporting(inbox, pseudonym_key(settings.secret_key))
     pages_app = InboxPages(
         inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles, reporting=reporting
     )

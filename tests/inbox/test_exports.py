@@ -27,16 +27,19 @@ from core.bus import Bus
 from core.templates import Templates
 from inbox import auth
 from inbox.api import InboxApi, problems_middleware
+from inbox.exports import csv_text, report_rows
 from inbox.pages import TEMPLATES, InboxPages
+from inbox.pages.report_period import period_from
 from inbox.participants import pseudonym_key
 from inbox.report_api import ReportApi
-from inbox.reporting import Reporting
+from inbox.reporting import Build, Reporting
 from inbox.service import Inbox
+from storage import reports
 from storage.db import Database
 from storage.models import AuditEntry
 from storage.reports import Cell, Period, Report, Table
 from storage.workers import WorkerView
-from tests.support.inbox import PASSWORD, add_worker
+from tests.support.inbox import PASSWORD, add_case, add_worker
 from tests.support.pages import make_inbox
 
 KEY = pseudonym_key("test secret")
@@ -97,10 +100,11 @@ async def site(db: Database) -> AsyncIterator[Site]:
 
 
 @contextlib.asynccontextmanager
-async def open_site(db: Database) -> AsyncIterator[Site]:
-    """Jan (coordinator) and Sara (worker) at WAM!, Ada (admin); the report from `stub_build`."""
+async def open_site(db: Database, build: Build | None = stub_build) -> AsyncIterator[Site]:
+    """Jan (coordinator) and Sara (worker) at WAM!, Ada (admin); the report from `stub_build`
+    (None: storage.reports.build, as the service runs it)."""
     inbox = make_inbox(db, Bus())
-    reporting = Reporting(inbox, stub_build, KEY)
+    reporting = Reporting(inbox, KEY, build)
     app = web.Application(middlewares=[problems_middleware(), auth.middleware(db)])
     pages = InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False, reporting=reporting)
     app.add_routes(pages.routes())
@@ -251,3 +255,26 @@ async def test_a_bad_period_is_a_clear_400(site: Site, query: dict[str, str], me
         assert status == 400, path
         assert message in body.decode(), path
     assert await site.audit(site.jan) == []
+
+
+async def test_the_real_report_comes_through_whole(db: Database) -> None:
+    """Without a stub: the CSV is what storage.reports.build counts for Jan's partnership."""
+    async with open_site(db, None) as site:
+        await add_case(db, "Noor", "wam", chat="r1")
+        await add_case(db, "Lina", "samenwerkt", chat="r2")
+        status, body, _ = await site.get("/inbox/report.csv", site.jan)
+        assert status == 200
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+        now = site.inbox.clock()
+        period = period_from({}, now.astimezone(site.inbox.translator.tz).date())
+        promises = {p.id: p.first_response_workdays for p in site.inbox.directory.partnerships}
+        async with db.transaction() as session:
+            expected = await reports.build(
+                session, "wam", period, promises, now, site.inbox.translator.tz
+            )
+        assert [[csv_text(c) for c in row] for row in report_rows(expected, "wam")] == rows
+        assert len(expected.tables) > 5
+        status, body, _ = await site.get("/inbox/report.xlsx", site.jan)
+        assert status == 200
+        sheets = load_workbook(io.BytesIO(body)).worksheets
+        assert [sheet.cell(1, 1).value for sheet in sheets] == [t.title for t in expected.tables]
