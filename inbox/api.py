@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from types import GenericAlias
@@ -27,7 +27,7 @@ from inbox.auth import Handler, remote_of, require_worker
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.openapi import MAX_BODY, OPERATIONS, PROBLEM_JSON, TITLES, Operation, Param, document
 from inbox.problems import problem
-from inbox.reporting import NOT_READY
+from inbox.reporting import NOT_READY, ReportSource
 from inbox.schemas.appointments import (
     Appointment,
     MarkAppointment,
@@ -50,7 +50,7 @@ from inbox.schemas.cases import (
 )
 from inbox.schemas.messages import explain
 from inbox.schemas.meta import Problem
-from inbox.schemas.reports import Report
+from inbox.schemas.reports import ParticipantPage, Report
 from inbox.schemas.team import (
     NewToken,
     NewTokenRequest,
@@ -82,7 +82,6 @@ NOT_FOUND = {
 }
 NO_STORE = {"Cache-Control": "no-store"}
 Body = TypeVar("Body", bound=Request)
-ReportSource = Callable[[WorkerView, Mapping[str, object]], Awaitable[Report]]
 
 
 @dataclass
@@ -132,12 +131,10 @@ Action = Callable[[Call], Awaitable[object]]
 class InboxApi:
     """The handlers; `routes()` gives one route per operation of the table."""
 
-    def __init__(self, inbox: Inbox, report: ReportSource | None = None) -> None:
+    def __init__(self, inbox: Inbox, reports: ReportSource | None = None) -> None:
         self.inbox = inbox
         self.appointments = Appointments(inbox)
-        self.report_source = (
-            report  # inbox.report_api.ReportApi.report (it reads the pages' period)
-        )
+        self.reports = reports  # inbox.report_api.ReportApi, given by the composition root
         self.document = document()
         self.actions: dict[str, Action] = {
             "getOpenApi": self.openapi,
@@ -167,6 +164,7 @@ class InboxApi:
             "followUpAppointment": self.follow_up,
             "getAgenda": self.agenda,
             "getReport": self.report,
+            "getReportParticipants": self.report_participants,
         }
         missing = {op.id for op in OPERATIONS} ^ set(self.actions)
         if missing:
@@ -239,9 +237,14 @@ class InboxApi:
         ]
 
     async def report(self, call: Call) -> Report:
-        if self.report_source is None:
+        if self.reports is None:
             raise NotFound(NOT_READY)
-        return await self.report_source(call.worker, call.query)
+        return await self.reports.report(call.worker, call.query)
+
+    async def report_participants(self, call: Call) -> ParticipantPage:
+        if self.reports is None:
+            raise NotFound(NOT_READY)
+        return await self.reports.participants(call.worker, call.query)
 
     # --- acting -----------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from inbox.schemas.cases import (
     TimelineItem,
 )
 from inbox.schemas.meta import Problem
-from inbox.schemas.reports import QueryText, Report
+from inbox.schemas.reports import Page, ParticipantPage, QueryText, Report
 from inbox.schemas.team import (
     NewToken,
     NewTokenRequest,
@@ -77,6 +77,7 @@ DAY = Param(
     "day", "query", Day, "A local date (YYYY-MM-DD, Europe/Brussels); today when left out.", False
 )
 AFTER = Param("after", "query", Since, "Only items after this moment.", False)
+PAGE = Param("page", "query", Page, "The page, from 1 (see next_page).", False)
 REPORT_PARAMS = (
     Param("period", "query", QueryText, "month (default), quarter, year or custom.", False),
     Param("month", "query", QueryText, "With period=month: 2026-11 (default: this month).", False),
@@ -152,6 +153,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("followUpAppointment", "POST", "/api/appointments/{appointment_id}/follow-up", "After a missed appointment: send the youth a gentle message to find a new moment", "appointments", (APPOINTMENT_ID,), status=204, errors=(409,)),
     Operation("getAgenda", "GET", "/api/agenda", "My appointments on one local day", "appointments", (DAY,), response=Appointment, array=True),
     Operation("getReport", "GET", "/api/report", "The coordinator's report of a period, table by table (coordinators and admins; audited)", "reports", REPORT_PARAMS, response=Report, errors=(400, 403, 404)),
+    Operation("getReportParticipants", "GET", "/api/report/participants", "The period's participants, anonymous, 1000 a page (coordinators and admins; audited)", "reports", (*REPORT_PARAMS, PAGE), response=ParticipantPage, errors=(400, 403, 404)),
 )  # fmt: skip
 
 BY_ID = {op.id: op for op in OPERATIONS}

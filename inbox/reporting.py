@@ -8,17 +8,30 @@ unless a test gives another `build`; the participant rows from storage.participa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime, time, timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inbox.errors import Forbidden, NotFound
+from inbox.schemas import reports as schemas
 from inbox.service import Inbox
 from storage import casework, participants, reports
 from storage.participants import Participant
 from storage.reports import Period, Report
 from storage.workers import WorkerView
+
+
+class ReportSource(Protocol):
+    """What the JSON API asks (inbox.report_api.ReportApi; inbox.api cannot import the pages)."""
+
+    async def report(self, worker: WorkerView, query: Mapping[str, object]) -> schemas.Report: ...
+
+    async def participants(
+        self, worker: WorkerView, query: Mapping[str, object]
+    ) -> schemas.ParticipantPage: ...
+
 
 Build = Callable[[AsyncSession, str | None, Period, datetime], Awaitable[Report]]
 NOT_YOURS = "Dit rapport bestaat niet (of niet voor jouw partnerschap)."
@@ -76,13 +89,28 @@ class Reporting:
             )
         return scope
 
+    def span(self, period: Period) -> tuple[datetime, datetime]:
+        """The period as moments: from its first local midnight up to the one after its end."""
+        tz = self.inbox.translator.tz
+        start = datetime.combine(period.start, time(), tz)
+        return start, datetime.combine(period.end + timedelta(days=1), time(), tz)
+
+    async def participants_page(
+        self, scope: str | None, period: Period, page: int, size: int
+    ) -> tuple[list[Participant], bool]:
+        """One page of the period's participants (from 1), and whether another follows."""
+        start, end = self.span(period)
+        async with self.inbox.db.transaction() as session:
+            found = await participants.batch(
+                session, scope, start, end, limit=size + 1, offset=(page - 1) * size
+            )
+        return found[:size], len(found) > size
+
     async def participants(
         self, scope: str | None, period: Period
     ) -> AsyncIterator[list[Participant]]:
         """The period's participants in batches (each read in its own short transaction)."""
-        tz = self.inbox.translator.tz
-        start = datetime.combine(period.start, time(), tz)
-        end = datetime.combine(period.end + timedelta(days=1), time(), tz)
+        start, end = self.span(period)
         after = 0
         while True:
             async with self.inbox.db.transaction() as session:

@@ -121,7 +121,7 @@ def build(settings: Settings) -> Service:
         inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles, reporting=reporting
     )
     app.add_routes(pages_app.routes())
-    app.add_routes(InboxApi(inbox, ReportApi(inbox, reporting).report).routes())
+    app.add_routes(InboxApi(inbox, ReportApi(inbox, reporting)).routes())
     live = Live(bus)
     app.add_routes(live.routes())
     app.on_shutdown.append(live.close)  # open event streams must not hold up a shutdown

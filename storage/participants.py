@@ -40,9 +40,11 @@ async def batch(
     end: datetime,
     after: int = 0,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[Participant]:
     """Cases active in [start, end) (registered before the end, not closed before the start),
-    ids above `after`, oldest id first; `partnership_id` None: every partnership."""
+    ids above `after` (or past the first `offset`: the API's pages), oldest id first;
+    `partnership_id` None: every partnership."""
     profile_columns = [getattr(CaseProfile, f) for f in PROFILE_FIELDS]
     stmt = (
         select(
@@ -63,6 +65,7 @@ async def batch(
         )
         .order_by(Case.id)
         .limit(limit or BATCH)
+        .offset(offset)
     )
     if partnership_id is not None:
         stmt = stmt.where(Case.partnership_id == partnership_id)

@@ -37,3 +37,43 @@ class Report(Response):
     partnership: str | None
     period: ReportPeriod
     tables: list[ReportTable]
+
+
+Page = Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+class Participant(Response):
+    """One participant of the anonymous export (docs/participants-export.md): no name, no
+    message, no municipality. Codes as storage.profiles lists them; null: not (yet) ended."""
+
+    deelnemer_id: str = Field(description="Pseudonym: the same in every export, not reversible.")
+    partnerschap: str
+    startdatum: date
+    einddatum: date | None
+    leeftijdsgroep: str = Field(
+        description="under_18, 18_29, 30_plus or unknown (at registration)."
+    )
+    geslacht: str
+    arbeidsmarktstatus_bij_start: str
+    opleidingsniveau: str
+    beperking: str
+    derdelander: str
+    buitenlandse_herkomst: str
+    minderheid: str
+    dakloos: str
+    landelijk: str
+    uitstroom: str | None
+    resultaat_bij_uitstroom: str | None
+    kwalificatie: str
+    resultaat_na_zes_maanden: str | None
+
+
+class ParticipantPage(Response):
+    """A page of the period's participants, oldest registration first."""
+
+    partnership: str | None
+    period: ReportPeriod
+    page: int
+    per_page: int
+    next_page: int | None = Field(description="The next page's number; null on the last page.")
+    participants: list[Participant]

@@ -108,7 +108,7 @@ async def open_site(db: Database, build: Build | None = stub_build) -> AsyncIter
     app = web.Application(middlewares=[problems_middleware(), auth.middleware(db)])
     pages = InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False, reporting=reporting)
     app.add_routes(pages.routes())
-    app.add_routes(InboxApi(inbox, ReportApi(inbox, reporting).report).routes())
+    app.add_routes(InboxApi(inbox, ReportApi(inbox, reporting)).routes())
     sara = await add_worker(db, "Sara")
     jan = await add_worker(db, "Jan", role="coordinator")
     ada = await add_worker(db, "Ada", role="admin", partnership="samenwerkt")
@@ -214,6 +214,7 @@ EXPORTS = (
     "/inbox/report.xlsx",
     "/inbox/report/participants.csv",
     "/inbox/report/participants.xlsx",
+    "/api/report/participants",
 )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import AsyncIterator
 
 import pytest
 from openpyxl import load_workbook
 
-from inbox import auth
+from inbox import auth, report_api
 from inbox.participants import COLUMNS, pseudonym
 from storage import participants, profiles
 from storage.clock import utcnow
@@ -113,6 +114,30 @@ async def test_the_export_is_anonymous_and_its_pseudonyms_stable(site: Site) -> 
     for row in sheet.iter_rows(values_only=True):
         for value in row:
             assert not any(secret in str(value) for secret in (*NAMES, *SECRETS))
+
+
+async def test_the_api_pages_the_same_rows(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    await population(site)
+    _, body, _ = await site.get("/inbox/report/participants.csv", site.jan)
+    rows = csv_rows(body)[1:]
+    monkeypatch.setattr(report_api, "PER_PAGE", 2)
+    pages, page = [], 1
+    while page:
+        status, body, _ = await site.get("/api/report/participants", site.jan, page=str(page))
+        assert status == 200
+        data = json.loads(body)
+        assert data["partnership"] == "wam" and data["per_page"] == 2 and data["page"] == page
+        pages.append(data["participants"])
+        page = data["next_page"]
+    assert [len(p) for p in pages] == [2, 1]
+    found = [[("" if p[c] is None else p[c]) for c in COLUMNS] for p in pages[0] + pages[1]]
+    assert found == rows
+    status, body, _ = await site.get("/api/report/participants", site.jan, page="0")
+    assert status == 422 and "page" in body.decode()
+    assert (
+        await site.audit(site.jan)
+        == ["claim", "reply", "status_closed", "note"] + ["export_participants"] * 3
+    )
 
 
 async def test_an_empty_period_is_just_the_header(site: Site) -> None:
