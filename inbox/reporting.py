@@ -1,8 +1,8 @@
 """Who may read which report, and reading it (audited): shared by the exports and the API.
 
-A coordinator reads their own partnership; an admin any one, or all of them together (no
-`partnership`); a worker none (Forbidden); another partnership's figures are NotFound, as a
-missing one. The figures come from storage.reports.build (with the partnerships' promises)
+A coordinator reads their own partnership; an admin any one, or all of them together
+(`partnership=all`); a worker none (Forbidden); another partnership's figures are NotFound, as
+a missing one (the rule is the report page's: `Inbox.report_scope`). The figures come from storage.reports.build (with the partnerships' promises)
 unless a test gives another `build`; the participant rows from storage.participants.
 """
 
@@ -14,7 +14,6 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inbox.errors import Forbidden, NotFound
 from inbox.schemas import reports as schemas
 from inbox.service import Inbox
 from storage import casework, participants, reports
@@ -34,8 +33,6 @@ class ReportSource(Protocol):
 
 
 Build = Callable[[AsyncSession, str | None, Period, datetime], Awaitable[Report]]
-NOT_YOURS = "Dit rapport bestaat niet (of niet voor jouw partnerschap)."
-ONLY_COORDINATORS = "Alleen coördinatoren zien het rapport en de exports."
 NOT_READY = "Het rapport staat niet aan op deze server."
 
 
@@ -46,28 +43,19 @@ class Reporting:
         self.inbox = inbox
         self.build = build or self.figures
         self.pseudonym_key = pseudonym_key  # see inbox.participants.pseudonym
-        # each partnership's promise: a first answer within so many working days
-        self.promises = {p.id: p.first_response_workdays for p in inbox.directory.partnerships}
 
     async def figures(
         self, session: AsyncSession, scope: str | None, period: Period, now: datetime
     ) -> Report:
         """The report as storage counts it, with the partnerships' promises and our timezone."""
         return await reports.build(
-            session, scope, period, self.promises, now, self.inbox.translator.tz
+            session, scope, period, self.inbox.promises(), now, self.inbox.translator.tz
         )
 
     def scope(self, worker: WorkerView, partnership: str | None) -> str | None:
-        """The partnership whose figures the worker asks for (None: all, admins only)."""
-        if not worker.is_coordinator:
-            raise Forbidden(ONLY_COORDINATORS)
-        if worker.role == "admin":
-            if partnership and not self.inbox.directory.has_partnership(partnership):
-                raise NotFound(NOT_YOURS)
-            return partnership or None
-        if partnership and partnership != worker.partnership_id:
-            raise NotFound(NOT_YOURS)
-        return worker.partnership_id
+        """The partnership whose figures the worker asks for (None: all), as the report page
+        decides it: `Inbox.report_scope` (an admin's `partnership=all` is all of them)."""
+        return self.inbox.report_scope(worker, partnership)
 
     async def report(
         self, worker: WorkerView, partnership: str | None, period: Period, action: str

@@ -24,6 +24,7 @@ from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
 from inbox.pages.privacy import Privacy
 from inbox.pages.queue import Queue
+from inbox.pages.report import ReportPage
 from inbox.pages.team import Team
 from inbox.pages.telegram import Telegram
 from inbox.reporting import Reporting
@@ -54,6 +55,7 @@ class InboxPages(Screen):
         self.appointments = AppointmentPages(self.site, self.case)
         self.privacy = Privacy(self.site)
         self.team = Team(self.site)
+        self.report = ReportPage(self.site)
         self.telegram = Telegram(self.site)
         self.exports = Exports(self.site, reporting) if reporting is not None else None
 
@@ -98,6 +100,7 @@ class InboxPages(Screen):
             web.get("/inbox/team", guarded(team.page)),
             web.post("/inbox/team", guarded(team.add_worker)),
             web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", guarded(team.presence)),
+            web.get("/inbox/report", guarded(self.report.page)),
             web.get("/inbox/telegram", guarded(self.telegram.page)),
             web.post("/inbox/telegram", guarded(self.telegram.code)),
             *self.export_routes(),

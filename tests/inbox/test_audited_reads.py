@@ -73,7 +73,8 @@ NO_YOUTH_DATA = {
 # per youth per refresh would bury each youth's own trail).
 LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue"),
          # the report and its exports: figures and anonymous rows, one row per look
-         ("GET", "/inbox/report.csv"), ("GET", "/inbox/report.xlsx"), ("GET", "/api/report"),
+         ("GET", "/inbox/report"), ("GET", "/inbox/report.csv"), ("GET", "/inbox/report.xlsx"),
+         ("GET", "/api/report"),
          ("GET", "/inbox/report/participants.csv"), ("GET", "/inbox/report/participants.xlsx"),
          ("GET", "/api/report/participants")}  # fmt: skip
 

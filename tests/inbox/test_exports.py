@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 import re
+import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -235,10 +237,44 @@ async def test_an_admin_chooses_a_partnership_or_all(site: Site) -> None:
     )
     assert status == 200
     assert 'filename="instap-rapport-wam-2026-11.csv"' in headers["Content-Disposition"]
-    status, body, headers = await site.get("/inbox/report.xlsx", site.ada, year="2025")
+    status, _, headers = await site.get("/inbox/report.csv", site.ada, year="2025")
+    assert 'filename="instap-rapport-samenwerkt-2025.csv"' in headers["Content-Disposition"]
+    status, body, headers = await site.get(
+        "/inbox/report.xlsx", site.ada, year="2025", partnership="all"
+    )
     assert status == 200
     assert 'filename="instap-rapport-alle-2025.xlsx"' in headers["Content-Disposition"]
     assert load_workbook(io.BytesIO(body)).worksheets[0].cell(2, 1).value.startswith("alle ·")
+
+
+async def test_the_report_page_links_its_downloads_for_the_period_shown(db: Database) -> None:
+    async with open_site(db, None) as site:
+        status, body, _ = await site.get("/inbox/report", site.jan, **NOVEMBER)
+        assert status == 200
+        links = [
+            html.unescape(href)
+            for href in re.findall(r'<a href="([^"]+)" download>', body.decode())
+        ]
+        assert links == [
+            f"{path}?period=month&month=2026-11"
+            for path in (
+                "/inbox/report.xlsx",
+                "/inbox/report.csv",
+                "/inbox/report/participants.xlsx",
+                "/inbox/report/participants.csv",
+            )
+        ]
+        for link in links:
+            path, query = link.split("?")
+            status, _, headers = await site.get(
+                path, site.jan, **dict(urllib.parse.parse_qsl(query))
+            )
+            assert status == 200, link
+            assert "2026-11." in headers["Content-Disposition"]
+        status, body, _ = await site.get(
+            "/inbox/report", site.ada, year="2025", period="year", partnership="all"
+        )
+        assert "/inbox/report.csv?period=year&amp;year=2025&amp;partnership=all" in body.decode()
 
 
 @pytest.mark.parametrize(
