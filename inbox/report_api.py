@@ -31,9 +31,11 @@ class ReportApi:
         self.inbox = inbox
         self.reporting = reporting
 
-    def asked(self, query: Mapping[str, object]) -> tuple[str | None, Period]:
-        """The partnership and period of the query; a bad period is a 400."""
+    def asked(self, worker: WorkerView, query: Mapping[str, object]) -> tuple[str | None, Period]:
+        """The partnership and period of the query: first who may (403, 404), then a bad
+        period is a 400."""
         asked = {name: str(value) for name, value in query.items() if name != "page"}
+        self.reporting.scope(worker, asked.get("partnership") or None)
         today = self.inbox.clock().astimezone(self.inbox.translator.tz).date()
         try:
             period = period_from(asked, today)
@@ -42,14 +44,14 @@ class ReportApi:
         return asked.get("partnership") or None, period
 
     async def report(self, worker: WorkerView, query: Mapping[str, object]) -> Report:
-        partnership, period = self.asked(query)
+        partnership, period = self.asked(worker, query)
         found = await self.reporting.report(worker, partnership, period, "export_report")
         return as_json(found)
 
     async def participants(
         self, worker: WorkerView, query: Mapping[str, object]
     ) -> ParticipantPage:
-        partnership, period = self.asked(query)
+        partnership, period = self.asked(worker, query)
         page = query.get("page", 1)
         assert isinstance(page, int)  # the operation's parameter reads it as one
         scope = await self.reporting.start_participants(worker, partnership)

@@ -34,7 +34,10 @@ class Exports(Screen):
         return self.inbox.clock().astimezone(self.inbox.translator.tz).date()
 
     def asked(self, request: web.Request) -> tuple[str | None, Period]:
-        """The partnership and period of the query; a bad period is a 400 page."""
+        """The partnership and period of the query: first who may (403, 404, as the report
+        page), then a bad period is a 400 page."""
+        partnership = request.query.get("partnership") or None
+        self.reporting.scope(auth.require_worker(request), partnership)
         try:
             period = period_from(request.query, self.today())
         except BadPeriod as error:
@@ -43,7 +46,7 @@ class Exports(Screen):
                 content_type="text/html",
                 headers=self.site.headers,
             ) from None
-        return request.query.get("partnership") or None, period
+        return partnership, period
 
     def download(self, body: bytes, content_type: str, name: str) -> web.Response:
         return web.Response(body=body, headers=self.headers(content_type, name))

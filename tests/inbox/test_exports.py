@@ -291,6 +291,7 @@ async def test_a_bad_period_is_a_clear_400(site: Site, query: dict[str, str], me
         status, body, _ = await site.get(path, site.jan, **query)
         assert status == 400, path
         assert message in body.decode(), path
+        assert (await site.get(path, site.sara, **query))[0] == 403  # who first, as the page
     assert await site.audit(site.jan) == []
 
 
