@@ -87,7 +87,7 @@ REPORT_PARAMS = (
     Param("end", "query", QueryText, "With period=custom: the last day, 2026-04-15.", False),
     Param(
         "partnership", "query", QueryText,
-        "Admins: one partnership's figures (left out: all together). Coordinators: their own.",
+        "Admins: a partnership's id, or all (left out: their own). Coordinators: their own.",
         False,
     ),
 )  # fmt: skip
