@@ -26,6 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Exports(Screen):
+    """GET /inbox/report.csv|.xlsx and /inbox/report/participants.csv|.xlsx (audited)."""
+
     def __init__(self, site: Site, reporting: Reporting) -> None:
         super().__init__(site)
         self.reporting = reporting
