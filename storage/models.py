@@ -430,7 +430,7 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         Index("ix_checkins_due", "status", "due_at"),
-        Index("ix_checkins_report", "kind", "sent_at"),  # sent in the report's period
+        Index("ix_checkins_report", "kind", "sent_at", "case_id", "answered_at"),  # the report
         # At most one planned row per youth: planning twice updates the same row.
         Index(
             "uq_checkins_planned",

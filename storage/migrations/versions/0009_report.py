@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_cases_report_open", "cases", ["partnership_id", "status", "municipality", "worker_id"]
     )
-    op.create_index("ix_checkins_report", "checkins", ["kind", "sent_at"])
+    op.create_index("ix_checkins_report", "checkins", ["kind", "sent_at", "case_id", "answered_at"])
 
 
 def downgrade() -> None:
