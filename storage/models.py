@@ -145,7 +145,17 @@ class Case(Base):
         # The coordinator's report counts by period: inflow by created_at, outflow by closed_at.
         Index("ix_cases_report_created", "partnership_id", "created_at"),
         Index("ix_cases_report_closed", "partnership_id", "closed_at"),
-        # Open cases now, by status, municipality and worker: the index answers it alone.
+        # Registrations in a period and their first response; open cases now, by status,
+        # municipality and worker: these indexes answer the report's queries alone.
+        Index(
+            "ix_cases_report_new",
+            "partnership_id",
+            "created_at",
+            "first_response_at",
+            "referral",
+            "municipality",
+            "worker_id",
+        ),
         Index("ix_cases_report_open", "partnership_id", "status", "municipality", "worker_id"),
     )
 
