@@ -71,8 +71,9 @@ NO_YOUTH_DATA = {
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
+# Reads of many cases at once: one audit entry each (the report: figures and case numbers;
+# its exports: the same figures, and anonymous rows).
 LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue"),
-         # the report and its exports: figures and anonymous rows, one row per look
          ("GET", "/inbox/report"), ("GET", "/inbox/report.csv"), ("GET", "/inbox/report.xlsx"),
          ("GET", "/api/report"),
          ("GET", "/inbox/report/participants.csv"), ("GET", "/inbox/report/participants.xlsx"),
