@@ -27,6 +27,7 @@ from inbox.auth import Handler, remote_of, require_worker
 from inbox.errors import Conflict, Forbidden, InboxError, Invalid, NotFound
 from inbox.openapi import MAX_BODY, OPERATIONS, PROBLEM_JSON, TITLES, Operation, Param, document
 from inbox.problems import problem
+from inbox.reporting import NOT_READY, ReportSource
 from inbox.schemas.appointments import (
     Appointment,
     MarkAppointment,
@@ -49,6 +50,7 @@ from inbox.schemas.cases import (
 )
 from inbox.schemas.messages import explain
 from inbox.schemas.meta import Problem
+from inbox.schemas.reports import ParticipantPage, Report
 from inbox.schemas.team import (
     NewToken,
     NewTokenRequest,
@@ -129,9 +131,10 @@ Action = Callable[[Call], Awaitable[object]]
 class InboxApi:
     """The handlers; `routes()` gives one route per operation of the table."""
 
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, reports: ReportSource | None = None) -> None:
         self.inbox = inbox
         self.appointments = Appointments(inbox)
+        self.reports = reports  # inbox.report_api.ReportApi, given by the composition root
         self.document = document()
         self.actions: dict[str, Action] = {
             "getOpenApi": self.openapi,
@@ -160,6 +163,8 @@ class InboxApi:
             "markAppointment": self.mark_appointment,
             "followUpAppointment": self.follow_up,
             "getAgenda": self.agenda,
+            "getReport": self.report,
+            "getReportParticipants": self.report_participants,
         }
         missing = {op.id for op in OPERATIONS} ^ set(self.actions)
         if missing:
@@ -230,6 +235,16 @@ class InboxApi:
             TeamMember(worker=Worker.model_validate(w), open_cases=load)
             for w, load in await self.inbox.team(call.worker)
         ]
+
+    async def report(self, call: Call) -> Report:
+        if self.reports is None:
+            raise NotFound(NOT_READY)
+        return await self.reports.report(call.worker, call.query)
+
+    async def report_participants(self, call: Call) -> ParticipantPage:
+        if self.reports is None:
+            raise NotFound(NOT_READY)
+        return await self.reports.participants(call.worker, call.query)
 
     # --- acting -----------------------------------------------------------------------------
 

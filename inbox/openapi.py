@@ -34,6 +34,7 @@ from inbox.schemas.cases import (
     TimelineItem,
 )
 from inbox.schemas.meta import Problem
+from inbox.schemas.reports import Page, ParticipantPage, QueryText, Report
 from inbox.schemas.team import (
     NewToken,
     NewTokenRequest,
@@ -76,6 +77,20 @@ DAY = Param(
     "day", "query", Day, "A local date (YYYY-MM-DD, Europe/Brussels); today when left out.", False
 )
 AFTER = Param("after", "query", Since, "Only items after this moment.", False)
+PAGE = Param("page", "query", Page, "The page, from 1 (see next_page).", False)
+REPORT_PARAMS = (
+    Param("period", "query", QueryText, "month (default), quarter, year or custom.", False),
+    Param("month", "query", QueryText, "With period=month: 2026-11 (default: this month).", False),
+    Param("quarter", "query", QueryText, "With period=quarter: 2026-Q3.", False),
+    Param("year", "query", QueryText, "With period=year: 2026.", False),
+    Param("start", "query", QueryText, "With period=custom: the first day, 2026-03-01.", False),
+    Param("end", "query", QueryText, "With period=custom: the last day, 2026-04-15.", False),
+    Param(
+        "partnership", "query", QueryText,
+        "Admins: a partnership's id, or all (left out: their own). Coordinators: their own.",
+        False,
+    ),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("markAppointment", "POST", "/api/appointments/{appointment_id}/mark", "After the start: held (done) or missed (no_show)", "appointments", (APPOINTMENT_ID,), body=MarkAppointment, status=204, errors=(409,)),
     Operation("followUpAppointment", "POST", "/api/appointments/{appointment_id}/follow-up", "After a missed appointment: send the youth a gentle message to find a new moment", "appointments", (APPOINTMENT_ID,), status=204, errors=(409,)),
     Operation("getAgenda", "GET", "/api/agenda", "My appointments on one local day", "appointments", (DAY,), response=Appointment, array=True),
+    Operation("getReport", "GET", "/api/report", "The coordinator's report of a period, table by table (coordinators and admins; audited)", "reports", REPORT_PARAMS, response=Report, errors=(400, 403, 404)),
+    Operation("getReportParticipants", "GET", "/api/report/participants", "The period's participants, anonymous, 1000 a page (coordinators and admins; audited)", "reports", (*REPORT_PARAMS, PAGE), response=ParticipantPage, errors=(400, 403, 404)),
 )  # fmt: skip
 
 BY_ID = {op.id: op for op in OPERATIONS}
@@ -154,7 +171,7 @@ TITLES = {
     500: "Serverfout",
 }
 DESCRIPTIONS = {
-    400: "The body is not JSON.",
+    400: "The body is not JSON, or (reports) the period does not exist or lies in the future.",
     401: "No valid session or bearer token.",
     403: (
         "Not allowed for your role, a session request without the right X-CSRF-Token header, "
@@ -199,6 +216,7 @@ def document() -> dict[str, Any]:
             {"name": "cases", "description": "The queue and the conversation with a youth."},
             {"name": "appointments", "description": "Appointments with a youth, and my day."},
             {"name": "team", "description": "Workers, presence and tokens."},
+            {"name": "reports", "description": "The coordinator's figures of a period."},
             {"name": "meta", "description": "About the API itself."},
         ],
         "paths": paths,

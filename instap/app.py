@@ -38,6 +38,9 @@ from inbox.api import InboxApi, problems_middleware
 from inbox.live import Live
 from inbox.media import MediaFiles
 from inbox.pages import InboxPages
+from inbox.participants import pseudonym_key
+from inbox.report_api import ReportApi
+from inbox.reporting import Reporting
 from inbox.security import security_headers
 from inbox.service import Inbox
 from storage.db import Database
@@ -115,9 +118,12 @@ def build(settings: Settings) -> Service:
     app.add_routes(webchat.routes())
     app.on_shutdown.append(webchat.close)  # nor open chats
     app.add_routes([web.get("/healthz", health)])
-    pages_app = InboxPages(inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles)
+    reporting = Reporting(inbox, pseudonym_key(settings.secret_key))
+    pages_app = InboxPages(
+        inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles, reporting=reporting
+    )
     app.add_routes(pages_app.routes())
-    app.add_routes(InboxApi(inbox).routes())
+    app.add_routes(InboxApi(inbox, ReportApi(inbox, reporting)).routes())
     live = Live(bus)
     app.add_routes(live.routes())
     app.on_shutdown.append(live.close)  # open event streams must not hold up a shutdown

@@ -19,12 +19,15 @@ from inbox.pages.actions import CaseActions
 from inbox.pages.appointments import AppointmentPages
 from inbox.pages.base import HEADERS, STATIC, TEMPLATES, Screen, Site, safe_next
 from inbox.pages.case import CasePage
+from inbox.pages.exports import Exports
 from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
 from inbox.pages.privacy import Privacy
 from inbox.pages.queue import Queue
+from inbox.pages.report import ReportPage
 from inbox.pages.team import Team
 from inbox.pages.telegram import Telegram
+from inbox.reporting import Reporting
 from inbox.service import Inbox
 from storage.db import Database
 
@@ -36,7 +39,7 @@ class InboxPages(Screen):
 
     def __init__(
         self, inbox: Inbox, db: Database, templates: Templates, *, secure_cookies: bool,
-        require_totp_roles: Collection[str] = (),
+        require_totp_roles: Collection[str] = (), reporting: Reporting | None = None,
     ) -> None:  # fmt: skip
         site = Site(
             inbox, db, templates, secure=secure_cookies, totp_roles=frozenset(require_totp_roles),
@@ -52,7 +55,9 @@ class InboxPages(Screen):
         self.appointments = AppointmentPages(self.site, self.case)
         self.privacy = Privacy(self.site)
         self.team = Team(self.site)
+        self.report = ReportPage(self.site)
         self.telegram = Telegram(self.site)
+        self.exports = Exports(self.site, reporting) if reporting is not None else None
 
     def routes(self) -> list[web.AbstractRouteDef]:
         guarded, enrolling = self.guarded, self.enrolling
@@ -95,7 +100,21 @@ class InboxPages(Screen):
             web.get("/inbox/team", guarded(team.page)),
             web.post("/inbox/team", guarded(team.add_worker)),
             web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", guarded(team.presence)),
+            web.get("/inbox/report", guarded(self.report.page)),
             web.get("/inbox/telegram", guarded(self.telegram.page)),
             web.post("/inbox/telegram", guarded(self.telegram.code)),
+            *self.export_routes(),
             web.static("/inbox/static", STATIC),
+        ]
+
+    def export_routes(self) -> list[web.AbstractRouteDef]:
+        """The report's downloads (only with a `Reporting`, which holds the pseudonym key)."""
+        if self.exports is None:
+            return []
+        guarded, exports = self.guarded, self.exports
+        return [
+            web.get("/inbox/report.csv", guarded(exports.report_csv)),
+            web.get("/inbox/report.xlsx", guarded(exports.report_xlsx)),
+            web.get("/inbox/report/participants.csv", guarded(exports.participants_csv)),
+            web.get("/inbox/report/participants.xlsx", guarded(exports.participants_xlsx)),
         ]

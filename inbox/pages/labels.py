@@ -77,6 +77,8 @@ ACTION_LABELS = {
     "appointment_no_show": N_("duidde een afspraak aan als niet gekomen"),
     "appointment_follow_up": N_("stuurde een opvolgbericht na een gemiste afspraak"),
     "export": N_("exporteerde de gegevens"),
+    "export_report": N_("exporteerde het rapport"),
+    "export_participants": N_("exporteerde de anonieme deelnemerslijst"),
     "export_by_youth": N_("de jongere vroeg de gegevens op (/mijngegevens)"),
     "erase_requested": N_("de jongere vroeg om alles te wissen (/vergeetmij)"),
     "erased_request": N_("alles gewist op verzoek van de jongere"),
@@ -91,6 +93,7 @@ ACTION_LABELS = {
     "totp_reset": N_("aanmelden in twee stappen werd gewist (nieuwe gsm)"),
     "revoke_token": N_("trok een sleutel voor de API in"),
     "deactivated": N_("account werd stopgezet (sessies en sleutels beëindigd)"),
+    "view_report": N_("bekeek het rapport"),
 }
 UNKNOWN_ACTION = N_("deed iets met het dossier")
 FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld"), "terug": N_("komt terug")}

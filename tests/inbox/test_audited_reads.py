@@ -71,7 +71,13 @@ NO_YOUTH_DATA = {
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
-LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue")}
+# Reads of many cases at once: one audit entry each (the report: figures and case numbers;
+# its exports: the same figures, and anonymous rows).
+LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue"),
+         ("GET", "/inbox/report"), ("GET", "/inbox/report.csv"), ("GET", "/inbox/report.xlsx"),
+         ("GET", "/api/report"),
+         ("GET", "/inbox/report/participants.csv"), ("GET", "/inbox/report/participants.xlsx"),
+         ("GET", "/api/report/participants")}  # fmt: skip
 
 
 def shape(path: str) -> str:
@@ -109,7 +115,7 @@ class App:
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {await self.token(worker)}"}
         async with self.client.get(path, headers=headers, params=query) as response:
-            return response.status, await response.text()
+            return response.status, await response.text(errors="replace")  # an XLSX too
 
     async def token(self, worker: WorkerView) -> str:
         if worker.id not in self.tokens:
