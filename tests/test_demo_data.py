@@ -1,0 +1,179 @@
+"""Demo data: a newcomer's empty database filled with two years of fake, clearly marked activity;
+never next to real youths, and `make run` adds it once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.bus import Bus
+from core.i18n import Translator
+from inbox.service import Inbox
+from instap.cli import main
+from instap.demo import add_demo_data
+from storage import demo, registrations, youths
+from storage.clock import utcnow
+from storage.db import Database
+from storage.demo_life import NAMES
+from storage.models import (
+    Case,
+    CaseNeed,
+    CaseProfile,
+    CaseSignal,
+    CheckIn,
+    Message,
+    Signpost,
+    UncoveredDemand,
+    Worker,
+    Youth,
+)
+from tests.support.dialog import ROOT, directory
+from tests.support.inbox import add_worker
+from tests.support.service import make_settings, serving
+
+SMALL = 150  # youths: the shape shows, the test stays fast
+
+
+async def count(session: AsyncSession, model: type[Any], *where: ColumnElement[bool]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+async def test_an_empty_database_gets_two_years_of_plausible_fake_activity(db: Database) -> None:
+    sara = await add_worker(db, "Sara")
+    jan = await add_worker(db, "Jan", role="coordinator")
+    filled = await add_demo_data(db, directory(), youths=SMALL)
+    now = utcnow()
+    assert filled.partnership_id == "wam"  # the first partnership in the file
+    async with db.transaction() as session:
+        assert await count(session, Youth) == await count(session, Case) == SMALL
+        assert await count(session, Youth, Youth.channel_user_id.like("demo:%")) == SMALL
+        created = list((await session.execute(select(Case.created_at))).scalars())
+        # about two years, ending today
+        assert now - timedelta(days=731) <= min(created) < now - timedelta(days=600)
+        assert now - timedelta(days=30) < max(created) <= now
+        # every table the report reads has rows
+        for model in (CaseNeed, CaseProfile, CaseSignal, CheckIn, Message, UncoveredDemand,
+                      Signpost):  # fmt: skip
+            assert await count(session, model), model.__tablename__
+        cases = (await session.execute(select(Case))).scalars().all()
+        places = {m.name for m in directory().partnership("wam").municipalities}
+        assert {c.municipality for c in cases} <= places
+        assert all(18 <= (c.age or 0) <= 30 for c in cases)
+        assert {c.referral for c in cases} >= {"vdab", "ocmw", "self"}
+        closed = [c for c in cases if c.status == "closed"]
+        assert 0.4 * SMALL < len(closed) < 0.95 * SMALL
+        to_work = sum(c.outcome in ("work", "training") for c in closed)
+        assert 0.3 < to_work / len(closed) < 0.7  # about half to work or training
+        assert sum(c.six_month_result is not None for c in closed) > 5
+        answered = [c for c in cases if c.first_response_at is not None]
+        assert all(c.first_response_at >= c.created_at for c in answered)  # type: ignore[operator]
+        hours = [(c.first_response_at - c.created_at).total_seconds() / 3600 for c in answered]  # type: ignore[operator]
+        assert statistics.median(hours) < 72  # mostly within the promise (two working days) …
+        assert max(hours) > 4 * 24  # … and some late
+        claimers = {c.worker_id for c in cases if c.worker_id}
+        assert {sara.id} < claimers  # the partnership's own workers and demo colleagues
+        assert jan.id not in claimers  # the coordinator watches
+        profiles = (await session.execute(select(CaseProfile))).scalars().all()
+        assert 0.6 * len(answered) < len(profiles) <= len(answered)
+        assert {p.gender for p in profiles} >= {"woman", "man", "unknown"}
+        assert any(p.education == "unknown" for p in profiles)
+        scores = set((await session.execute(select(CheckIn.score))).scalars())
+        assert scores >= {1, 2, 3, 4, 5}
+        signals = (await session.execute(select(CaseSignal))).scalars().all()
+        assert {s.kind for s in signals} >= {"aandacht", "urgent"}
+        assert sum(s.followed_up_at is not None for s in signals) > 0.8 * len(signals)
+    # What Sara sees in the inbox: her demo youths, with names from the fixed list.
+    inbox = Inbox(db, directory(), Translator(), Bus(), lambda: None)
+    view = await inbox.queue(sara)
+    assert view.mine and {c.name for c in view.mine} <= {n for _, n in NAMES}
+    page = await inbox.case(sara, view.mine[0].id)
+    assert any(item.kind == "note" and item.text == demo.NOTE for item in page.timeline)
+
+
+async def test_after_the_demo_the_service_adds_youths_as_usual(db: Database) -> None:
+    await add_demo_data(db, directory(), youths=20)
+    async with db.transaction() as session:  # PostgreSQL: the id sequences moved past the demo
+        youth = await youths.get_or_create(session, "web", "a-real-one", "nl", utcnow())
+        case = await registrations.open_case(session, youth, "wam", {"name": "Noor"}, utcnow())
+        assert youth.id == 21 and case.id == 21
+
+
+async def test_never_next_to_real_youths_nor_twice(db: Database) -> None:
+    await add_demo_data(db, directory(), youths=10)
+    with pytest.raises(demo.NotForDemo, match="already holds demo data"):
+        await add_demo_data(db, directory(), youths=10)
+    async with db.transaction() as session:
+        await youths.get_or_create(session, "telegram", "4242", "nl", utcnow())
+    with pytest.raises(
+        demo.NotForDemo, match=r"holds real data \(youths not made by the demo: 1\)"
+    ):
+        await add_demo_data(db, directory(), youths=10)
+    async with db.transaction() as session:
+        assert await count(session, Youth) == 11
+
+
+def test_the_command_refuses_a_database_with_real_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/instap.db"
+    for key, value in {"DATABASE_URL": url, "VAR_DIR": str(tmp_path), "LOG_LEVEL": "WARNING",
+                       "PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml")}.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    assert main(["demo-data", "--youths", "30", "--partnership", "samenwerkt"]) == 0
+    out = capsys.readouterr().out
+    assert "Demo data added to SamenWerkt" in out and "30 fake youths" in out
+    assert "demo account jan" in out  # someone can log in to look at it
+    assert main(["demo-data"]) == 2
+    assert "already holds demo data" in capsys.readouterr().err
+
+    real = tmp_path / "real"
+    real.mkdir()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{real}/instap.db")
+
+    async def one_real_youth() -> None:
+        database = Database(os.environ["DATABASE_URL"])
+        await database.migrate()
+        async with database.transaction() as session:
+            await youths.get_or_create(session, "web", "noor", "nl", datetime.now(UTC))
+        await database.dispose()
+
+    asyncio.run(one_real_youth())
+    assert main(["demo-data"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "holds real data (youths not made by the demo: 1)" in err
+        and "only added to an empty" in err
+    )
+
+
+async def test_make_run_adds_demo_data_once_next_to_the_demo_logins(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(db_url, tmp_path, demo_accounts=True, demo_data=True)
+    async with serving(settings) as service, service.db.transaction() as session:
+        demo_youths = await count(session, Youth)
+        team = set((await session.execute(select(Worker.username))).scalars())
+    out = capsys.readouterr().out
+    assert "jan" in out and out.count("Demo data added to WAM") == 1
+    assert demo_youths == demo.DEMO.youths and {"sara", "tom", "jan"} <= team
+    async with serving(settings) as service, service.db.transaction() as session:  # a restart
+        assert await count(session, Youth) == demo_youths  # nothing new
+    assert "Demo data" not in capsys.readouterr().out
+
+
+async def test_services_started_without_asking_get_no_demo_data(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(db_url, tmp_path, demo_accounts=True)
+    async with serving(settings) as service, service.db.transaction() as session:
+        assert await count(session, Youth) == 0
+    assert "Demo data" not in capsys.readouterr().out
