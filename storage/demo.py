@@ -13,10 +13,10 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.directory import Partnership
@@ -130,7 +130,7 @@ async def fill(
             live(rng, youth, partnership, workers, now, (size.messages, size.checkins), rows.add)
             ids.youth, ids.case = ids.youth + 1, ids.case + 1
         for model, batch in rows.tables():
-            await session.execute(insert(model), batch)
+            await bulk(session, model, batch)
             filled.add(model.__tablename__, len(batch))
     await counted_requests(session, rng, uncovered, start, now, size.youths, filled)
     await move_sequences(session)
@@ -160,6 +160,11 @@ class Rows:
         for model in self.ORDER:
             if self.by_model[model]:
                 yield model, self.by_model[model]
+
+
+async def bulk(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert rows as one executemany (the table, not the ORM: no ids are read back)."""
+    await session.execute(insert(cast(Table, model.__table__)), rows)
 
 
 async def next_id(session: AsyncSession, column: Any) -> int:
@@ -243,14 +248,14 @@ async def counted_requests(
         demand = [
             {"place": rng.choices(places, weights)[0], "day": day()} for _ in range(youths // 6)
         ]
-        await session.execute(insert(UncoveredDemand), demand)
+        await bulk(session, UncoveredDemand, demand)
         filled.add(UncoveredDemand.__tablename__, len(demand))
     reasons = ("too_young", "too_old", "no_consent")
     signposts = [
         {"reason": rng.choices(reasons, (5, 3, 2))[0], "day": day()} for _ in range(youths // 12)
     ]
     if signposts:
-        await session.execute(insert(Signpost), signposts)
+        await bulk(session, Signpost, signposts)
         filled.add(Signpost.__tablename__, len(signposts))
 
 
