@@ -4,6 +4,7 @@ never next to real youths, and `make run` adds it once."""
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import statistics
 from datetime import UTC, datetime, timedelta
@@ -11,11 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.bus import Bus
 from core.i18n import Translator
+from core.templates import Templates
+from inbox import auth
+from inbox.pages import TEMPLATES, InboxPages
 from inbox.service import Inbox
 from instap.cli import main
 from instap.demo import add_demo_data
@@ -37,6 +43,7 @@ from storage.models import (
 )
 from tests.support.dialog import ROOT, directory
 from tests.support.inbox import add_worker
+from tests.support.pages import Site
 from tests.support.service import make_settings, serving
 
 SMALL = 150  # youths: the shape shows, the test stays fast
@@ -177,3 +184,33 @@ async def test_services_started_without_asking_get_no_demo_data(
     async with serving(settings) as service, service.db.transaction() as session:
         assert await count(session, Youth) == 0
     assert "Demo data" not in capsys.readouterr().out
+
+
+async def test_a_coordinator_opens_the_demo_in_the_inbox(db: Database) -> None:
+    bus = Bus()
+    inbox = Inbox(db, directory(), Translator(), bus, lambda: None)
+    app = web.Application(middlewares=[auth.middleware(db)])
+    app.add_routes(InboxPages(inbox, db, Templates(TEMPLATES), secure_cookies=False).routes())
+    await add_worker(db, "Sara")
+    jan = await add_worker(db, "Jan", role="coordinator")
+    await add_demo_data(db, directory(), youths=SMALL)
+    async with db.transaction() as session:
+        shown = [
+            await session.scalar(select(func.min(Case.id)).where(Case.status == status))
+            for status in ("waiting", "active", "paused", "closed")
+        ]
+        shown.append(await session.scalar(select(func.min(CaseSignal.case_id))))
+        cases = {c.id: c for c in (await session.execute(select(Case))).scalars()}
+    async with TestClient(TestServer(app)) as client:
+        site = Site(db, inbox, client, jan, jan, jan, 0, 0)
+        assert (await site.login(jan)).status == 303
+        status, queue = await site.page("/inbox")
+        assert status == 200 and cases[shown[0]].answers["name"] in queue  # a waiting one
+        for case_id in shown:
+            assert case_id is not None
+            status, text = await site.page(f"/inbox/cases/{case_id}")
+            assert status == 200 and html.escape(cases[case_id].answers["name"]) in text
+            if cases[case_id].status != "waiting":
+                assert html.escape(demo.NOTE) in text
+        status, team = await site.page("/inbox/team")
+        assert status == 200 and "Lotte Wouters (demo)" in team
