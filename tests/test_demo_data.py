@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import html
 import os
+import random
 import statistics
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -215,3 +218,30 @@ async def test_a_coordinator_opens_the_demo_in_the_inbox(db: Database) -> None:
                 assert html.escape(demo.NOTE) in text
         status, team = await site.page("/inbox/team")
         assert status == 200 and "Lotte Wouters (demo)" in team
+
+
+async def test_the_same_day_gives_the_same_demo(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+    wam = directory().partnership("wam")
+    seen = []
+    for name in ("one", "two"):
+        database = Database(f"sqlite+aiosqlite:///{tmp_path}/{name}.db")
+        await database.migrate()
+        async with database.transaction() as session:
+            await demo.fill(session, wam, ["Gent", "Genk"], now, replace(demo.DEMO, youths=40))
+            rows = await session.execute(
+                select(Case.answers, Case.status, Case.outcome, Case.created_at, Case.closed_at)
+            )
+            seen.append(rows.all())
+        await database.dispose()
+    assert seen[0] == seen[1] and len(seen[0]) == 40
+
+
+def test_registrations_follow_the_seasons() -> None:
+    now = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+    moments = demo.registrations(random.Random(1), 5000, now - timedelta(days=730), now)
+    by_month = Counter(m.month for m in moments)
+    assert by_month[9] + by_month[10] > 1.8 * (by_month[7] + by_month[8])  # after the summer
+    weekend = sum(m.weekday() >= 5 for m in moments) / len(moments)
+    assert 0.1 < weekend < 2 / 7  # fewer at weekends
+    assert all(m.tzinfo is not None for m in moments)
