@@ -58,6 +58,7 @@ def cache_key(youths: int) -> str:
     """Changes when the generator or the schema does: then the cached file is not used."""
     digest = hashlib.sha256(str(youths).encode())
     sources = [ROOT / "storage" / "demo.py", ROOT / "storage" / "demo_life.py"]
+    sources.append(ROOT / "partnerships.toml")
     sources += sorted((ROOT / "storage" / "migrations" / "versions").glob("*.py"))
     for path in sources:
         digest.update(path.read_bytes())
