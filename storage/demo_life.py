@@ -263,6 +263,8 @@ def checkins(
         if due >= until:
             break
         sent = due.astimezone(BRUSSELS).replace(hour=14, minute=0).astimezone(UTC)
+        if sent >= until:
+            break
         row: dict[str, Any] = {
             "youth_id": life.youth_id, "case_id": life.case_id, "kind": "checkin",
             "status": "sent", "due_at": sent, "sent_at": sent, "answered_at": None,
@@ -271,9 +273,8 @@ def checkins(
         roll = rng.random()
         if roll < 0.1:
             row.update(status="skipped", sent_at=None, reason="contact")
-        elif roll < 0.72:
+        elif roll < 0.72 and (answered := sent + timedelta(minutes=rng.randint(2, 600))) < until:
             score = rng.choices((1, 2, 3, 4, 5), (5, 11, 30, 36, 18))[0]
-            answered = sent + timedelta(minutes=rng.randint(2, 600))
             row.update(status="answered", answered_at=answered, score=score)
             if score <= 2:
                 low.append(answered)

@@ -97,6 +97,13 @@ async def test_an_empty_database_gets_two_years_of_plausible_fake_activity(db: D
         assert any(p.education == "unknown" for p in profiles)
         scores = set((await session.execute(select(CheckIn.score))).scalars())
         assert scores >= {1, 2, 3, 4, 5}
+        latest = [
+            await session.scalar(select(func.max(column)))
+            for column in (Message.created_at, CheckIn.sent_at, CheckIn.answered_at,
+                           CaseSignal.followed_up_at, CaseProfile.filled_at, Case.closed_at,
+                           Case.six_month_answered_at)
+        ]  # fmt: skip
+        assert all(at is not None and at <= now for at in latest)  # nothing from the future
         signals = (await session.execute(select(CaseSignal))).scalars().all()
         assert {s.kind for s in signals} >= {"aandacht", "urgent"}
         assert sum(s.followed_up_at is not None for s in signals) > 0.8 * len(signals)
