@@ -6,8 +6,13 @@ API returns them as JSON: all three read the same `Report`, so they cannot disag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 Cell = str | int | float | None
 
@@ -41,3 +46,33 @@ class Report:
             if table.key == key:
                 return table
         raise KeyError(key)
+
+
+# --- building the report --------------------------------------------------------------------
+
+
+async def build(
+    session: AsyncSession,
+    partnership_id: str | None,
+    period: Period,
+    promises: Mapping[str, int],
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> Report:
+    """Count the period's figures in SQL; `promises`: first-response workdays per partnership."""
+    from storage import report_esf as esf
+    from storage import report_inflow as inflow
+    from storage import report_response as response
+    from storage import report_team as teamwork
+    from storage.report_sql import BRUSSELS, Scope, Span
+
+    span = Span.of(period, now, tz or BRUSSELS)
+    scope = Scope(partnership_id, span, session.get_bind().dialect.name)
+    tables = [
+        *await inflow.tables(session, scope),
+        *await response.tables(session, scope, promises),
+        *await teamwork.tables(session, scope),
+        *await esf.tables(session, scope),
+        await inflow.blind_spots(session, scope),
+    ]
+    return Report(partnership_id, period, tuple(tables))
