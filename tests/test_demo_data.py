@@ -28,7 +28,7 @@ from inbox.pages import TEMPLATES, InboxPages
 from inbox.service import Inbox
 from instap.cli import main
 from instap.demo import add_demo_data
-from storage import demo, registrations, youths
+from storage import demo, registrations, reports, youths
 from storage.clock import utcnow
 from storage.db import Database
 from storage.demo_life import NAMES
@@ -107,6 +107,16 @@ async def test_an_empty_database_gets_two_years_of_plausible_fake_activity(db: D
         signals = (await session.execute(select(CaseSignal))).scalars().all()
         assert {s.kind for s in signals} >= {"aandacht", "urgent"}
         assert sum(s.followed_up_at is not None for s in signals) > 0.8 * len(signals)
+    # The coordinator's report over the last year: every table has something to show.
+    today = now.date()
+    year = reports.Period(today - timedelta(days=364), today, "laatste 12 maanden")
+    promises = {p.id: p.first_response_workdays for p in directory().partnerships}
+    async with db.transaction() as session:
+        report = await reports.build(session, "wam", year, promises, now)
+    assert {t.key: bool(t.rows) for t in report.tables} == {t.key: True for t in report.tables}
+    on_time = {row[0]: row[-1] for row in report.table("first_response").rows}["Op tijd (%)"]
+    assert isinstance(on_time, float) and 70 < on_time < 100  # mostly on time, some late
+    assert report.table("first_response_late").rows
     # What Sara sees in the inbox: her demo youths, with names from the fixed list.
     inbox = Inbox(db, directory(), Translator(), Bus(), lambda: None)
     view = await inbox.queue(sara)
