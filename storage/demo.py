@@ -242,11 +242,11 @@ async def counted_requests(
     def day() -> Any:
         return (start + timedelta(days=rng.randrange(days + 1))).astimezone(BRUSSELS).date()
 
-    places = rng.sample(list(uncovered), min(15, len(uncovered)))
+    places = rng.sample(list(uncovered), min(10, len(uncovered)))
     if places:
         weights = [1 / (i + 1) for i in range(len(places))]  # a few places ask most
         demand = [
-            {"place": rng.choices(places, weights)[0], "day": day()} for _ in range(youths // 6)
+            {"place": rng.choices(places, weights)[0], "day": day()} for _ in range(youths // 3)
         ]
         await bulk(session, UncoveredDemand, demand)
         filled.add(UncoveredDemand.__tablename__, len(demand))
