@@ -194,7 +194,11 @@ def live(
     closing = at_work(rng, ends) if ends < now else None
     until = closing or now
     chat(rng, add, life, case, name, worker_id, worker, answered, until, most[0])
-    low = checkins(rng, add, life, youth, rhythm, claimed, until, most[1])
+    heard = now - timedelta(days=rng.uniform(0.2, 18))
+    if closing is None and heard > answered and rng.random() < 0.85:  # most are in touch
+        message(add, life, "in", "youth", rng.choice(FROM_YOUTH), heard, None)
+        case["last_youth_message_at"] = max(heard, case["last_youth_message_at"])
+    low = checkins(rng, add, life, youth, rhythm, claimed, until, most[1], closing is None)
     signals(rng, add, life, case, partnership.id, claimed, until, low, closing is None)
     if rng.random() < 0.85:
         profile(rng, add, life, gender, worker_id, claimed, until, closing is not None)
@@ -251,9 +255,10 @@ def chat(
 
 def checkins(
     rng: random.Random, add: Add, life: Life, youth: dict[str, Any], rhythm: str,
-    claimed: datetime, until: datetime, most: int,
+    claimed: datetime, until: datetime, most: int, still_open: bool,
 ) -> list[datetime]:  # fmt: skip
-    """Check-ins at the youth's rhythm: most answered with a face; when the low answers came."""
+    """Check-ins at the youth's rhythm, most answered with a face, and on a running case the
+    next one planned. Returns when the low answers came."""
     if rhythm == "none":
         return []
     low: list[datetime] = []
@@ -282,6 +287,13 @@ def checkins(
             youth["last_automated_at"] = sent
         add(CheckIn, row)
         due += every
+    if still_open:
+        day = (until + timedelta(days=rng.uniform(0.5, every.days))).astimezone(BRUSSELS)
+        planned = day.replace(hour=14, minute=0).astimezone(UTC)
+        add(CheckIn, {"youth_id": life.youth_id, "case_id": life.case_id, "kind": "checkin",
+                      "status": "planned", "due_at": max(planned, until + timedelta(hours=1)),
+                      "sent_at": None, "answered_at": None, "score": None, "note": None,
+                      "reason": None, "created_at": until})  # fmt: skip
     return low
 
 

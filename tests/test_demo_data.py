@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
@@ -20,8 +21,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ticks.checkins import CheckIns
 from core.bus import Bus
 from core.i18n import Translator
+from core.lexicon import load_lexicon
+from core.runtime import Runtime
 from core.templates import Templates
 from inbox import auth
 from inbox.pages import TEMPLATES, InboxPages
@@ -262,3 +266,18 @@ def test_registrations_follow_the_seasons() -> None:
     weekend = sum(m.weekday() >= 5 for m in moments) / len(moments)
     assert 0.1 < weekend < 2 / 7  # fewer at weekends
     assert all(m.tzinfo is not None for m in moments)
+
+
+async def test_the_scheduler_finds_only_a_few_demo_youths_out_of_view(db: Database) -> None:
+    """Started with `make run`, the check-in tick should not flag every running demo case."""
+    await add_demo_data(db, directory(), youths=SMALL)
+    runtime = Runtime(directory(), load_lexicon(), Translator(), ZoneInfo("Europe/Brussels"))
+    checkins = CheckIns(db, runtime, lambda: None)
+    async with db.transaction() as session:
+        running = await count(session, Case, Case.status.in_(("active", "paused")))
+        planned = await count(session, CheckIn, CheckIn.status == "planned")
+    await checkins.tick()
+    async with db.transaction() as session:
+        drifted = await count(session, Case, Case.flag == "uit_beeld")
+    assert running and drifted <= 0.3 * running
+    assert 0.5 * running < planned <= running  # the next check-in is planned
