@@ -104,6 +104,8 @@ async def fill(
     seed: int = 2026,
 ) -> Filled:
     """Fill `partnership` with `size` worth of activity ending at `now`; refuse on real data."""
+    if not 1 <= size.youths <= 1_000_000:
+        raise ValueError(f"youths must be 1 to 1,000,000, not {size.youths}")
     await check_empty(session)
     rng = random.Random(seed)
     start = now - timedelta(days=size.days)

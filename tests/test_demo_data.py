@@ -165,6 +165,8 @@ def test_the_command_refuses_a_database_with_real_data(
     assert "demo account jan" in out  # someone can log in to look at it
     assert main(["demo-data"]) == 2
     assert "already holds demo data" in capsys.readouterr().err
+    assert main(["demo-data", "--partnership", "nowhere"]) == 2
+    assert "unknown partnership 'nowhere'" in capsys.readouterr().err
 
     real = tmp_path / "real"
     real.mkdir()
