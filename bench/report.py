@@ -28,8 +28,9 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bench.common import NOW, ROOT, Result, directory
 from bench.pipeline import POSTGRES_ENV, scratch_postgres
@@ -91,11 +92,13 @@ async def time_reports(url: str, label: str, youths: int, note: str) -> list[Res
     promises = {p.id: p.first_response_workdays for p in directory().partnerships}
     now = NOW.astimezone(UTC)
     db = Database(url)
+    statements = Statements(db)
     results = []
     try:
         for period in PERIODS:
             latencies = []
             for n in range(ROUNDS + 1):
+                statements.timings.clear()
                 t0 = time.perf_counter()
                 async with db.transaction() as session:
                     report = await reports.build(session, PARTNERSHIP, period, promises, now)
@@ -108,12 +111,39 @@ async def time_reports(url: str, label: str, youths: int, note: str) -> list[Res
                     ROUNDS,
                     sum(latencies),
                     latencies,
-                    f"{youths:,} youths over two years; {note}",
+                    f"{youths:,} youths over two years; {note}; {statements.slowest()}",
                 )
             )
     finally:
         await db.dispose()
     return results
+
+
+class Statements:
+    """How long each SQL statement of a run took: the slowest is where an index may help."""
+
+    def __init__(self, db: Database) -> None:
+        self.timings: list[tuple[float, str]] = []
+        engine = db.engine.sync_engine
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            conn.info["bench_t0"] = time.perf_counter()
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            spent = time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())
+            self.timings.append((spent, " ".join(statement.split())))
+
+    def slowest(self) -> str:
+        if not self.timings:
+            return "no SQL"
+        total = sum(t for t, _ in self.timings)
+        spent, statement = max(self.timings)
+        return (
+            f"{len(self.timings)} statements, {total * 1e3:.0f} ms in SQL, the slowest "
+            f"{spent * 1e3:.0f} ms: {statement[:90]}…"
+        )
 
 
 def cached(youths: int) -> tuple[Path, bool]:
