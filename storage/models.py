@@ -145,6 +145,8 @@ class Case(Base):
         # The coordinator's report counts by period: inflow by created_at, outflow by closed_at.
         Index("ix_cases_report_created", "partnership_id", "created_at"),
         Index("ix_cases_report_closed", "partnership_id", "closed_at"),
+        # Open cases now, by status, municipality and worker: the index answers it alone.
+        Index("ix_cases_report_open", "partnership_id", "status", "municipality", "worker_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -428,6 +430,7 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         Index("ix_checkins_due", "status", "due_at"),
+        Index("ix_checkins_report", "kind", "sent_at"),  # sent in the report's period
         # At most one planned row per youth: planning twice updates the same row.
         Index(
             "uq_checkins_planned",

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.casework import OPEN
 from storage.models import Case, CaseProfile
 from storage.profiles import GENDERS, RESULT_ON_LEAVING, UNKNOWN
 from storage.report_sql import Scope, midnight
@@ -129,7 +130,8 @@ async def tables(session: AsyncSession, scope: Scope) -> list[Table]:
     active = (
         scope.cases(),
         Case.created_at < span.end,
-        Case.closed_at.is_(None) | (Case.closed_at >= span.start),
+        # Not closed before the start: open now, or closed since (two index ranges).
+        Case.status.in_(OPEN) | (Case.closed_at >= span.start),
     )
     left = (scope.cases(), Case.status == "closed", span.in_period(Case.closed_at))
     period = span.period

@@ -5,6 +5,7 @@ youths in guidance now, the cases closed by outcome, and requests from places no
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, cast, func, select
@@ -43,33 +44,54 @@ def labelled(
     return tuple(rows)
 
 
-async def grouped(
-    session: AsyncSession, column: Any, *where: Any, join: Any = None
-) -> dict[Any, int]:
-    stmt = select(column, func.count()).select_from(Case)
-    if join is not None:
-        stmt = stmt.join(join, join.case_id == Case.id)
-    stmt = stmt.where(*where).group_by(column)
-    return {key: int(n) for key, n in (await session.execute(stmt)).all()}
+@dataclass(frozen=True)
+class Groups:
+    """The cases counted once each way, for the inflow and the team tables together:
+    (key, municipality, worker id, count) with key the referral, the status or the outcome."""
+
+    new: list[tuple[Any, Any, Any, int]]  # registered in the period, by referral
+    open: list[tuple[Any, Any, Any, int]]  # open now, by status
+    closed: list[tuple[Any, Any, Any, int]]  # closed in the period, by outcome
+
+    @staticmethod
+    def total(rows: list[tuple[Any, Any, Any, int]], at: int) -> dict[Any, int]:
+        """Counts by one position: 0 the key, 1 the municipality, 2 the worker id."""
+        found: dict[Any, int] = {}
+        for row in rows:
+            found[row[at]] = found.get(row[at], 0) + row[3]
+        return found
 
 
-async def tables(session: AsyncSession, scope: Scope) -> list[Table]:
+async def groups(session: AsyncSession, scope: Scope) -> Groups:
+    span = scope.span
+
+    async def count(key: Any, *where: Any) -> list[tuple[Any, Any, Any, int]]:
+        stmt = (
+            select(key, Case.municipality, Case.worker_id, func.count())
+            .where(scope.cases(), *where)
+            .group_by(key, Case.municipality, Case.worker_id)
+        )
+        return [(k, m, w, int(n)) for k, m, w, n in (await session.execute(stmt)).all()]
+
+    return Groups(
+        await count(Case.referral, span.in_period(Case.created_at)),
+        await count(Case.status, Case.status.in_(OPEN)),
+        await count(Case.outcome, Case.status == "closed", span.in_period(Case.closed_at)),
+    )
+
+
+async def tables(session: AsyncSession, scope: Scope, counted: Groups) -> list[Table]:
     span = scope.span
     new = (scope.cases(), span.in_period(Case.created_at))
     bucket = scope.bucket(Case.created_at)
-    per_bucket = await grouped(session, bucket, *new)
+    stmt = select(bucket, func.count()).where(*new).group_by(bucket)
+    per_bucket = {i: int(n) for i, n in (await session.execute(stmt)).all()}
     over_time = tuple((label, per_bucket.get(i, 0)) for i, (label, _, _) in enumerate(span.buckets))
-    referral = await grouped(session, Case.referral, *new)
-    place = await grouped(session, Case.municipality, *new)
-    need = await grouped(session, CaseNeed.need, *new, join=CaseNeed)
-    status = await grouped(session, Case.status, scope.cases(), Case.status.in_(OPEN))
-    outcome = await grouped(
-        session,
-        Case.outcome,
-        scope.cases(),
-        Case.status == "closed",
-        span.in_period(Case.closed_at),
-    )
+    referral, place = counted.total(counted.new, 0), counted.total(counted.new, 1)
+    needs = select(CaseNeed.need, func.count()).join(Case, Case.id == CaseNeed.case_id)
+    needs = needs.where(*new).group_by(CaseNeed.need)
+    need = {k: int(n) for k, n in (await session.execute(needs)).all()}
+    status, outcome = counted.total(counted.open, 0), counted.total(counted.closed, 0)
     places = sorted(
         ((k, n) for k, n in place.items() if k is not None), key=lambda r: (-r[1], r[0])
     )

@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, case, cast, func, literal_column, select, text
+from sqlalchemy import Date, Float, Integer, case, cast, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -116,6 +116,18 @@ class Scope:
             return self.shifted(column, shifts[0][1])
         whens = [(column < later, self.shifted(column, hours)) for (_, hours), (later, _) in pairwise(shifts)]  # fmt: skip
         return case(*whens, else_=self.shifted(column, shifts[-1][1]))
+
+    def days_between(self, earlier: Any, later: Any) -> Any:
+        """Whole days from one local day to another (both from `local_day`, or a date)."""
+        if self.dialect == "postgresql":
+            return later - earlier
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+    def weekday(self, day: Any) -> Any:
+        """0 for Sunday … 6 for Saturday, as both databases count."""
+        if self.dialect == "postgresql":
+            return cast(func.extract("dow", day), Integer)
+        return cast(func.strftime("%w", day), Integer)
 
     def seconds(self, earlier: Any, later: Any) -> Any:
         if self.dialect == "postgresql":

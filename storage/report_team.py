@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.casework import OPEN
 from storage.models import Case, CaseSignal, CheckIn, Worker
+from storage.report_inflow import Groups
 from storage.report_sql import UNKNOWN_LABEL, Scope, hours, median, percent
-from storage.reports import Table
+from storage.reports import Cell, Table
 
 SIGNAL_LABELS = {"urgent": "dringend", "uit_beeld": "uit beeld"}
 TO_WORK_OR_TRAINING = ("work", "training")
+NOBODY = "niet toegewezen"
 BREAKDOWN = ("Nieuw in de periode", "Open nu", "Afgesloten in de periode", "Naar werk of opleiding")
 
 
@@ -23,26 +24,27 @@ def count_if(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-async def tables(session: AsyncSession, scope: Scope) -> list[Table]:
+async def tables(session: AsyncSession, scope: Scope, counted: Groups) -> list[Table]:
+    stmt = (
+        select(Worker.id, Worker.full_name, Worker.capacity, Worker.active)
+        .where(scope.of_partnership(Worker.partnership_id))
+        .order_by(Worker.full_name, Worker.id)
+    )
+    team = [(int(i), str(name), int(cap), bool(on)) for i, name, cap, on in (await session.execute(stmt)).all()]  # fmt: skip
     return [
-        await caseload(session, scope),
+        caseload(team, counted),
         await checkins(session, scope),
         await signals(session, scope),
-        *await breakdowns(session, scope),
+        *breakdowns(team, counted),
     ]
 
 
-async def caseload(session: AsyncSession, scope: Scope) -> Table:
-    stmt = (
-        select(Worker.full_name, Worker.capacity, func.count(Case.id))
-        .outerjoin(Case, (Case.worker_id == Worker.id) & Case.status.in_(OPEN))
-        .where(scope.of_partnership(Worker.partnership_id), Worker.active)
-        .group_by(Worker.id, Worker.full_name, Worker.capacity)
-        .order_by(Worker.full_name, Worker.id)
-    )
+def caseload(team: list[tuple[int, str, int, bool]], counted: Groups) -> Table:
+    load = counted.total(counted.open, 2)
     rows = tuple(
-        (name, int(n), int(capacity), percent(int(n), int(capacity)))
-        for name, capacity, n in (await session.execute(stmt)).all()
+        (name, load.get(i, 0), capacity, percent(load.get(i, 0), capacity))
+        for i, name, capacity, active in team
+        if active
     )
     return Table(
         "caseload", "Caseload per trajectgezel tegenover de capaciteit",
@@ -88,36 +90,28 @@ async def signals(session: AsyncSession, scope: Scope) -> Table:
     )  # fmt: skip
 
 
-async def breakdowns(session: AsyncSession, scope: Scope) -> list[Table]:
-    span = scope.span
-    new, closed = span.in_period(Case.created_at), span.in_period(Case.closed_at)
-    figures = (
-        count_if(new),
-        count_if(Case.status.in_(OPEN)),
-        count_if(closed),
-        count_if(closed & Case.outcome.in_(TO_WORK_OR_TRAINING)),
-    )
-    relevant = (scope.cases(), new | Case.status.in_(OPEN) | closed)
-    by_worker = (
-        select(Worker.full_name, *figures)
-        .select_from(Case)
-        .outerjoin(Worker, Worker.id == Case.worker_id)
-        .where(*relevant)
-        .group_by(Worker.id, Worker.full_name)
-        .order_by(Worker.full_name)
-    )
-    by_place = (
-        select(Case.municipality, *figures)
-        .where(*relevant)
-        .group_by(Case.municipality)
-        .order_by(Case.municipality)
-    )
-    workers = [(name or "niet toegewezen", *map(int, n)) for name, *n in (await session.execute(by_worker)).all()]  # fmt: skip
-    places = [(place or UNKNOWN_LABEL, *map(int, n)) for place, *n in (await session.execute(by_place)).all()]  # fmt: skip
+def breakdowns(team: list[tuple[int, str, int, bool]], counted: Groups) -> list[Table]:
+    def figures(at: int) -> dict[Any, list[int]]:
+        found: dict[Any, list[int]] = {}
+        for rows, column in ((counted.new, 0), (counted.open, 1), (counted.closed, 2)):
+            for row in rows:
+                slot = found.setdefault(row[at], [0, 0, 0, 0])
+                slot[column] += row[3]
+                if column == 2 and row[0] in TO_WORK_OR_TRAINING:
+                    slot[3] += row[3]
+        return found
+
+    names = {i: name for i, name, _, _ in team}
+    workers: list[tuple[Cell, ...]] = [
+        (names.get(w, "?") if w is not None else NOBODY, *n) for w, n in figures(2).items()
+    ]
+    places: list[tuple[Cell, ...]] = [
+        (p if p is not None else UNKNOWN_LABEL, *n) for p, n in figures(1).items()
+    ]
     return [
         Table(
             "per_worker", "Per trajectgezel", ("Trajectgezel", *BREAKDOWN),
-            tuple(sorted(workers, key=lambda r: (r[0] == "niet toegewezen", str(r[0])))),
+            tuple(sorted(workers, key=lambda r: (r[0] == NOBODY, str(r[0])))),
             "Per dossier bij wie het nu ligt. Naar werk of opleiding: afgesloten met die uitkomst.",
         ),
         Table(

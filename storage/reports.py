@@ -68,10 +68,11 @@ async def build(
 
     span = Span.of(period, now, tz or BRUSSELS)
     scope = Scope(partnership_id, span, session.get_bind().dialect.name)
+    counted = await inflow.groups(session, scope)
     tables = [
-        *await inflow.tables(session, scope),
+        *await inflow.tables(session, scope, counted),
         *await response.tables(session, scope, promises),
-        *await teamwork.tables(session, scope),
+        *await teamwork.tables(session, scope, counted),
         *await esf.tables(session, scope),
         await inflow.blind_spots(session, scope),
     ]

@@ -23,6 +23,7 @@ from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
 from inbox.pages.privacy import Privacy
 from inbox.pages.queue import Queue
+from inbox.pages.report import ReportPage
 from inbox.pages.team import Team
 from inbox.pages.telegram import Telegram
 from inbox.service import Inbox
@@ -52,6 +53,7 @@ class InboxPages(Screen):
         self.appointments = AppointmentPages(self.site, self.case)
         self.privacy = Privacy(self.site)
         self.team = Team(self.site)
+        self.report = ReportPage(self.site)
         self.telegram = Telegram(self.site)
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -95,6 +97,7 @@ class InboxPages(Screen):
             web.get("/inbox/team", guarded(team.page)),
             web.post("/inbox/team", guarded(team.add_worker)),
             web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", guarded(team.presence)),
+            web.get("/inbox/report", guarded(self.report.page)),
             web.get("/inbox/telegram", guarded(self.telegram.page)),
             web.post("/inbox/telegram", guarded(self.telegram.code)),
             web.static("/inbox/static", STATIC),

@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "totp_reset": N_("aanmelden in twee stappen werd gewist (nieuwe gsm)"),
     "revoke_token": N_("trok een sleutel voor de API in"),
     "deactivated": N_("account werd stopgezet (sessies en sleutels beëindigd)"),
+    "view_report": N_("bekeek het rapport"),
 }
 UNKNOWN_ACTION = N_("deed iets met het dossier")
 FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld"), "terug": N_("komt terug")}

@@ -14,6 +14,7 @@ from inbox.service.base import NOT_YOURS, Base, candidate, storable
 from inbox.service.cases import Cases
 from inbox.service.conversation import MAX_NOTE, MAX_REPLY, Conversation
 from inbox.service.privacy import Privacy
+from inbox.service.reports import Reports
 from inbox.service.status import Status
 from inbox.service.team import Team, in_partnership
 from inbox.service.views import (
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-class Inbox(Cases, Conversation, Status, Team, Privacy, Base):
+class Inbox(Cases, Conversation, Status, Team, Privacy, Reports, Base):
     """The inbox service: reading (`Cases`), writing (`Conversation`), who answers
     (`Assignment`, through `Status` and `Team`), a case's state (`Status`), the team
-    (`Team`) and a coordinator's view of a youth's data (`Privacy`)."""
+    (`Team`), a coordinator's view of a youth's data (`Privacy`) and the report (`Reports`)."""
