@@ -7,6 +7,7 @@ import asyncio
 import html
 import os
 import random
+import re
 import statistics
 from collections import Counter
 from dataclasses import replace
@@ -241,6 +242,12 @@ async def test_a_coordinator_opens_the_demo_in_the_inbox(db: Database) -> None:
                 assert html.escape(demo.NOTE) in text
         status, team = await site.page("/inbox/team")
         assert status == 200 and "Lotte Wouters (demo)" in team
+        last_year = utcnow().year - 1
+        status, report = await site.page(f"/inbox/report?period=year&year={last_year}")
+        assert status == 200 and 'id="chart-inflow_over_time"' in report
+        inflow = report.split('id="t-first_response"', 1)[1].split("</section>", 1)[0]
+        found = re.search(r'<th scope="row">Nieuwe aanmeldingen</th><td>(\d+)</td>', inflow)
+        assert found and int(found.group(1)) > 20  # a year of registrations to look at
 
 
 async def test_the_same_day_gives_the_same_demo(tmp_path: Path) -> None:
