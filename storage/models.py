@@ -145,7 +145,17 @@ class Case(Base):
         # The coordinator's report counts by period: inflow by created_at, outflow by closed_at.
         Index("ix_cases_report_created", "partnership_id", "created_at"),
         Index("ix_cases_report_closed", "partnership_id", "closed_at"),
-        # Open cases now, by status, municipality and worker: the index answers it alone.
+        # Registrations in a period and their first response; open cases now, by status,
+        # municipality and worker: these indexes answer the report's queries alone.
+        Index(
+            "ix_cases_report_new",
+            "partnership_id",
+            "created_at",
+            "first_response_at",
+            "referral",
+            "municipality",
+            "worker_id",
+        ),
         Index("ix_cases_report_open", "partnership_id", "status", "municipality", "worker_id"),
     )
 
@@ -430,7 +440,7 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         Index("ix_checkins_due", "status", "due_at"),
-        Index("ix_checkins_report", "kind", "sent_at"),  # sent in the report's period
+        Index("ix_checkins_report", "kind", "sent_at", "case_id", "answered_at"),  # the report
         # At most one planned row per youth: planning twice updates the same row.
         Index(
             "uq_checkins_planned",

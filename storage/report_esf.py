@@ -96,22 +96,24 @@ def six_month_indicators() -> list[tuple[str, Any]]:
 
 
 async def by_gender(
-    session: AsyncSession, indicators: list[tuple[str, Any]], *where: Any
+    session: AsyncSession, indicators: list[tuple[str, Any]], *parts: tuple[Any, ...]
 ) -> tuple[tuple[str | int, ...], ...]:
-    """One row per indicator, one column per gender (no profile: onbekend) and the total."""
+    """One row per indicator, one column per gender (no profile: onbekend) and the total,
+    over the cases of every part (each a WHERE; the parts must not overlap)."""
     gender = field("gender")
-    stmt = (
-        select(gender, *(count_if(condition) for _, condition in indicators))
-        .select_from(Case)
-        .outerjoin(CaseProfile, CaseProfile.case_id == Case.id)
-        .where(*where)
-        .group_by(gender)
-    )
     counts: dict[str, list[int]] = {g: [0] * len(indicators) for g in GENDERS}
-    for key, *figures in (await session.execute(stmt)).all():
-        slot = counts[key if key in counts else UNKNOWN]
-        for i, n in enumerate(figures):
-            slot[i] += int(n)
+    for where in parts:
+        stmt = (
+            select(gender, *(count_if(condition) for _, condition in indicators))
+            .select_from(Case)
+            .outerjoin(CaseProfile, CaseProfile.case_id == Case.id)
+            .where(*where)
+            .group_by(gender)
+        )
+        for key, *figures in (await session.execute(stmt)).all():
+            slot = counts[key if key in counts else UNKNOWN]
+            for i, n in enumerate(figures):
+                slot[i] += int(n)
     return tuple(
         (label, *(counts[g][i] for g in GENDER_LABELS), sum(counts[g][i] for g in GENDERS))
         for i, (label, _) in enumerate(indicators)
@@ -127,12 +129,12 @@ def months_before(day: date, months: int) -> date:
 
 async def tables(session: AsyncSession, scope: Scope) -> list[Table]:
     span = scope.span
-    active = (
-        scope.cases(),
+    # Not closed before the start: open now, or closed since (each an index range).
+    still_open = (scope.cases(), Case.status.in_(OPEN), Case.created_at < span.end)
+    closed_since = (
+        scope.cases(), Case.status == "closed", Case.closed_at >= span.start,
         Case.created_at < span.end,
-        # Not closed before the start: open now, or closed since (two index ranges).
-        Case.status.in_(OPEN) | (Case.closed_at >= span.start),
-    )
+    )  # fmt: skip
     left = (scope.cases(), Case.status == "closed", span.in_period(Case.closed_at))
     period = span.period
     six_from = midnight(months_before(period.start, 6), span.tz)
@@ -141,19 +143,19 @@ async def tables(session: AsyncSession, scope: Scope) -> list[Table]:
     return [
         Table(
             "esf_participants", "ESF+: deelnemers per gender en gemeenschappelijke outputindicator",
-            COLUMNS, await by_gender(session, output_indicators(), *active),
+            COLUMNS, await by_gender(session, output_indicators(), still_open, closed_since),
             "Deelnemers: elk dossier dat in de periode liep (aangemeld vóór het einde en niet "
             "afgesloten vóór het begin). Een jongere met twee dossiers telt twee keer. Leeftijd "
             "bij de aanmelding. Wat de trajectgezel (nog) niet invulde, staat bij onbekend.",
         ),
         Table(
             "esf_results", "ESF+: resultaat bij vertrek", COLUMNS,
-            await by_gender(session, result_indicators(), *left),
+            await by_gender(session, result_indicators(), left),
             "Verlaters: dossiers afgesloten in de periode, volgens de uitkomst bij het afsluiten.",
         ),
         Table(
             "esf_six_months", "ESF+: situatie zes maanden na vertrek", COLUMNS,
-            await by_gender(session, six_month_indicators(), *six),
+            await by_gender(session, six_month_indicators(), six),
             "Dossiers waarvan de zes maanden na het afsluiten in de periode vallen. Geen "
             "antwoord op de vraag van de bot telt als onbekend.",
         ),

@@ -61,10 +61,10 @@ async def tables(session: AsyncSession, scope: Scope, promises: Mapping[str, int
     waited = scope.days_between(created, scope.local_day(Case.first_response_at))
     overdue = scope.days_between(created, literal(today)) > allowed
     on_time, late = answered & (waited <= allowed), (answered & (waited > allowed)) | (~answered & overdue)  # fmt: skip
-    stmt = select(func.count(), count_if(on_time), count_if(late)).where(*new)
-    total, in_time, too_late = (int(n) for n in (await session.execute(stmt)).one())
+    stmt = select(func.count(), count_if(on_time), count_if(late), count_if(answered)).where(*new)
+    total, in_time, too_late, replied = (int(n) for n in (await session.execute(stmt)).one())
     took = scope.seconds(Case.created_at, Case.first_response_at)
-    middle = await median(session, took, *new, answered)
+    middle = await median(session, took, *new, answered, n=replied)
     summary = (
         ("Nieuwe aanmeldingen", total),
         ("Op tijd beantwoord", in_time),

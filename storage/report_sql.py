@@ -147,9 +147,12 @@ def as_day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-async def median(session: AsyncSession, value: Any, *where: Any) -> float | None:
-    """The median of an SQL expression over the rows that match (None: no rows)."""
-    n = int((await session.execute(select(func.count()).where(*where))).scalar_one())
+async def median(
+    session: AsyncSession, value: Any, *where: Any, n: int | None = None
+) -> float | None:
+    """The median of an SQL expression over the `n` rows that match (None: no rows)."""
+    if n is None:
+        n = int((await session.execute(select(func.count()).where(*where))).scalar_one())
     if n == 0:
         return None
     ordered = select(cast(value, Float)).where(*where).order_by(value)

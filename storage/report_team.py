@@ -57,8 +57,11 @@ async def checkins(session: AsyncSession, scope: Scope) -> Table:
     stmt = (
         select(func.count(), count_if(CheckIn.answered_at.is_not(None)))
         .select_from(CheckIn)
-        .join(Case, Case.id == CheckIn.case_id)
-        .where(scope.cases(), CheckIn.kind == "checkin", scope.span.in_period(CheckIn.sent_at))
+        .where(
+            CheckIn.case_id.in_(select(Case.id).where(scope.cases())),  # the index answers it
+            CheckIn.kind == "checkin",
+            scope.span.in_period(CheckIn.sent_at),
+        )
     )
     sent, answered = (int(n) for n in (await session.execute(stmt)).one())
     return Table(
@@ -79,7 +82,8 @@ async def signals(session: AsyncSession, scope: Scope) -> Table:
         stmt = select(func.count(), count_if(CaseSignal.followed_up_at.is_not(None))).where(*where)
         raised, followed = (int(n) for n in (await session.execute(stmt)).one())
         took = scope.seconds(CaseSignal.raised_at, CaseSignal.followed_up_at)
-        middle = await median(session, took, *where, CaseSignal.followed_up_at.is_not(None))
+        followed_up = CaseSignal.followed_up_at.is_not(None)
+        middle = await median(session, took, *where, followed_up, n=followed)
         rows.append((label, raised, followed, raised - followed, hours(middle)))
     return Table(
         "signals", "Dringend en uit beeld: hoe snel opgevolgd",

@@ -71,7 +71,9 @@ NO_YOUTH_DATA = {
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
-LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue")}
+# Reads of many cases at once: one audit entry each (the report: figures and case numbers).
+LISTS = {("GET", "/inbox"), ("GET", "/inbox/fragment/queue"), ("GET", "/api/queue"),
+         ("GET", "/inbox/report")}  # fmt: skip
 
 
 def shape(path: str) -> str:

@@ -5,11 +5,12 @@ The population (tests/storage/report_population.py) tells the story the figures 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from storage import followup, registrations, youths
 from storage.db import Database
 from storage.reports import Period, Report, build
 from tests.storage.report_population import NOW, build_population
@@ -197,3 +198,20 @@ async def test_an_empty_period_is_all_zeros_and_says_so(
     assert rows(got, "first_response_late") == []
     assert {r[1] for r in rows(got, "inflow_over_time")} == {0}
     assert rows(got, "esf_participants")[0] == ("Deelnemers", 0, 0, 0, 0, 0, 0)
+
+
+async def test_the_promise_counts_local_days_across_the_clock_change(db: Database) -> None:
+    """Registered Friday 27 March 23:30 in Brussels, promised two working days: Tuesday 31
+    March (summer time since Sunday). 23:30 that Tuesday is on time; 0:30 Wednesday is late,
+    though both are still Tuesday in UTC."""
+    friday_night = datetime(2026, 3, 27, 22, 30, tzinfo=UTC)
+    async with db.transaction() as session:
+        for chat, answered in (("a", datetime(2026, 3, 31, 21, 30)), ("b", datetime(2026, 3, 31, 22, 30))):  # fmt: skip
+            youth = await youths.get_or_create(session, "web", chat, "nl", friday_night)
+            case = await registrations.open_case(session, youth, "wwin", {}, friday_night)
+            await followup.worker_answered(session, case, answered.replace(tzinfo=UTC))
+    spring = Period(date(2026, 3, 1), date(2026, 4, 30), "")
+    got = await report(db, "wwin", spring)
+    figures = dict(rows(got, "first_response"))
+    assert (figures["Op tijd beantwoord"], figures["Te laat of nog niet beantwoord na de termijn"]) == (1, 1)  # fmt: skip
+    assert [r[2] for r in rows(got, "first_response_late")] == ["2026-04-01 00:30"]
