@@ -8,7 +8,7 @@ MO := locales/nl/LC_MESSAGES/instap.mo locales/en/LC_MESSAGES/instap.mo
 .PHONY: run test lint fmt extract update compile check bench clean
 
 run: $(STAMP) compile
-	$(BIN)/instap run
+	$(BIN)/instap run --demo-data
 
 test: $(STAMP) compile
 	$(BIN)/python -m pytest -q

@@ -7,5 +7,7 @@ Performance is measured here, never in timed tests. Each module has `run(quick) 
             on the crisis case file and the held-out file;
 - pipeline: inbound store → Engine/Dispatcher → outbox drained by the Sender, on SQLite
             (and PostgreSQL when BENCH_POSTGRES_URL is set);
-- checkins: the scheduler tick sending due check-ins, and an idle tick with nothing due.
+- checkins: the scheduler tick sending due check-ins, and an idle tick with nothing due;
+- report:   the coordinator's report for a year and a quarter over 100,000 demo youths, on
+            SQLite (seeded once into .bench/) and PostgreSQL.
 """

@@ -63,6 +63,9 @@ class Settings:
     telegram_timeout: float = 15.0  # seconds before a Bot API call counts as timed out
     # Demo accounts on an empty database: only for a local run without SECRET_KEY.
     demo_accounts: bool = False
+    # With the demo accounts, two years of fake activity in their partnership (storage.demo):
+    # `instap run --demo-data`, as `make run` starts it; off for everything else.
+    demo_data: bool = False
     var_dir: Path = Path("var")
     # Inbox roles that must use two-step login (TOTP), e.g. {"coordinator", "admin"}.
     require_totp_roles: frozenset[str] = frozenset()

@@ -43,7 +43,9 @@ from inbox.report_api import ReportApi
 from inbox.reporting import Reporting
 from inbox.security import security_headers
 from inbox.service import Inbox
+from instap.demo import add_demo_data, summary
 from storage.db import Database
+from storage.demo import NotForDemo
 
 log = logging.getLogger("instap")
 INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
@@ -215,6 +217,14 @@ async def show_demo_logins(service: Service) -> None:
     lines += [f"  {a.username:6} {a.password}   ({a.role})" for a in accounts]
     lines.append("These passwords are shown only now. Set SECRET_KEY to run without demo accounts.")
     print("\n".join(lines), flush=True)
+    if s.demo_data:  # a fresh database, just as the accounts: never next to real data
+        directory = service.runtime.directory
+        try:
+            filled = await add_demo_data(service.db, directory, accounts[0].partnership_id)
+        except NotForDemo as exc:
+            print(f"No demo data: {exc}", flush=True)
+            return
+        print(summary(filled, directory.partnership(filled.partnership_id).name), flush=True)
 
 
 async def start_telegram(service: Service) -> None:

@@ -9,14 +9,17 @@ import logging
 import secrets
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from config.partnerships import PartnershipsFileError, load_directory
 from config.settings import Settings, SettingsError
 from inbox.accounts import add_account
 from instap.app import build, serve
+from instap.demo import demo_command, summary
 from storage import casework, registrations, workers
 from storage.clock import utcnow
 from storage.db import Database
+from storage.demo import NotForDemo
 
 
 class RedactToken(logging.Filter):
@@ -103,6 +106,23 @@ async def retention(settings: Settings, apply: bool) -> None:
     for item in due:
         what = f"case #{item.case_id}" if item.case_id else "an unfinished intake"
         print(f"  {item.partnership_id}: {what}, {item.rule}, due {item.due:%Y-%m-%d}")
+
+
+async def demo_data(settings: Settings, partnership: str | None, youths: int) -> int:
+    directory = load_directory(settings.partnerships_file)
+    db = Database(settings.database_url)
+    await db.migrate()
+    try:
+        accounts, filled = await demo_command(db, directory, partnership, youths)
+    except (NotForDemo, ValueError) as exc:
+        print(f"instap: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    for a in accounts:
+        print(f"demo account {a.username:6} {a.password}   ({a.role}, shown once)")
+    print(summary(filled, directory.partnership(filled.partnership_id).name))
+    return 0
 
 
 async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -199,7 +219,11 @@ async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="instap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start the service (web chat, Telegram when configured)")
+    run = sub.add_parser("run", help="start the service (web chat, Telegram when configured)")
+    run.add_argument(
+        "--demo-data", action="store_true",
+        help="with the demo accounts on an empty database, also add demo data (make run)",
+    )  # fmt: skip
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("check-config", help="validate the settings and the partnerships file")
     queue = sub.add_parser("cases", help="list the cases waiting in the queue")
@@ -207,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("blind-spots", help="count requests from places no partnership covers")
     keep = sub.add_parser("retention", help="who is past the retention period (a dry run)")
     keep.add_argument("--apply", action="store_true", help="erase them now (the nightly job)")
+    fake = sub.add_parser(
+        "demo-data", help="fill one partnership with two years of fake activity (empty database)"
+    )
+    fake.add_argument("--partnership", help="partnership id (default: the first in the file)")
+    fake.add_argument("--youths", type=int, default=500, help="how many fake youths (500)")
     worker = sub.add_parser("worker", help="manage inbox accounts").add_subparsers(
         dest="action", required=True
     )
@@ -258,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "run":
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings))
+            asyncio.run(serve(replace(settings, demo_data=args.demo_data)))
     elif args.command == "migrate":
         asyncio.run(migrate(settings))
     elif args.command == "check-config":
@@ -269,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(show_blind_spots(settings))
     elif args.command == "retention":
         asyncio.run(retention(settings, args.apply))
+    elif args.command == "demo-data":
+        return asyncio.run(demo_data(settings, args.partnership, args.youths))
     elif args.command == "worker":
         return asyncio.run(worker_command(settings, args))
     return 0
