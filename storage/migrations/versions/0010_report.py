@@ -21,6 +21,12 @@ branch_labels = None
 depends_on = None
 
 
+# Replaces 0008's (partnership_id, closed_at): with status = 'closed' in every leavers'
+# query, SQLite took the open-cases index and read every closed case of the partnership.
+LEFT = [
+    "partnership_id", "status", "closed_at", "outcome", "six_month_result", "municipality",
+    "worker_id",
+]  # fmt: skip
 NEW = ["partnership_id", "created_at", "first_response_at", "referral", "municipality", "worker_id"]
 
 
@@ -29,6 +35,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_cases_report_open", "cases", ["partnership_id", "status", "municipality", "worker_id"]
     )
+    op.drop_index("ix_cases_report_closed", table_name="cases")
+    op.create_index("ix_cases_report_left", "cases", LEFT)
     op.create_index("ix_checkins_report", "checkins", ["kind", "sent_at", "case_id", "answered_at"])
 
 
@@ -36,3 +44,5 @@ def downgrade() -> None:
     op.drop_index("ix_checkins_report", table_name="checkins")
     op.drop_index("ix_cases_report_open", table_name="cases")
     op.drop_index("ix_cases_report_new", table_name="cases")
+    op.drop_index("ix_cases_report_left", table_name="cases")
+    op.create_index("ix_cases_report_closed", "cases", ["partnership_id", "closed_at"])
