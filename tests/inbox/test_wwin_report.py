@@ -332,12 +332,13 @@ class ReportTables(HTMLParser):
 
 
 def read(text: str) -> str | int | float | None:
-    """A figure as shown: 400, 83.3 or 83,3, "–" for none; anything else stays text."""
-    if text == "–":
+    """A figure as a Flemish reader reads it on the page and in Excel: 400, 83,3 (a decimal
+    comma), "–" or nothing for none; anything else (83.3 too) stays text."""
+    if text in ("–", ""):
         return None
     if re.fullmatch(r"-?\d+", text):
         return int(text)
-    if re.fullmatch(r"-?\d+[.,]\d+", text):
+    if re.fullmatch(r"-?\d+,\d+", text):
         return float(text.replace(",", "."))
     return text
 
