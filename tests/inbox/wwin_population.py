@@ -23,10 +23,10 @@ Youths i = 0…399, in blocks of ten: block b = i // 10 (0…39).
   unknown; disability yes when b % 10 == 0, else no; foreign background yes for even
   blocks, left unknown for odd ones; homeless yes in blocks 7 and 27, else no; the other
   three categories (third country, minority, rural) are never filled in.
-- Closing, 28 days after registration (blocks 0…25): blocks 0…12 "work" (130), 13…19
-  "training" (70), 20-21 other help, 22 moved, 23 other, 24-25 no contact. Qualification
-  at closing (for those with a profile): yes in blocks 10…19, no in 0…9 and 20…23, left
-  unknown in 24-25. Blocks 26…37 stay active, 38-39 are paused two weeks in.
+- Closing, 28 days after registration in the afternoon (blocks 0…25): blocks 0…12 "work"
+  (130), 13…19 "training" (70), 20-21 other help, 22 moved, 23 other, 24-25 no contact.
+  Qualification at closing (for those with a profile): yes in blocks 10…19, no in 0…9 and
+  20…23, left unknown in 24-25. Blocks 26…37 stay active, 38-39 are paused two weeks in.
 - Six months after closing, the bot asked blocks 0…19 (closed February to June 2026, so
   their six months fall in 2026): by block b % 4 = 0 answered "work", 1 "training", 3 never
   answered, and b % 4 == 2: blocks 2, 10, 18 "looking", 6, 14 "other".
