@@ -455,3 +455,36 @@ async def test_the_participant_export_has_the_known_participants(jan: Jan) -> No
     assert data["next_page"] is None
     found = [{c: "" if p[c] is None else p[c] for c in COLUMNS} for p in data["participants"]]
     assert found == rows
+
+
+async def test_a_quarter_counts_only_what_ran_in_it(jan: Jan) -> None:
+    """2026 Q3 (July to September), counted from the story: participants are the cases
+    registered before October and not closed before July, blocks 20…35 (block 20 registered
+    in June closed in July); leavers blocks 20…25; six months after a closing in January to
+    March, blocks 0…7 (block 8 closed in April)."""
+    status, body, _ = await jan.get("/api/report", period="quarter", quarter="2026-Q3")
+    assert status == 200
+    data = json.loads(body)
+    assert data["period"] == {"start": "2026-07-01", "end": "2026-09-30", "label": "2026 K3"}
+    tables = {t["key"]: [tuple(row) for row in t["rows"]] for t in data["tables"]}
+    assert tables["esf_participants"][0] == ("Deelnemers", 64, 48, 16, 16, 16, 160)
+    assert tables["closed_by_outcome"] == [
+        ("andere hulp", 20), ("geen contact meer", 20), ("verhuisd", 10), ("andere", 10),
+        ("totaal", 60),
+    ]  # fmt: skip
+    assert tables["esf_results"][:5] == [
+        ("Verlaters (afgesloten in de periode)", 24, 18, 6, 6, 6, 60),
+        ("In opleiding of vorming bij vertrek", 0, 0, 0, 0, 0, 0),
+        ("Aan het werk bij vertrek (ook zelfstandig)", 0, 0, 0, 0, 0, 0),
+        ("Ander resultaat bij vertrek", 16, 12, 4, 4, 4, 40),  # 20…23
+        ("Resultaat bij vertrek onbekend", 8, 6, 2, 2, 2, 20),  # 24, 25
+    ]
+    assert tables["esf_six_months"] == [
+        ("Zes maanden na vertrek", 32, 24, 8, 8, 8, 80),
+        ("Na zes maanden: werkt", 8, 6, 2, 2, 2, 20),  # 0, 4
+        ("Na zes maanden: volgt een opleiding", 8, 6, 2, 2, 2, 20),  # 1, 5
+        ("Na zes maanden: zoekt nog", 4, 3, 1, 1, 1, 10),  # 2
+        ("Na zes maanden: iets anders", 4, 3, 1, 1, 1, 10),  # 6
+        ("Na zes maanden: onbekend (niet gevraagd of geen antwoord)", 8, 6, 2, 2, 2, 20),  # 3, 7
+    ]
+    assert tables["in_guidance"][-1] == ("totaal", 140)  # open now, whatever the period
