@@ -152,8 +152,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("markAppointment", "POST", "/api/appointments/{appointment_id}/mark", "After the start: held (done) or missed (no_show)", "appointments", (APPOINTMENT_ID,), body=MarkAppointment, status=204, errors=(409,)),
     Operation("followUpAppointment", "POST", "/api/appointments/{appointment_id}/follow-up", "After a missed appointment: send the youth a gentle message to find a new moment", "appointments", (APPOINTMENT_ID,), status=204, errors=(409,)),
     Operation("getAgenda", "GET", "/api/agenda", "My appointments on one local day", "appointments", (DAY,), response=Appointment, array=True),
-    Operation("getReport", "GET", "/api/report", "The coordinator's report of a period, table by table (coordinators and admins; audited)", "reports", REPORT_PARAMS, response=Report, errors=(400, 403, 404)),
-    Operation("getReportParticipants", "GET", "/api/report/participants", "The period's participants, anonymous, 1000 a page (coordinators and admins; audited)", "reports", (*REPORT_PARAMS, PAGE), response=ParticipantPage, errors=(400, 403, 404)),
+    Operation("getReport", "GET", "/api/report", "The coordinator's report of a period, table by table (coordinators and admins; audited)", "reports", REPORT_PARAMS, response=Report, errors=(403, 404)),
+    Operation("getReportParticipants", "GET", "/api/report/participants", "The period's participants, anonymous, 1000 a page (coordinators and admins; audited)", "reports", (*REPORT_PARAMS, PAGE), response=ParticipantPage, errors=(403, 404)),
 )  # fmt: skip
 
 BY_ID = {op.id: op for op in OPERATIONS}
@@ -171,7 +171,7 @@ TITLES = {
     500: "Serverfout",
 }
 DESCRIPTIONS = {
-    400: "The body is not JSON, or (reports) the period does not exist or lies in the future.",
+    400: "The body is not JSON.",
     401: "No valid session or bearer token.",
     403: (
         "Not allowed for your role, a session request without the right X-CSRF-Token header, "
@@ -184,7 +184,10 @@ DESCRIPTIONS = {
     409: "Someone else was first, the case is closed, or the appointment's state does not allow it.",
     413: "The body is larger than 64 KiB.",
     415: "The body is not application/json.",
-    422: "A field is missing, unknown, of the wrong type or out of range; `detail` says which.",
+    422: (
+        "A field is missing, unknown, of the wrong type or out of range, or (reports) the period "
+        "does not exist or lies in the future; `detail` says which."
+    ),
 }
 
 

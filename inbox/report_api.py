@@ -33,14 +33,14 @@ class ReportApi:
 
     def asked(self, worker: WorkerView, query: Mapping[str, object]) -> tuple[str | None, Period]:
         """The partnership and period of the query: first who may (403, 404), then a bad
-        period is a 400."""
+        period is a 422 with the report page's message."""
         asked = {name: str(value) for name, value in query.items() if name != "page"}
         self.reporting.scope(worker, asked.get("partnership") or None)
         today = self.inbox.clock().astimezone(self.inbox.translator.tz).date()
         try:
             period = period_from(asked, today)
         except BadPeriod as error:
-            raise problem(400, BAD_PERIOD, str(error)) from None
+            raise problem(422, BAD_PERIOD, str(error)) from None
         return asked.get("partnership") or None, period
 
     async def report(self, worker: WorkerView, query: Mapping[str, object]) -> Report:

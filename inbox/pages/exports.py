@@ -37,13 +37,13 @@ class Exports(Screen):
 
     def asked(self, request: web.Request) -> tuple[str | None, Period]:
         """The partnership and period of the query: first who may (403, 404, as the report
-        page), then a bad period is a 400 page."""
+        page), then a bad period is a 422 page with the report page's message."""
         partnership = request.query.get("partnership") or None
         self.reporting.scope(auth.require_worker(request), partnership)
         try:
             period = period_from(request.query, self.today())
         except BadPeriod as error:
-            raise web.HTTPBadRequest(
+            raise web.HTTPUnprocessableEntity(
                 text=self.render(request, "error.html", message=str(error)).text,
                 content_type="text/html",
                 headers=self.site.headers,

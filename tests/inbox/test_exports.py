@@ -2,7 +2,7 @@
 
 The figures come from a stub `build` (the report helper owns the real one); what is tested
 here is that the CSV, the XLSX and the JSON show exactly the Report's tables, who may get
-them, that a bad period is a clear 400, that each download is in the audit trail, and that
+them, that a bad period is a clear 422 (as on the report page), that each download is in the audit trail, and that
 the participant export is anonymous and streamed.
 """
 
@@ -12,6 +12,7 @@ import contextlib
 import csv
 import html
 import io
+import json
 import re
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -285,11 +286,18 @@ async def test_the_report_page_links_its_downloads_for_the_period_shown(db: Data
         ({"period": "week"}, "Kies een geldige periode"),
     ],
 )
-async def test_a_bad_period_is_a_clear_400(site: Site, query: dict[str, str], message: str) -> None:
-    for path in (*EXPORTS, "/api/report"):
+async def test_a_bad_period_is_a_clear_422_everywhere(
+    site: Site, query: dict[str, str], message: str
+) -> None:
+    """The page, the downloads and the API answer a bad period alike: 422 and the same
+    Dutch sentence (in the API as a problem's detail)."""
+    for path in ("/inbox/report", *EXPORTS, "/api/report"):
         status, body, _ = await site.get(path, site.jan, **query)
-        assert status == 400, path
+        assert status == 422, path
         assert message in body.decode(), path
+        if path.startswith("/api/"):
+            problem = json.loads(body)
+            assert problem["status"] == 422 and message in problem["detail"], path
         assert (await site.get(path, site.sara, **query))[0] == 403  # who first, as the page
     assert await site.audit(site.jan) == []
 
