@@ -14,6 +14,7 @@ from bot.ticks.sixmonths import SixMonths
 from storage import casework, registrations
 from storage.db import Database
 from storage.models import Case, Message, Worker, Youth
+from tests.flows.test_sixmonths import HINT, THANKS
 from tests.inbox.test_checkin_pages import login, text_of
 from tests.support.clock import BRUSSELS, Clock
 from tests.support.inbox import add_worker
@@ -21,14 +22,6 @@ from tests.support.outreach import Life
 from tests.support.pages import open_pages
 
 QUESTION = "Hoi Noor!\nDe hulp van WAM! stopte een half jaar geleden."
-THANKS = (
-    "Dank je om het te laten weten!\n"
-    "Wil je ooit weer hulp of iets vragen? Stuur gerust een bericht. We lezen mee."
-)
-HINT = (
-    "Sorry, dat snap ik niet helemaal. Tik wat het best past, of typ bijvoorbeeld: werk, school of zoeken.\n"
-    "Wil je iets vragen aan het team? Stuur het dan gewoon."
-)
 CLOSED = date(2026, 6, 1)  # a Monday; 182 days later is Monday 30 November
 DUE = date(2026, 11, 30)
 
