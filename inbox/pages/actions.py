@@ -123,21 +123,21 @@ class CaseActions(Screen):
         return await self.act(request, save)
 
     async def profile(self, request: web.Request) -> web.StreamResponse:
-        """ "Voor het rapport": the fields on the form change, the others stay. A refusal
-        shows the case again with the choices kept and the field named."""
-        worker = auth.require_worker(request)
+        """ "Voor het rapport": the fields on the form change, the others stay. A value out
+        of its list shows the case again with the choices kept and the field named; other
+        refusals come back as a message, like every action."""
         form = await request.post()
         values = {f: str(form[f])[:32] for f in CHOICES if f in form}
+
+        async def save(worker: WorkerView, case_id: int) -> str:
+            await self.inbox.set_profile(worker, case_id, dict(values))
+            return gettext(OK_PROFILE)
+
         try:
-            await self.inbox.set_profile(worker, id_param(request), dict(values))
+            return await self.act(request, save)
         except BadProfile as error:
             label = gettext(PROFILE_LABELS[error.field])
             return await self.case.page(
                 request, status=422, profile_form=values,
                 profile_error=gettext(BAD_PROFILE).format(label=label),
             )  # fmt: skip
-        except (Conflict, Invalid, Forbidden) as error:
-            return await self.case.page(
-                request, status=status_of(error), profile_form=values, profile_error=str(error)
-            )
-        raise self.back(request, id_param(request), ok=gettext(OK_PROFILE))

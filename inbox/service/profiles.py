@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inbox.errors import Conflict, Invalid
+from inbox.errors import Conflict, InboxError
 from inbox.service.base import Base
 from storage import casework, profiles
 from storage.models import Worker
@@ -20,8 +20,9 @@ class ProfileView:
     filled_by_name: str | None  # the worker's first name; None: nobody yet (or gone)
 
 
-class BadProfile(Invalid):
-    """A value outside its field's list; `field` names the field (the form marks it)."""
+class BadProfile(InboxError):
+    """A value outside its field's list; `field` names the field. The API answers 422 as for
+    `Invalid`; not an `Invalid`, so the page shows the form again instead of a flash."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
