@@ -11,10 +11,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from inbox import auth
-from storage import workers
+from storage import privacy, workers
 from storage.clock import utcnow
 from storage.db import Database
-from storage.models import AuditEntry, CaseEvent
+from storage.models import AuditEntry, Case, CaseEvent, Youth
 from storage.profiles import CHOICES
 from tests.inbox.test_api import Api, make_app, make_inbox
 from tests.support.inbox import PASSWORD, add_case, add_worker
@@ -141,3 +141,22 @@ def test_the_document_describes_both_operations() -> None:
         "unknown",
         None,
     ]
+
+
+async def test_an_erased_case_gets_no_profile_back(api: Api) -> None:
+    sara = await add_worker(api.db, "Sara")
+    case_id = await add_case(api.db)
+    await api.inbox.claim(sara, case_id)
+    path = f"/api/cases/{case_id}/profile"
+    assert (await api.call("PUT", path, sara, json_body={"gender": "woman"})).status == 200
+    async with api.db.transaction() as session:
+        case = await session.get(Case, case_id)
+        assert case is not None
+        youth = await session.get(Youth, case.youth_id)
+        assert youth is not None
+        await privacy.erase(session, youth, "request", utcnow())
+    assert (await api.get(path, sara)).body == {
+        **UNKNOWN, "filled_by": None, "filled_by_name": None, "filled_at": None,
+    }  # fmt: skip
+    refused = await api.call("PUT", path, sara, json_body={"gender": "woman"})
+    assert refused.status == 409 and "wissen" in refused.body["detail"]
