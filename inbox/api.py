@@ -50,6 +50,7 @@ from inbox.schemas.cases import (
 )
 from inbox.schemas.messages import explain
 from inbox.schemas.meta import Problem
+from inbox.schemas.profiles import Profile, ProfileChange
 from inbox.schemas.reports import ParticipantPage, Report
 from inbox.schemas.team import (
     NewToken,
@@ -149,6 +150,8 @@ class InboxApi:
             "assignCase": self.assign,
             "clearSignal": self.clear_signal,
             "setCheckins": self.set_checkins,
+            "getProfile": self.profile,
+            "setProfile": self.set_profile,
             "getAudit": self.audit,
             "getTeam": self.team,
             "addWorker": self.add_worker,
@@ -272,6 +275,13 @@ class InboxApi:
     async def set_checkins(self, call: Call) -> None:
         body = call.read(SetCheckins)
         await self.inbox.set_checkins(call.worker, call.case_id, body.rhythm, body.quiet_hours)
+
+    async def profile(self, call: Call) -> Profile:
+        return Profile.of(await self.inbox.case_profile(call.worker, call.case_id, audit=True))
+
+    async def set_profile(self, call: Call) -> Profile:
+        changes = call.read(ProfileChange).changes()
+        return Profile.of(await self.inbox.set_profile(call.worker, call.case_id, changes))
 
     async def add_worker(self, call: Call) -> Worker:
         body = call.read(NewWorker)

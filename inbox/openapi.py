@@ -34,6 +34,7 @@ from inbox.schemas.cases import (
     TimelineItem,
 )
 from inbox.schemas.meta import Problem
+from inbox.schemas.profiles import Profile, ProfileChange
 from inbox.schemas.reports import Page, ParticipantPage, QueryText, Report
 from inbox.schemas.team import (
     NewToken,
@@ -96,7 +97,7 @@ REPORT_PARAMS = (
 @dataclass(frozen=True)
 class Operation:
     id: str  # the operationId; also the handler's key
-    method: Literal["GET", "POST", "DELETE"]
+    method: Literal["GET", "POST", "PUT", "DELETE"]
     path: str
     summary: str
     tag: str
@@ -138,6 +139,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("assignCase", "POST", "/api/cases/{case_id}/assign", "Give the case to a colleague (the youth hears who takes over)", "cases", (CASE_ID,), body=Assign, status=204, errors=(409,)),
     Operation("clearSignal", "POST", "/api/cases/{case_id}/signals", "Clear 'dringend' (followed up) or the flag (seen)", "cases", (CASE_ID,), body=ClearSignal, status=204),
     Operation("setCheckins", "POST", "/api/cases/{case_id}/checkins", "Set the youth's check-in rhythm and quiet hours (the next check-in is planned again)", "cases", (CASE_ID,), body=SetCheckins, status=204, errors=(409,)),
+    Operation("getProfile", "GET", "/api/cases/{case_id}/profile", "The case's profile for the ESF+ report (audited)", "cases", (CASE_ID,), response=Profile),
+    Operation("setProfile", "PUT", "/api/cases/{case_id}/profile", "Change some fields of the case's profile for the report (the others stay)", "cases", (CASE_ID,), body=ProfileChange, response=Profile, errors=(409,)),
     Operation("getAudit", "GET", "/api/cases/{case_id}/audit", "Who looked at or changed the case (coordinators)", "cases", (CASE_ID,), response=AuditEntry, array=True, errors=(403,)),
     Operation("getTeam", "GET", "/api/team", "The partnership's workers and their open cases", "team", response=TeamMember, array=True),
     Operation("addWorker", "POST", "/api/team", "Add a worker (coordinators)", "team", body=NewWorker, status=201, response=Worker),
@@ -175,7 +178,7 @@ DESCRIPTIONS = {
     401: "No valid session or bearer token.",
     403: (
         "Not allowed for your role, a session request without the right X-CSRF-Token header, "
-        "a read-only token on POST or DELETE, or a missing or wrong code from your app."
+        "a read-only token on POST, PUT or DELETE, or a missing or wrong code from your app."
     ),
     404: (
         "No such case, appointment or worker in your partnership "
@@ -207,7 +210,7 @@ def document() -> dict[str, Any]:
             "description": (
                 "Every action of the worker inbox. Authenticate with a bearer token "
                 "(`POST /api/tokens`) or with the inbox session cookie plus the `X-CSRF-Token` "
-                "header on POST and DELETE. A token has a name, a scope (`read`: GET only, `write`: "
+                "header on POST, PUT and DELETE. A token has a name, a scope (`read`: GET only, `write`: "
                 "everything), an expiry (90 days unless chosen) and can be revoked. A worker only ever sees their own partnership: a case, appointment "
                 "or worker of another partnership answers 404, exactly as a missing one. Errors "
                 "are `application/problem+json`; times are ISO 8601 in UTC, except the local "
@@ -241,7 +244,7 @@ def document() -> dict[str, Any]:
                     "type": "apiKey",
                     "in": "header",
                     "name": "X-CSRF-Token",
-                    "description": "Required with the session cookie on POST and DELETE.",
+                    "description": "Required with the session cookie on POST, PUT and DELETE.",
                 },
             },
             "responses": {

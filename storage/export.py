@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.state import State
+from storage.export_report import for_the_report
 from storage.models import (
     Appointment,
     AuditEntry,
@@ -100,6 +101,7 @@ HAPPENED = {
     "unpaused": "pause ended",
     "erased": "erased",
     "six_month": "you told us how you are doing, half a year later",
+    "profile": "your details for the report changed",
 }
 # Your answer half a year after closing (flows.sixmonths), in plain words.
 SIX_MONTHS_LATER = {
@@ -126,6 +128,8 @@ AUDITED = {
     "clear_flag": "removed a marking",
     "checkins": "changed your check-ins",
     "appointment_new": "planned an appointment",
+    "profile": "changed your details for the report",
+    "view_profile": "looked at your details for the report",
     "export": "downloaded your data",
     "export_by_youth": "you asked for your data (/mijngegevens)",
     "erase_requested": "you asked to erase everything (/vergeetmij)",
@@ -313,6 +317,7 @@ async def export(
                 "your_last_message_at": when(c.last_youth_message_at),
                 "last_change": when(c.updated_at),
                 "your_answers": answers(c.answers or {}, partnerships),
+                **await for_the_report(session, c.id, names),
                 "history": [
                     {
                         "id": e.id,

@@ -23,6 +23,9 @@ from storage.models import (
     Base,
     Case,
     CaseEvent,
+    CaseNeed,
+    CaseProfile,
+    CaseSignal,
     CheckIn,
     Consent,
     Inbound,
@@ -57,6 +60,7 @@ async def rich_life(db: Database, clock: Clock, media: Path) -> tuple[Life, Priv
     await life.says(SECRETS[0])
     inbox = Inbox(db, directory(), Translator(), Bus(), lambda: None, clock=clock)
     await inbox.reply(sara, life.case_id, "Dag! Ik ben Sara, je coach.")
+    await inbox.set_profile(sara, life.case_id, {"gender": "woman", "homeless": "yes"})
     async with db.transaction() as session:
         case = await session.get(Case, life.case_id)
         worker = await session.get(Worker, sara.id)
@@ -87,12 +91,19 @@ def store_file(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
-async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
-    """The ids of every row about the youth, table by table."""
+async def snapshot(db: Database, life: Life) -> dict[str, set[Any]]:
+    """The ids of every row about the youth, table by table (a profile is one per case, a
+    need is a case and its code)."""
     async with db.transaction() as session:
 
         async def ids(model: Any, *where: Any) -> set[int]:
             return set((await session.execute(select(model.id).where(*where))).scalars())
+
+        def is_hers(model: Any) -> Any:
+            return model.case_id.in_(select(Case.id).where(Case.youth_id == life.youth_id))
+
+        needs = select(CaseNeed.case_id, CaseNeed.need).where(is_hers(CaseNeed))
+        profiles = select(CaseProfile.case_id).where(is_hers(CaseProfile))
 
         appointments = await ids(Appointment, Appointment.youth_id == life.youth_id)
         cases = await ids(Case, Case.youth_id == life.youth_id)
@@ -110,6 +121,9 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[int]]:
             "deliveries": await ids(Inbound, Inbound.youth_key == f"web:{USER}"),
             "outbox": await ids(OutboxJob, OutboxJob.youth_id == life.youth_id),
             "audit": await ids(AuditEntry, AuditEntry.case_id.in_(cases)),
+            "profiles": set((await session.execute(profiles)).scalars()),
+            "needs": {tuple(row) for row in (await session.execute(needs)).all()},
+            "signals": await ids(CaseSignal, is_hers(CaseSignal)),
         }
 
 
@@ -119,6 +133,7 @@ TABLES = {
     "case_events": "events", "appointments": "appointments", "reminders": "reminders",
     "checkins": "check_ins", "consents": "consents", "safety_events": "safety",
     "inbound": "deliveries", "outbox": "outbox", "audit_log": "audit",
+    "case_profiles": "profiles", "case_needs": "needs", "case_signals": "signals",
 }  # fmt: skip
 NOT_ABOUT_A_YOUTH = {
     "workers": "the coaches' accounts",
@@ -136,7 +151,7 @@ def test_every_table_is_either_in_the_export_test_or_holds_nothing_about_a_youth
     assert not set(TABLES) & set(NOT_ABOUT_A_YOUTH)
 
 
-def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
+def exported_ids(data: dict[str, Any]) -> dict[str, set[Any]]:
     registrations = data["registrations"]
     return {
         "messages": {m["id"] for m in data["messages"]},
@@ -152,6 +167,9 @@ def exported_ids(data: dict[str, Any]) -> dict[str, set[int]]:
         "youths": {data["you"]["id"]},
         "outbox": {j["id"] for j in data["sent_to_you"]},
         "audit": {a["id"] for a in data["who_looked_at_your_file"]},
+        "profiles": {c["id"] for c in registrations if c["for_the_report"] is not None},
+        "needs": {(c["id"], n) for c in registrations for n in c["help_with_for_the_report"]},
+        "signals": {a["id"] for c in registrations for a in c["alerts"]},
     }
 
 
@@ -191,6 +209,12 @@ async def test_mijngegevens_holds_every_stored_item(db: Database, tmp_path: Path
     assert {c["about"] for c in data["permissions"]} >= {"check-ins"}
     assert data["crisis_messages"][0]["about"] == "suicide"
     assert data["chat"]["where_you_are"] == "registered"
+    report = data["registrations"][0]["for_the_report"]
+    assert (report["gender"], report["homeless_or_without_a_home_of_your_own"]) == ("woman", "yes")
+    assert (report["education"], report["filled_in_by"]) == ("unknown", "Sara")
+    assert [a["what"] for a in data["registrations"][0]["alerts"]] == [
+        "a low score at a check-in", "a message of yours made the team act fast",
+    ]  # fmt: skip
     assert data["you"]["check_ins"] == "every week"
     assert data["erasure"] == {"on": None, "rule": "not while your registration is open"}
     # What we sent, as it went to the chat app, and who looked at her file (no content).
@@ -249,10 +273,22 @@ async def test_the_export_speaks_plainly_and_every_field_is_documented(
     assert f"version {data['version']}" in doc.lower()
 
 
+async def report_rows(db: Database, case_id: int) -> dict[str, int]:
+    """How many profile, need and signal rows the case has (the report's copies)."""
+    async with db.transaction() as session:
+        return {
+            model.__tablename__: len(
+                (await session.execute(select(model).where(model.case_id == case_id))).all()
+            )
+            for model in (CaseProfile, CaseNeed, CaseSignal)
+        }
+
+
 async def test_vergeetmij_leaves_nothing_about_the_youth(db: Database, tmp_path: Path) -> None:
     clock = Clock()
     media = tmp_path / "media"
     life, privacy = await rich_life(db, clock, media)
+    assert all((await report_rows(db, life.case_id)).values())
     found = await everything(db)
     assert NAME in found and all(s in found for s in SECRETS)  # the search works
     await life.says("/vergeetmij")
@@ -271,6 +307,9 @@ async def test_vergeetmij_leaves_nothing_about_the_youth(db: Database, tmp_path:
         case = await session.get(Case, life.case_id)
         assert case is not None
         assert (case.status, case.outcome, case.answers) == ("closed", "erased", {})
+    assert await report_rows(db, life.case_id) == {
+        "case_profiles": 0, "case_needs": 0, "case_signals": 0,
+    }  # fmt: skip
     assert await privacy.tick() == 0  # done once
 
 
@@ -284,6 +323,8 @@ async def test_retention_erases_unfinished_intakes_and_old_closed_cases(
         case = await session.get(Case, life.case_id)
         assert case is not None
         case.status, case.outcome, case.closed_at = "closed", "work", clock.now
+        session.add(CaseProfile(case_id=case.id, gender="man", rural="yes", filled_at=clock.now))
+    assert (await report_rows(db, life.case_id))["case_profiles"] == 1
     privacy = Privacy(db, life.engine.runtime, tmp_path / "media", lambda p, c: None)
     # Another youth starts an intake and leaves it after their name.
     await life.send({"type": "text", "text": "/start"}, user="halfway")
@@ -298,6 +339,9 @@ async def test_retention_erases_unfinished_intakes_and_old_closed_cases(
     assert sorted(d.rule for d in due) == ["closed_case", "unfinished_intake"]
     found = await everything(db)
     assert "Halverwege Hanne" not in found and "Oud Dossier" not in found
+    assert await report_rows(db, life.case_id) == {
+        "case_profiles": 0, "case_needs": 0, "case_signals": 0,
+    }  # fmt: skip
     assert await privacy.retention(apply=False) == []
 
 

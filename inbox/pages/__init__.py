@@ -90,6 +90,7 @@ class InboxPages(Screen):
             web.post(cases + "/assign", guarded(act.assign)),
             web.post(cases + "/signals", guarded(act.clear_signal)),
             web.post(cases + "/checkins", guarded(act.set_checkins)),
+            web.post(cases + "/profile", guarded(act.profile)),
             web.get(cases + "/appointments", guarded(appointments.appointments_fragment)),
             web.post(cases + "/appointments", guarded(appointments.new_appointment)),
             web.post(appointment + "/move", guarded(appointments.move_appointment)),

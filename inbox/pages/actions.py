@@ -10,7 +10,10 @@ from inbox.errors import Conflict, Forbidden, Invalid
 from inbox.pages.base import Screen, Site, id_param, status_of
 from inbox.pages.case import CasePage
 from inbox.pages.formats import gettext
+from inbox.pages.labels import PROFILE_LABELS
 from inbox.schemas.base import MAX_ID
+from inbox.service import BadProfile
+from storage.profiles import CHOICES
 from storage.workers import WorkerView
 
 OK_CLAIM = N_("Je hebt deze aanmelding opgenomen.")
@@ -24,6 +27,8 @@ OK_NOTHING_TO_CLEAR = N_("Er was niets meer weg te halen.")
 CLEARED = {"urgent": OK_URGENT_CLEARED, "flag": OK_FLAG_CLEARED}
 OK_CHECKINS = N_("De check-ins zijn bewaard.")
 OK_CHECKINS_SAME = N_("Er veranderde niets aan de check-ins.")
+OK_PROFILE = N_("De gegevens voor het rapport zijn bewaard.")
+BAD_PROFILE = N_("Bij '{label}' klopt de keuze niet. Kies een van de mogelijkheden in de lijst.")
 
 
 class CaseActions(Screen):
@@ -116,3 +121,23 @@ class CaseActions(Screen):
             return gettext(OK_CHECKINS if changed else OK_CHECKINS_SAME)
 
         return await self.act(request, save)
+
+    async def profile(self, request: web.Request) -> web.StreamResponse:
+        """ "Voor het rapport": the fields on the form change, the others stay. A value out
+        of its list shows the case again with the choices kept and the field named; other
+        refusals come back as a message, like every action."""
+        form = await request.post()
+        values = {f: str(form[f])[:32] for f in CHOICES if f in form}
+
+        async def save(worker: WorkerView, case_id: int) -> str:
+            await self.inbox.set_profile(worker, case_id, dict(values))
+            return gettext(OK_PROFILE)
+
+        try:
+            return await self.act(request, save)
+        except BadProfile as error:
+            label = gettext(PROFILE_LABELS[error.field])
+            return await self.case.page(
+                request, status=422, profile_form=values,
+                profile_error=gettext(BAD_PROFILE).format(label=label),
+            )  # fmt: skip

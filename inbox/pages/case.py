@@ -16,9 +16,10 @@ from inbox import auth
 from inbox.api import case_appointments
 from inbox.pages.base import Screen, Site, id_param
 from inbox.pages.formats import gettext
-from inbox.pages.labels import LANGUAGE_LABELS, SIX_MONTH_LABELS
+from inbox.pages.labels import LANGUAGE_LABELS, PROFILE_FIELDS, SIX_MONTH_LABELS
 from inbox.pages.trend import trend
 from storage.casework import CaseSummary
+from storage.profiles import CHOICES
 
 NAMED_EVENTS = (
     "appointment",
@@ -67,13 +68,15 @@ class CasePage(Screen):
         self, request: web.Request, *, status: int = 200, draft: str = "", note: str = "",
         message: str = "", appointment: Mapping[str, str] | None = None,
         appointment_error: str = "", moving: Mapping[str, str] | None = None,
-        case_id: int | None = None,
+        case_id: int | None = None, profile_form: Mapping[str, str] | None = None,
+        profile_error: str = "",
     ) -> web.StreamResponse:  # fmt: skip
         worker = auth.require_worker(request)
         view = await self.inbox.case(worker, case_id or id_param(request))
         by_id = {w.id: w for w in view.colleagues}
         planned = await case_appointments(self.appointments, worker, view.case.id, audit=False)
         partnership = self.inbox.directory.partnership(worker.partnership_id)
+        profile = await self.inbox.case_profile(worker, view.case.id, audit=False)
         return self.render(
             request,
             "case.html",
@@ -98,6 +101,10 @@ class CasePage(Screen):
             note_max=NOTE_MAX,
             rhythms=RHYTHMS,
             trend=trend(view.checkins.answers if view.checkins else []),
+            profile=profile,
+            profile_fields=PROFILE_FIELDS,
+            profile_values=profile_form or {f: getattr(profile.profile, f) for f in CHOICES},
+            profile_error=profile_error,
         )
 
     async def timeline(self, request: web.Request) -> web.StreamResponse:

@@ -94,6 +94,8 @@ ACTION_LABELS = {
     "revoke_token": N_("trok een sleutel voor de API in"),
     "deactivated": N_("account werd stopgezet (sessies en sleutels beëindigd)"),
     "view_report": N_("bekeek het rapport"),
+    "profile": N_("paste de rapportgegevens aan"),
+    "view_profile": N_("bekeek de rapportgegevens"),
 }
 UNKNOWN_ACTION = N_("deed iets met het dossier")
 FLAG_LABELS = {"aandacht": N_("aandacht"), "uit_beeld": N_("uit beeld"), "terug": N_("komt terug")}
@@ -113,3 +115,34 @@ APPOINTMENT_LABELS = {
     "no_show": N_("niet gekomen"),
 }
 OPEN_APPOINTMENT = ("proposed", "confirmed", "wants_change")
+
+# The case's profile for the report (storage.profiles): each field with its choices, in the
+# words a Flemish coach uses. The codes follow ESF+ (ISCED levels, labour-market status).
+YES_NO_LABELS = (("yes", N_("ja")), ("no", N_("nee")), ("unknown", N_("onbekend")))
+PROFILE_FIELDS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("gender", N_("Gender"), (
+        ("woman", N_("vrouw")), ("man", N_("man")), ("x", N_("x")),
+        ("not_said", N_("wil ik niet zeggen")), ("unknown", N_("onbekend")),
+    )),
+    ("labour_status", N_("Situatie bij de start"), (
+        ("unemployed", N_("werkzoekend")),
+        ("long_term_unemployed", N_("langdurig werkzoekend (12 maanden of meer)")),
+        ("inactive", N_("niet actief (werkt niet en zoekt geen werk)")),
+        ("employed", N_("aan het werk")),
+        ("unknown", N_("onbekend")),
+    )),
+    ("education", N_("Opleidingsniveau"), (
+        ("isced_0_2", N_("geen diploma secundair onderwijs (hoogstens lager secundair)")),
+        ("isced_3_4", N_("diploma secundair onderwijs (ook een 7de jaar of Se-n-Se)")),
+        ("isced_5_8", N_("hoger onderwijs (graduaat, bachelor of master)")),
+        ("unknown", N_("onbekend")),
+    )),
+    ("disability", N_("Heeft een beperking"), YES_NO_LABELS),
+    ("third_country", N_("Nationaliteit van een land buiten de EU"), YES_NO_LABELS),
+    ("foreign_background", N_("Buitenlandse herkomst"), YES_NO_LABELS),
+    ("minority", N_("Hoort bij een minderheid (bijvoorbeeld Roma)"), YES_NO_LABELS),
+    ("homeless", N_("Dakloos of zonder eigen woonst"), YES_NO_LABELS),
+    ("rural", N_("Woont in landelijk gebied"), YES_NO_LABELS),
+    ("qualification", N_("Diploma of getuigschrift behaald bij het afsluiten"), YES_NO_LABELS),
+)  # fmt: skip
+PROFILE_LABELS = {field: label for field, label, _ in PROFILE_FIELDS}

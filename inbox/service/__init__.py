@@ -14,6 +14,7 @@ from inbox.service.base import NOT_YOURS, Base, candidate, storable
 from inbox.service.cases import Cases
 from inbox.service.conversation import MAX_NOTE, MAX_REPLY, Conversation
 from inbox.service.privacy import Privacy
+from inbox.service.profiles import BadProfile, Profiles, ProfileView
 from inbox.service.reports import Reports
 from inbox.service.status import Status
 from inbox.service.team import Team, in_partnership
@@ -31,10 +32,12 @@ __all__ = [
     "MAX_NOTE",
     "MAX_REPLY",
     "NOT_YOURS",
+    "BadProfile",
     "CaseView",
     "CheckinsView",
     "Inbox",
     "LowScore",
+    "ProfileView",
     "Promise",
     "QueueView",
     "QueuedCase",
@@ -45,7 +48,8 @@ __all__ = [
 ]
 
 
-class Inbox(Cases, Conversation, Status, Team, Privacy, Reports, Base):
+class Inbox(Cases, Conversation, Status, Team, Privacy, Profiles, Reports, Base):
     """The inbox service: reading (`Cases`), writing (`Conversation`), who answers
     (`Assignment`, through `Status` and `Team`), a case's state (`Status`), the team
-    (`Team`), a coordinator's view of a youth's data (`Privacy`) and the report (`Reports`)."""
+    (`Team`), a coordinator's view of a youth's data (`Privacy`), the case's profile for the
+    report (`Profiles`) and the report (`Reports`)."""

@@ -151,6 +151,14 @@ RIGHTS: dict[str, Action] = {
         lambda w: ("POST", f"/api/cases/{w.noor}/checkins", {"rhythm": "week", "quiet_hours": "22:00-08:00"}),
         lambda w: ("POST", f"/inbox/cases/{w.noor}/checkins", {"rhythm": "week", "quiet_hours": "22:00-08:00"}),
         rights(204, 403, 204)),
+    "read the profile": Action(
+        lambda w: ("GET", f"/api/cases/{w.noor}/profile", None),
+        lambda w: ("GET", f"/inbox/cases/{w.noor}", None),  # the case page shows it
+        rights(200, 200, 200)),
+    "profile": Action(
+        lambda w: ("PUT", f"/api/cases/{w.noor}/profile", {"gender": "woman"}),
+        lambda w: ("POST", f"/inbox/cases/{w.noor}/profile", {"gender": "woman"}),
+        rights(200, 403, 200)),
     "plan an appointment": Action(
         lambda w: ("POST", f"/api/cases/{w.noor}/appointments", PLAN),
         lambda w: ("POST", f"/inbox/cases/{w.noor}/appointments", {k: str(v) for k, v in PLAN.items()}),
