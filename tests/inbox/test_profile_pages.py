@@ -61,6 +61,7 @@ async def test_a_worker_fills_in_part_of_the_profile_and_sees_it_kept(site: Site
     await login(site, site.sara)
     _, page = await site.page(f"/inbox/cases/{site.noor}")
     assert "Voor het rapport" in page and "Nog niet ingevuld." in text_of(card(page))
+    assert f"0 van {len(CHOICES)} ingevuld" in text_of(card(page))
     assert set(chosen(page).values()) == {"unknown"} and len(chosen(page)) == len(CHOICES)
 
     form = {"gender": "woman", "education": "isced_3_4", "homeless": "yes"}
@@ -69,6 +70,7 @@ async def test_a_worker_fills_in_part_of_the_profile_and_sees_it_kept(site: Site
     assert chosen(page) == {field: form.get(field, "unknown") for field in CHOICES}
     shown = text_of(card(page))
     assert "Ingevuld door Sara, donderdag 7 mei om 14u" in shown, shown
+    assert f"Voor het rapport · 3 van {len(CHOICES)} ingevuld" in shown  # seen while closed
     assert "Rapportgegevens aangepast (Sara)" in text_of(page)
 
     # Later, one more field: the others stay.
