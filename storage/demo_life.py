@@ -191,7 +191,9 @@ def live(
         Note, {"case_id": life.case_id, "worker_id": worker_id, "text": NOTE, "created_at": claimed}
     )
     ends = claimed + timedelta(days=min(600.0, rng.lognormvariate(4.6, 0.6)))  # median 100 days
-    closing = at_work(rng, ends) if ends < now else None
+    closing: datetime | None = at_work(rng, ends)
+    if closing is not None and closing >= now:  # ending tomorrow morning is not closed yet
+        closing = None
     until = closing or now
     chat(rng, add, life, case, name, worker_id, worker, answered, until, most[0])
     heard = now - timedelta(days=rng.uniform(0.2, 18))

@@ -408,6 +408,7 @@ FORMS: dict[str, Form] = {
     "/inbox/cases/{id}/status": lambda s: (f"/inbox/cases/{s.case}/status", {"status": "closed", "outcome": "work"}),
     "/inbox/cases/{id}/assign": lambda s: (f"/inbox/cases/{s.case}/assign", {"to": str(s.anna.id)}),
     "/inbox/cases/{id}/signals": lambda s: (f"/inbox/cases/{s.case}/signals", {"clear": "urgent"}),
+    "/inbox/cases/{id}/profile": lambda s: (f"/inbox/cases/{s.case}/profile", {"gender": "woman"}),
     "/inbox/cases/{id}/checkins": lambda s: (f"/inbox/cases/{s.case}/checkins", {"rhythm": "month", "quiet_hours": ""}),
     "/inbox/cases/{id}/appointments": lambda s: (f"/inbox/cases/{s.case}/appointments", {
         "date": IN_A_MONTH.isoformat(), "time": "10:00", "minutes": "30", "kind": "gesprek",
@@ -637,6 +638,7 @@ async def test_injection_strings_through_every_api_string_field(site: Site) -> N
         "MarkAppointment": {"state": "done"},
         "ClearSignal": {"clear": "urgent", "note": "Gebeld"},
         "SetCheckins": {"rhythm": "week"},
+        "ProfileChange": {"gender": "woman"},
     }  # fmt: skip
     ids = {"case_id": site.case, "worker_id": site.anna.id, "appointment_id": site.appointment}
     tried = 0
