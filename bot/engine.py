@@ -15,6 +15,7 @@ from core.outgoing import answer_tap, fetch_media, notify_worker, send_edit, sen
 from core.planning import keep_planned, withdraw_unsent
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
+from core.window import OPEN
 from flows import conversation
 from flows.checkins import LOW
 from flows.context import Context
@@ -48,6 +49,7 @@ from flows.model import (
     SetStopped,
     SixMonthAnswer,
     TextIn,
+    msg,
     raw,
 )
 from flows.state import State
@@ -60,6 +62,7 @@ from storage import (
     outbox,
     registrations,
     sixmonths,
+    window,
     workers,
     youths,
 )
@@ -72,6 +75,8 @@ log = logging.getLogger(__name__)
 # To workers (Dutch): never any content, only that there is something in the inbox.
 NEW_MESSAGE = N_("Nieuw bericht van {name}. Open de inbox.")
 LINKED = N_("Gekoppeld, {name}! Hier krijg je een seintje bij nieuwe berichten.")
+# The youth tapped "Toon het bericht" under a WhatsApp template, but nothing is waiting (any more).
+ALL_HERE = N_("Je hebt alle berichten al gekregen. Wil je iets vragen? Stuur het hier gerust.")
 LINK_FAILED = N_("Die koppelcode klopt niet of is verlopen. Vraag een nieuwe in de inbox.")
 
 
@@ -146,6 +151,16 @@ class Engine:
             ctx = await self.context(session, youth, needs(incoming.event, state), incoming, now)
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
+                # They wrote: WhatsApp's window is open, what was kept for them goes out first.
+                freed = await window.release(session, youth.id, now)
+                if incoming.event == ButtonIn(OPEN):  # "Toon het bericht" under a template
+                    await self.record_incoming(session, youth, incoming, now)
+                    if not freed:
+                        await self.send(
+                            session, youth, incoming, False, Reply((msg(ALL_HERE),)), now
+                        )
+                    await inbound.mark_done(session, row, now)
+                    return
             transition = conversation.step(state, incoming.event, ctx)
             toggled = any(isinstance(e, Send) and e.reply.edit for e in transition.effects)
             # An answer to the six-month question is no message for the team: the case stays closed.

@@ -4,7 +4,8 @@ Outgoing
  ├── ChatMessage   shown in the youth's (or a worker's) chat
  │    ├── Text       words, with button rows under them or none
  │    ├── Edit       new buttons for a message sent earlier (a multi-select tick)
- │    └── Document   a text file: an .ics agenda entry, the youth's data
+ │    ├── Document   a text file: an .ics agenda entry, the youth's data
+ │    └── Template   an approved WhatsApp template, when the 24-hour window is closed
  ├── FetchMedia    not shown: fetch a voice message, photo or file the youth sent
  └── AnswerTap     not shown: tell the chat app a pressed button was seen
 
@@ -54,19 +55,39 @@ def rows_from(data: Any) -> Rows:
 
 @dataclass(frozen=True)
 class Text:
-    """Words in a chat, with button rows under them or none."""
+    """Words in a chat, with button rows under them or none.
+
+    `purpose` and `params` say what it is, for a channel that must announce a kept message
+    with a template (core/whatsapp_templates.py): a "reminder" with the coach's name and the
+    time, or a "message" from someone. Empty: an ordinary message from Instap.
+    """
 
     kind: ClassVar[str] = "message"
     chat_id: str
     text: str
     buttons: Rows = ()
+    purpose: str = ""
+    params: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"chat_id": self.chat_id, "text": self.text, "buttons": rows_json(self.buttons)}
+        data: dict[str, Any] = {
+            "chat_id": self.chat_id,
+            "text": self.text,
+            "buttons": rows_json(self.buttons),
+        }
+        if self.purpose:
+            data["purpose"], data["params"] = self.purpose, list(self.params)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Text:
-        return cls(str(data["chat_id"]), str(data["text"]), rows_from(data.get("buttons")))
+        return cls(
+            str(data["chat_id"]),
+            str(data["text"]),
+            rows_from(data.get("buttons")),
+            str(data.get("purpose") or ""),
+            tuple(str(p) for p in data.get("params") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -156,10 +177,44 @@ class AnswerTap:
         return cls(str(data["callback_query_id"]))
 
 
-ChatMessage = Text | Edit | Document
-Outgoing = Text | Edit | Document | FetchMedia | AnswerTap
+@dataclass(frozen=True)
+class Template:
+    """An approved WhatsApp template, sent when the youth has not written for 24 hours.
+
+    `params` fill its variables; `payloads` are what its quick-reply buttons send back.
+    """
+
+    kind: ClassVar[str] = "template"
+    chat_id: str
+    name: str
+    lang: str
+    params: tuple[str, ...] = ()
+    payloads: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chat_id": self.chat_id,
+            "name": self.name,
+            "lang": self.lang,
+            "params": list(self.params),
+            "payloads": list(self.payloads),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Template:
+        return cls(
+            str(data["chat_id"]),
+            str(data["name"]),
+            str(data["lang"]),
+            tuple(str(p) for p in data.get("params") or ()),
+            tuple(str(p) for p in data.get("payloads") or ()),
+        )
+
+
+ChatMessage = Text | Edit | Document | Template
+Outgoing = Text | Edit | Document | Template | FetchMedia | AnswerTap
 KINDS: dict[str, type[Outgoing]] = {
-    each.kind: each for each in (Text, Edit, Document, FetchMedia, AnswerTap)
+    each.kind: each for each in (Text, Edit, Document, Template, FetchMedia, AnswerTap)
 }
 
 
@@ -192,11 +247,21 @@ async def enqueue(
 
 
 async def send_reply(
-    session: AsyncSession, translator: Translator, youth: Youth, reply: Reply, now: datetime
+    session: AsyncSession,
+    translator: Translator,
+    youth: Youth,
+    reply: Reply,
+    now: datetime,
+    *,
+    purpose: str = "",
+    params: tuple[str, ...] = (),
 ) -> None:
-    """A flow's reply in the youth's language, buttons included: on the timeline, then out."""
+    """A flow's reply in the youth's language, buttons included: on the timeline, then out.
+
+    `purpose` and `params`: what a template says of it if it must wait (see `Text`).
+    """
     for part in translator.reply(reply, youth.lang):
-        text = Text(youth.channel_user_id, part.text, rows_of(part))
+        text = Text(youth.channel_user_id, part.text, rows_of(part), purpose, params)
         buttons = rows_json(text.buttons)
         message = await outbox.add_message(
             session, youth, direction="out", author="bot", text=part.text,
@@ -205,9 +270,21 @@ async def send_reply(
         await enqueue(session, youth, text, now, message)
 
 
-async def send_text(session: AsyncSession, youth: Youth, message: Message, now: datetime) -> None:
-    """A message already on the youth's timeline (a worker's reply), sent as it stands."""
-    await enqueue(session, youth, Text(youth.channel_user_id, message.text), now, message)
+async def send_text(
+    session: AsyncSession, youth: Youth, message: Message, now: datetime, author: str = ""
+) -> None:
+    """A message already on the youth's timeline (a worker's reply), sent as it stands.
+
+    `author`: the worker's first name, for the template that announces it if it must wait.
+    """
+    params = (author,) if author else ()
+    await enqueue(
+        session,
+        youth,
+        Text(youth.channel_user_id, message.text, (), "message", params),
+        now,
+        message,
+    )
 
 
 async def send_edit(

@@ -5,7 +5,8 @@ DeliveryError
  ├── Unreachable   the youth blocked the bot or the chat is gone: never retried
  ├── Rejected      the channel refused this request for good (bad request)
  ├── Uncertain     timed out: it may have arrived; retried (at-least-once) and counted
- └── Transient     network trouble or a 5xx: retried with backoff
+ ├── Transient     network trouble or a 5xx: retried with backoff
+ └── OutsideWindow WhatsApp's 24-hour window is closed: kept, and a template sent instead
 """
 
 from __future__ import annotations
@@ -34,4 +35,8 @@ class Uncertain(DeliveryError):
 
 
 class Transient(DeliveryError):
+    pass
+
+
+class OutsideWindow(DeliveryError):
     pass

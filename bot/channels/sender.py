@@ -10,9 +10,17 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.channels.base import Channel
-from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
-from core.outgoing import ChatMessage, Unreadable, from_json
-from storage import outbox
+from bot.channels.errors import (
+    OutsideWindow,
+    Rejected,
+    RetryLater,
+    Transient,
+    Uncertain,
+    Unreachable,
+)
+from core.outgoing import ChatMessage, Document, Edit, Text, Unreadable, from_json
+from core.window import keep
+from storage import outbox, window
 from storage.clock import utcnow
 from storage.db import Database
 from storage.outbox import Job
@@ -88,6 +96,8 @@ class Sender:
             async with self.db.transaction() as session:
                 await outbox.mark_failed(session, job, str(exc), unreachable=False)
             return
+        if isinstance(message, Text | Edit | Document) and await self.kept(job, message, None):
+            return
         # Paced per chat: a youth's chat or a worker's; a fetch or tap answer per youth.
         chat = message.chat_id if isinstance(message, ChatMessage) else str(job.youth_id)
         bucket = self.per_chat.setdefault(chat, TokenBucket(self.chat_rate, self.chat_burst))
@@ -96,6 +106,12 @@ class Sender:
             delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
             await self.retry(job, timedelta(seconds=exc.seconds), str(exc), counts=False)
+        except OutsideWindow as exc:  # the channel's clock says the window closed
+            if isinstance(message, Text | Edit | Document):
+                await self.kept(job, message, str(exc))
+            else:  # a template or a fetch is never kept: Meta refused it for good
+                async with self.db.transaction() as session:
+                    await outbox.mark_failed(session, job, str(exc), unreachable=False)
         except Unreachable as exc:
             log.info("youth %s is unreachable: %s", job.youth_id, exc)
             async with self.db.transaction() as session:
@@ -115,6 +131,20 @@ class Sender:
         else:
             async with self.db.transaction() as session:
                 await outbox.mark_sent(session, job, delivered.ref, self.clock())
+
+    async def kept(self, job: Job, message: Text | Edit | Document, error: str | None) -> bool:
+        """Whether the channel's window for this youth is closed: then the job is kept and a
+        template announces it (core/window.py). `error`: the channel said so already."""
+        if job.youth_id is None or job.channel not in window.WINDOWS:
+            return False
+        now = self.clock()
+        async with self.db.transaction() as session:
+            if error is None and await window.is_open(session, job.youth_id, job.channel, now):
+                return False
+            await keep(session, job, message, now, error or "the 24-hour window is closed")
+        log.info("outbox job %s kept until youth %s writes", job.id, job.youth_id)
+        self.wake.set()
+        return True
 
     def backoff(self, job: Job) -> timedelta:
         return timedelta(seconds=min(300.0, 0.5 * 2 ** (job.attempts - 1)))

@@ -33,7 +33,7 @@ from bot.channels.base import Delivered
 from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
 from bot.incoming import telegram_key
 from core.i18n import LANGUAGES, Translator
-from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Rows, Text
+from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Rows, Template, Text
 from flows.model import N_
 from storage import inbound
 from storage.clock import utcnow
@@ -155,6 +155,8 @@ class TelegramChannel:
             case AnswerTap(callback_id):
                 await self.bot.answer_callback_query(callback_id)
                 return None
+            case Template():
+                raise Rejected("templates are WhatsApp's; Telegram has no 24-hour window")
         assert_never(message)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from core.outgoing import send_reply
 from core.planning import pacing_of
 from core.runtime import Runtime
+from core.whatsapp_templates import REMINDER
 from flows.appointments import appointment_message
 from flows.context import Context
 from flows.pacing import held_because
@@ -71,7 +72,11 @@ class Reminders:
                 reply = appointment_message(
                     view_of(appointment, worker.first_name), ctx, intro="reminder"
                 )
-                await send_reply(session, self.runtime.translator, youth, reply, now)
+                when = self.runtime.translator.param(appointment.starts_at, youth.lang)
+                await send_reply(
+                    session, self.runtime.translator, youth, reply, now,
+                    purpose=REMINDER, params=(worker.first_name, when),
+                )  # fmt: skip
                 reminder.status, reminder.sent_at = "sent", now
                 sent += 1
         if sent:

@@ -126,7 +126,15 @@ class Base:
         assert youth is not None and worker is not None
         view = view_of(appointment, worker.first_name)
         reply = appointment_message(view, self.context(youth, now), intro=intro)
-        await send_reply(session, self.translator, youth, reply, now)
+        await send_reply(
+            session,
+            self.translator,
+            youth,
+            reply,
+            now,
+            purpose="message",
+            params=(worker.first_name,),
+        )
         if intro in ("new", "moved"):
             await send_calendar(session, self.translator, youth, view, now)
 
@@ -146,7 +154,7 @@ class Base:
         message.worker_id = worker.id if worker else None
         message.client_ref = ref
         await session.flush()  # a duplicate ref fails here, before the outbox job exists
-        await send_text(session, youth, message, now)
+        await send_text(session, youth, message, now, worker.first_name if worker else "")
 
 
 def candidate(worker: Worker, open_cases: int) -> Candidate:

@@ -22,7 +22,7 @@ from inbox.service.views import (
     QueueView,
     UrgentPromise,
 )
-from storage import casework, checkins, workers
+from storage import casework, checkins, window, workers
 from storage.casework import CaseSummary, TimelineItem
 from storage.models import Youth
 from storage.workers import WorkerView
@@ -102,6 +102,8 @@ class Cases(Base):
             since = await casework.waiting_since(session, case)
             crisis = await self.urgent_promises(session, partnership, [summary], now)
             may_act = await self.can_act(session, worker, case)
+            closes = window.closes_at(youth.channel, await window.last_written(session, youth.id))
+            kept = await window.kept_count(session, youth.id) if closes is not None else 0
         checkins_view = CheckinsView(
             rhythm=youth.checkin_rhythm,
             quiet_hours=youth.quiet_hours,
@@ -126,6 +128,8 @@ class Cases(Base):
             checkins=checkins_view,
             urgent=urgent,
             may_act=may_act,
+            window_closes_at=closes,
+            kept=kept,
         )
 
     async def timeline_after(

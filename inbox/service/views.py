@@ -74,3 +74,6 @@ class CaseView:
     checkins: CheckinsView | None = None
     urgent: UrgentPromise | None = None
     may_act: bool = True  # False: a colleague's case, to read and leave a note on only
+    # WhatsApp's 24-hour window: when free messages stop (None: no window on this channel).
+    window_closes_at: datetime | None = None
+    kept: int = 0  # messages waiting until the youth writes again

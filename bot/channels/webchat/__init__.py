@@ -27,7 +27,7 @@ from bot.channels.webchat.frames import chrome_json, edit_frame, live_json, mess
 from bot.incoming import MAX_TEXT
 from core.bus import Bus
 from core.i18n import language_of
-from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Text
+from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Template, Text
 from core.templates import Templates
 from storage import appointments, inbound, outbox, youths
 from storage.clock import utcnow
@@ -64,7 +64,7 @@ class WebChannel:
                 # The open page reads the new timeline row itself: our id is its reference.
                 self.bus.publish(f"web:{chat_id}", {"type": "wake"})
                 return Delivered(str(timeline_id) if timeline_id else None)
-            case FetchMedia() | AnswerTap():
+            case FetchMedia() | AnswerTap() | Template():
                 raise Rejected(f"the web chat has no {message.kind}")
         assert_never(message)
 
