@@ -49,7 +49,8 @@ async def wa_api(whatsapp_api_spec: WaSpec) -> AsyncIterator[WhatsAppApiServer]:
         listing = "\n".join(f"  - {v}" for v in server.violations)
         pytest.fail(
             f"{len(server.violations)} WhatsApp API violation(s):\n{listing}\n"
-            f"--- transcript ---\n{server.transcript_text()}",
+            f"--- transcript ---\n{server.transcript_text()}\n"
+            f"--- {len(server.pending)} webhook(s) never accepted by the service ---",
             pytrace=False,
         )
 

@@ -98,6 +98,7 @@ class WhatsAppApiServer(UserSimulation):
         app = web.Application(client_max_size=110 * 2**20)
         ui.add_routes(app, self)
         app.router.add_get(_DOWNLOAD_PATH, self._handle_download)
+        app.router.add_get("/favicon.ico", _no_icon)  # browsers ask; not an API call
         app.router.add_route("*", "/{version}/{tail:.*}", self._handle_api)
         return app
 
@@ -400,3 +401,7 @@ class WhatsAppApiServer(UserSimulation):
             session.get(self.webhook_url, params=query) as response,
         ):
             return response.status, await response.text()
+
+
+async def _no_icon(_request: web.Request) -> web.Response:
+    return web.Response(status=404)

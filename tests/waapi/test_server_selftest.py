@@ -184,6 +184,7 @@ async def test_user_text_reaches_the_webhook_signed_and_a_reply_is_accepted(
     assert status == 200
     assert answer["contacts"] == [{"input": NOOR, "wa_id": NOOR}]
     assert answer["messages"][0]["id"].startswith("wamid.")
+    assert wa_api.spec.schema_errors("MessageResponsePayload", answer) == []
     sent = await wa_api.wait_for_sent(NOOR)
     assert sent[0].text == "Hoi Lotte!"
     assert "service: Hoi Lotte!" in wa_api.transcript_text(NOOR)
