@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, checkins, intake, privacy, sixmonths, understand
+from flows import appointments, checkins, intake, privacy, sixmonths, understand, words
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake_questions import ask, partnership_of, reask
@@ -74,7 +74,7 @@ COMMAND_ALIASES = {
 
 def step(state: State, event: Event, ctx: Context) -> Transition:
     """Handle one event from a youth: the single entry point of all flows."""
-    transition = route(state, event, ctx)
+    transition = route(state, words.typed_command(event, state), ctx)
     return Transition(transition.state, merge_replies(transition.effects))
 
 

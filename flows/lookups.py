@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows import appointments, checkins, sixmonths
+from flows import appointments, checkins, sixmonths, words
 from flows.conversation import COMMAND_ALIASES
 from flows.model import ButtonIn, CommandIn, Event, TextIn
 from flows.state import State
@@ -43,6 +43,7 @@ class Needs:
 
 def needs(event: Event, state: State) -> Needs:
     """Say what the engine must look up before `conversation.step(state, event, ctx)`."""
+    event = words.typed_command(event, state)  # "mijn afspraken" needs what /afspraken needs
     command = COMMAND_ALIASES.get(event.name, event.name) if isinstance(event, CommandIn) else ""
     appointment = state.appt_change
     if isinstance(event, ButtonIn):

@@ -1,0 +1,52 @@
+"""Commands typed as words: "stop", "pauze", "taal", "hulp", "mijn gegevens", "vergeet mij".
+
+WhatsApp has no command menu and many youths never type a slash: the whole message as one
+of these words (any case, accents or punctuation, a slash or not) works as the command.
+Only the whole message: "ik wil stoppen met school" is something to tell the coach.
+"""
+
+from __future__ import annotations
+
+from flows.model import CommandIn, Event, TextIn
+from flows.state import State, Step
+from flows.understand import fold
+
+WORDS: dict[str, str] = {
+    "stop": "stop",
+    "pauze": "pauze",
+    "pause": "pauze",
+    "taal": "taal",
+    "andere taal": "taal",
+    "language": "taal",
+    "hulp": "hulp",
+    "help": "hulp",
+    "mijn gegevens": "mijngegevens",
+    "mijngegevens": "mijngegevens",
+    "my data": "mijngegevens",
+    "vergeet mij": "vergeetmij",
+    "vergeet me": "vergeetmij",
+    "vergeetmij": "vergeetmij",
+    "forget me": "vergeetmij",
+    "mijn afspraken": "afspraken",
+    "afspraken": "afspraken",
+    "toestemming": "toestemming",
+}
+PAUSE_WORDS = ("pauze", "pause")  # "pauze 2 weken" carries how long
+# Where the word is an answer, not a command: "hulp" names what the youth wants help with.
+ANSWERS: dict[str, frozenset[Step]] = {
+    "hulp": frozenset({"needs", "needs_text", "summary", "edit_pick"}),
+}
+
+
+def typed_command(event: Event, state: State) -> Event:
+    """The command a typed word stands for, or the event as it was."""
+    if not isinstance(event, TextIn) or len(event.text) > 40:
+        return event
+    folded = fold(event.text)
+    name, args = WORDS.get(folded), ""
+    head, _, rest = folded.partition(" ")
+    if name is None and head in PAUSE_WORDS and rest:
+        name, args = "pauze", rest
+    if name is None or state.step in ANSWERS.get(name, frozenset()):
+        return event
+    return CommandIn(name, args)
