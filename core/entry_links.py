@@ -50,7 +50,7 @@ def links(entry: EntryPoint, to: Addresses) -> tuple[Link, ...]:
 def qr_svg(url: str) -> bytes:
     """The QR code of `url` as a standalone SVG (scales to any print size)."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=10, border=4, title=url)
+    segno.make(url, error="m").save(out, kind="svg", border=4, omitsize=True, title=url)
     return out.getvalue()
 
 
