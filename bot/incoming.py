@@ -133,11 +133,12 @@ def decode_telegram(update: dict[str, Any]) -> Incoming | None:
 
 def decode_web(user_id: str, frame: dict[str, Any]) -> Incoming | None:
     """A web chat frame: {"type": "text", "text": …}, {"type": "button", "data", "message_id"}
-    or {"type": "open"} (the page opened for the first time)."""
+    or {"type": "open", "via": …} (the page opened for the first time, from a poster's link)."""
     kind = frame.get("type")
     lang = frame.get("lang") if isinstance(frame.get("lang"), str) else None
     if kind == "open":  # a first visit: the page starts the conversation, the youth typed nothing
-        return Incoming("web", user_id, CommandIn("start"), lang, shown=False)
+        via = frame.get("via") if isinstance(frame.get("via"), str) else ""  # /chat?via=<key>
+        return Incoming("web", user_id, CommandIn("start", str(via)[:40]), lang, shown=False)
     if kind == "text" and isinstance(frame.get("text"), str):
         text = frame["text"][:MAX_TEXT]
         return Incoming("web", user_id, command_of(text.strip()) or TextIn(text), lang)

@@ -55,6 +55,7 @@ class Environment(BaseModel):
     TELEGRAM_MODE: Literal["polling", "webhook"] | None = None  # None: webhook with PUBLIC_URL
     PUBLIC_URL: Annotated[str, AfterValidator(lambda url: url.rstrip("/"))] = ""
     WEBHOOK_SECRET: str = ""  # empty: derived from SECRET_KEY
+    TELEGRAM_BOT_USERNAME: Annotated[str, AfterValidator(lambda name: name.lstrip("@"))] = ""
     HTTP_HOST: str = "127.0.0.1"
     HTTP_PORT: Annotated[int, BeforeValidator(port)] = 8080
     SECRET_KEY: str = ""  # empty: a local one kept in VAR_DIR

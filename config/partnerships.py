@@ -24,6 +24,7 @@ from config.tables import (
     PlacesFile,
 )
 from flows.directory import Directory, HelpLine, KnownPlace, Location, Municipality, Partnership
+from flows.entry import EntryPoint
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -89,7 +90,7 @@ def partnership(row: PartnershipTable) -> Partnership:
     fields: dict[str, Any] = {
         name: getattr(row, name)
         for name in PartnershipTable.model_fields
-        if name not in ("municipalities", "contact", "working_hours", "locations")
+        if name not in ("municipalities", "contact", "working_hours", "locations", "entry_points")
     }
     return Partnership(
         **fields,
@@ -97,6 +98,9 @@ def partnership(row: PartnershipTable) -> Partnership:
         contact=frozen(row.contact),
         working_hours=MappingProxyType(row.working_hours.by_weekday()),
         locations=tuple(Location(place.name, place.address) for place in row.locations),
+        entry_points=tuple(
+            EntryPoint(e.key, e.label, row.id, e.organisation) for e in row.entry_points
+        ),
     )
 
 

@@ -47,6 +47,7 @@ class Settings:
     telegram_api_file_url: str = ""
     telegram_mode: str = "polling"  # polling | webhook
     public_url: str = ""
+    telegram_bot_username: str = ""  # for the posters' t.me links; empty: asked with getMe
     webhook_secret: str = field(default="", repr=False)
     http_host: str = "127.0.0.1"
     http_port: int = 8080
@@ -78,6 +79,11 @@ class Settings:
         return bool(self.telegram_bot_token)
 
     @property
+    def web_base(self) -> str:
+        """Where a youth opens the web chat: PUBLIC_URL, or this machine's address."""
+        return self.public_url or f"http://{self.http_host}:{self.http_port}"
+
+    @property
     def file_url(self) -> str:
         if self.telegram_api_file_url:
             return self.telegram_api_file_url
@@ -106,6 +112,7 @@ class Settings:
             telegram_api_file_url=read.TELEGRAM_API_FILE_URL,
             telegram_mode=read.mode,
             public_url=read.PUBLIC_URL,
+            telegram_bot_username=read.TELEGRAM_BOT_USERNAME,
             webhook_secret=read.WEBHOOK_SECRET or derived(secret_key, "telegram-webhook"),
             http_host=read.HTTP_HOST,
             http_port=read.HTTP_PORT,

@@ -22,6 +22,7 @@ from flows.directory import (
     compact,
     tokens_of,
 )
+from flows.entry import KEY_PATTERN
 from flows.pacing import DEFAULT_QUIET, QuietHours, parse_quiet_hours
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -29,6 +30,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2}$")
 HOURS_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ]{1,18}[0-9]$")
+E164_PATTERN = re.compile(r"^[1-9][0-9]{7,14}$")  # wa.me wants the digits only, no + or spaces
 URL_PATTERN = re.compile(r"^(https?://)?[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 MAX_WORKDAYS = 30
 MAX_REMINDER_MINUTES = 14 * 24 * 60
@@ -105,6 +107,18 @@ def needs_dutch(value: Mapping[str, str]) -> Mapping[str, str]:
 def phone_number(value: str | None) -> str | None:
     if value is not None and not PHONE_PATTERN.match(value):
         raise Problem(f'{show(value)} is not a phone number like "1813" or "078 15 10 20"')
+    return value
+
+
+def e164(value: str | None) -> str | None:
+    if value is not None and not E164_PATTERN.match(value):
+        raise Problem(f'{show(value)} is not an international number in digits, like "32470123456"')
+    return value
+
+
+def entry_key(value: str) -> str:
+    if not KEY_PATTERN.match(value):
+        raise Problem(f"{show(value)} must be a short code of lowercase letters, digits, - and _")
     return value
 
 
@@ -224,6 +238,12 @@ class HelpLineTable(Table):
         return self
 
 
+class EntryPointTable(Table):
+    key: Annotated[str, BeforeValidator(text), AfterValidator(entry_key)]
+    label: Text
+    organisation: OptionalText = None
+
+
 class PartnershipTable(Table):
     id: Id
     name: Text
@@ -248,6 +268,8 @@ class PartnershipTable(Table):
     drift_days: Annotated[int, BeforeValidator(between(7, 180))] = DEFAULT_DRIFT_DAYS
     retention_unfinished_days: Annotated[int, BeforeValidator(between(1, 365))] = 30
     retention_closed_days: Annotated[int, BeforeValidator(between(30, 3650))] = 365
+    entry_points: tuple[EntryPointTable, ...] = ()
+    whatsapp_number: Annotated[OptionalText, AfterValidator(e164)] = None
 
     @model_validator(mode="after")
     def serves_places(self) -> PartnershipTable:
@@ -268,6 +290,17 @@ def check_unique(values: list[str], table: str, key: str) -> None:
         seen[value] = i
 
 
+def check_unique_keys(partnerships: tuple[PartnershipTable, ...]) -> None:
+    """An entry point's key names one poster in the whole file: it lands on the case alone."""
+    seen: dict[str, int] = {}
+    for i, row in enumerate(partnerships):
+        for j, entry in enumerate(row.entry_points):
+            if entry.key in seen:
+                problem = f"{show(entry.key)} is already used by partnership[{seen[entry.key]}]"
+                raise Problem(problem, "partnership", i, "entry_points", j, "key")
+            seen[entry.key] = i
+
+
 class PartnershipsFile(Table):
     help_line: tuple[HelpLineTable, ...]
     partnership: tuple[PartnershipTable, ...]
@@ -283,6 +316,7 @@ class PartnershipsFile(Table):
                     problem = f"unknown help line {show(line_id)} (known: {', '.join(known)})"
                     raise Problem(problem, "partnership", i, "help_line_ids", j)
         check_unique([row.id for row in self.partnership], "partnership", "id")
+        check_unique_keys(self.partnership)
         owner: dict[str, str] = {}  # a municipality in two partnerships: routing would guess
         for i, row in enumerate(self.partnership):
             for j, municipality in enumerate(row.municipalities):

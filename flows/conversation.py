@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from flows import appointments, checkins, intake, privacy, sixmonths, understand, words
 from flows.context import Context
+from flows.entry import entry_key_in, known_key
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake_questions import ask, partnership_of, reask
 from flows.model import (
@@ -236,7 +237,7 @@ def crisis(
 def command(state: State, event: CommandIn, ctx: Context) -> Transition:
     name = COMMAND_ALIASES.get(event.name, event.name)
     if name == "start":
-        return on_start(state, ctx)
+        return on_start(state, ctx, known_key(event.args, ctx.directory.entry_keys) or "")
     if name == "stop":
         return Transition(
             replace(state, stopped=True),
@@ -293,9 +294,12 @@ def help_reply(state: State, ctx: Context) -> tuple[Msg, ...]:
     )
 
 
-def on_start(state: State, ctx: Context) -> Transition:
+def on_start(state: State, ctx: Context, entry: str = "") -> Transition:
+    """/start, from a link with an entry point's key (`entry`) or typed."""
     if state.step in ("new", "ended"):
-        return intake.start(state, ctx)
+        return intake.start(state, ctx, entry)
+    if state.in_intake and entry and not state.answers.entry_point:
+        state = state.answer(entry_point=entry)  # a poster scanned mid-intake: still the source
     unstopped = replace(state, stopped=False)
     back: tuple[Effect, ...] = (SetStopped(False),) if state.stopped else ()
     if state.step == "done":
@@ -341,7 +345,7 @@ def on_resume(state: State, event: Event, ctx: Context) -> Transition:
         back = state.at(state.resume_step)
         return Transition(back, (Send(ask(back, ctx)),))
     if data == "resume:restart":
-        return intake.start(State(), ctx)
+        return intake.start(State(), ctx, state.answers.entry_point)
     return Transition(state, (say(msg(N_("Tik op een van de knoppen."))), Send(resume_question())))
 
 
@@ -380,8 +384,9 @@ VOICE_HINT = N_(
 
 
 def ordinary(state: State, event: Event, ctx: Context) -> Transition:
-    if state.step == "new":
-        return intake.start(state, ctx)
+    if state.step == "new":  # a first message may end with a poster's "(key)" (WhatsApp)
+        typed = event.text if isinstance(event, TextIn) else ""
+        return intake.start(state, ctx, entry_key_in(typed, ctx.directory.entry_keys) or "")
     if state.step == "done":
         return after_intake(state, event, ctx)
     if state.stopped:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from flows.entry import EntryPoint
 from flows.pacing import DEFAULT_QUIET, QuietHours
 
 LocalText = Mapping[str, str]
@@ -84,6 +85,8 @@ class Partnership:
     drift_days: int = DEFAULT_DRIFT_DAYS  # no word from a youth this long: "uit beeld"
     retention_unfinished_days: int = 30  # an intake left unfinished is erased after this
     retention_closed_days: int = 365  # a closed case is erased this long after closing
+    entry_points: tuple[EntryPoint, ...] = ()  # posters and cards that link to the chat
+    whatsapp_number: str | None = None  # E.164 digits without +, for the wa.me links
 
     def is_open(self, moment: datetime) -> bool:
         """Whether `moment` (local wall-clock time) falls inside the working hours."""
@@ -322,6 +325,14 @@ class Directory:
         if self.fallback not in self.partnerships:
             object.__setattr__(self, "partnerships", (*self.partnerships, self.fallback))
         object.__setattr__(self, "index", PlaceIndex.build(self.partnerships, self.known_places))
+
+    def entry_point(self, key: str) -> EntryPoint | None:
+        """The poster or card with this key (keys are unique in the file), or None."""
+        return next((e for p in self.partnerships for e in p.entry_points if e.key == key), None)
+
+    @property
+    def entry_keys(self) -> frozenset[str]:
+        return frozenset(e.key for p in self.partnerships for e in p.entry_points)
 
     def partnership(self, partnership_id: str) -> Partnership:
         """The partnership with this id; the fallback when the id is unknown (e.g. removed)."""

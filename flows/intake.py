@@ -85,9 +85,9 @@ def add_workdays(day: date, workdays: int) -> date:
 # --- steps --------------------------------------------------------------------------------
 
 
-def start(state: State, ctx: Context) -> Transition:
-    """Welcome a youth and ask the first question."""
-    fresh = State(stopped=False)
+def start(state: State, ctx: Context, entry: str = "") -> Transition:
+    """Welcome a youth and ask the first question; `entry`: the poster they came through."""
+    fresh = State(stopped=False).answer(entry_point=entry)
     welcome = say(
         msg(N_("Hoi! Ik ben Instap. 👋")),
         msg(N_("Zoek je werk, een opleiding of wat hulp? Ik breng je bij een coach in je buurt.")),
@@ -361,6 +361,7 @@ def register(state: State, ctx: Context) -> Transition:
         "needs_text": a.needs_text,
         "referral": a.referral,
         "reach": list(a.reach),
+        "entry_point": a.entry_point,
         "language": ctx.lang,
         "consent_version": CONSENT_VERSION,
     }

@@ -50,6 +50,7 @@ class Answers:
     referral: str = ""
     consent: bool = False
     reach: tuple[str, ...] = ()
+    entry_point: str = ""  # the poster or card the youth came through (flows.entry), "" none
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,9 @@ class Reporting:
     ) -> Report:
         """The report as storage counts it, with the partnerships' promises and our timezone."""
         return await reports.build(
-            session, scope, period, self.inbox.promises(), now, self.inbox.translator.tz
-        )
+            session, scope, period, self.inbox.promises(), now, self.inbox.translator.tz,
+            self.inbox.entry_labels(scope),
+        )  # fmt: skip
 
     def scope(self, worker: WorkerView, partnership: str | None) -> str | None:
         """The partnership whose figures the worker asks for (None: all), as the report page

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from bot.ticks.sixmonths import SixMonths
 from config.partnerships import load_directory
 from config.settings import Settings
 from core.bus import Bus
+from core.entry_links import Addresses
 from core.i18n import Translator
 from core.lexicon import load_lexicon
 from core.runtime import Runtime
@@ -97,6 +98,7 @@ def build(settings: Settings) -> Service:
         channels["telegram"] = tg.TelegramChannel(bot, settings.var_dir / "media")
     sender = Sender(db, channels, chat_rate=settings.chat_rate)
     inbox = Inbox(db, directory, runtime.translator, bus, sender.notify, settings.timezone)
+    inbox.entry_addresses = Addresses(settings.web_base, settings.telegram_bot_username or None)
     engine = Engine(db, runtime, sender.notify)
     dispatcher = Dispatcher(db, engine)
     receiver = (
@@ -231,6 +233,10 @@ async def start_telegram(service: Service) -> None:
     assert service.bot is not None and service.receiver is not None
     s = service.settings
     me = await service.bot.get_me()
+    if not service.inbox.entry_addresses.telegram_bot:  # the posters' t.me links
+        service.inbox.entry_addresses = replace(
+            service.inbox.entry_addresses, telegram_bot=me.username
+        )
     await tg.describe_bot(service.bot, service.runtime.translator)
     if s.telegram_mode == "webhook":
         await service.receiver.set_webhook(s.public_url)

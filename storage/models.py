@@ -163,6 +163,8 @@ class Case(Base):
             "worker_id",
         ),
         Index("ix_cases_report_open", "partnership_id", "status", "municipality", "worker_id"),
+        # Registrations of a period by the poster or card they came through.
+        Index("ix_cases_report_entry", "partnership_id", "created_at", "entry_point"),
         # Leavers of a period (closed_at), with what their figures read: covering.
         Index(
             "ix_cases_report_left",
@@ -198,6 +200,8 @@ class Case(Base):
     municipality: Mapped[str | None] = mapped_column(String(120))
     referral: Mapped[str | None] = mapped_column(String(16))  # vdab | ocmw | … (intake REFERRALS)
     age: Mapped[int | None] = mapped_column(Integer)  # at registration
+    # The poster or card (flows.entry key) the youth came through; set at registration only.
+    entry_point: Mapped[str | None] = mapped_column(String(40))
     first_response_at: Mapped[datetime | None]  # a worker's first message to the youth
     # Six months after closing: asked once (with check-in consent), answered or not.
     six_month_asked_at: Mapped[datetime | None]

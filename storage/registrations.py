@@ -42,6 +42,7 @@ async def open_case(
         municipality=str(answers.get("municipality") or "")[:120] or None,
         referral=str(answers.get("referral") or "")[:16] or None,
         age=age if isinstance(age, int) else None,
+        entry_point=str(answers.get("entry_point") or "")[:40] or None,
         created_at=now,
         updated_at=now,
     )

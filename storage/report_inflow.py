@@ -4,7 +4,7 @@ youths in guidance now, the cases closed by outcome, and requests from places no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +78,27 @@ async def groups(session: AsyncSession, scope: Scope) -> Groups:
         await count(Case.status, Case.status.in_(OPEN)),
         await count(Case.outcome, Case.status == "closed", span.in_period(Case.closed_at)),
     )
+
+
+NO_ENTRY_LABEL = "zonder ingang"
+
+
+async def by_entry_point(session: AsyncSession, scope: Scope, labels: Mapping[str, str]) -> Table:
+    """Registrations of the period per poster or card (`labels`: key → label), none last."""
+    stmt = (
+        select(Case.entry_point, func.count())
+        .where(scope.cases(), scope.span.in_period(Case.created_at))
+        .group_by(Case.entry_point)
+    )
+    counts = {k: int(n) for k, n in (await session.execute(stmt)).all()}
+    rows = [(label, counts.get(key, 0)) for key, label in labels.items()]
+    rows += sorted((str(k), n) for k, n in counts.items() if k is not None and k not in labels)
+    return Table(
+        "inflow_by_entry_point", "Aanmeldingen per ingang", ("Ingang", "Aanmeldingen"),
+        (*rows, (NO_ENTRY_LABEL, counts.get(None, 0))),
+        "Via de link of QR-code van een affiche of kaartje. Zonder ingang: de jongere vond "
+        "de chat zelf, of wiste de code uit het eerste bericht.",
+    )  # fmt: skip
 
 
 async def tables(session: AsyncSession, scope: Scope, counted: Groups) -> list[Table]:

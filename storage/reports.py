@@ -58,8 +58,10 @@ async def build(
     promises: Mapping[str, int],
     now: datetime,
     tz: tzinfo | None = None,
+    entry_points: Mapping[str, str] | None = None,
 ) -> Report:
-    """Count the period's figures in SQL; `promises`: first-response workdays per partnership."""
+    """Count the period's figures in SQL; `promises`: first-response workdays per partnership,
+    `entry_points`: the label of each poster or card (key → label) in the scope."""
     from storage import report_esf as esf
     from storage import report_inflow as inflow
     from storage import report_response as response
@@ -69,8 +71,11 @@ async def build(
     span = Span.of(period, now, tz or BRUSSELS)
     scope = Scope(partnership_id, span, session.get_bind().dialect.name)
     counted = await inflow.groups(session, scope)
+    inflow_tables = await inflow.tables(session, scope, counted)
     tables = [
-        *await inflow.tables(session, scope, counted),
+        *inflow_tables[:2],
+        await inflow.by_entry_point(session, scope, entry_points or {}),
+        *inflow_tables[2:],
         *await response.tables(session, scope, promises),
         *await teamwork.tables(session, scope, counted),
         *await esf.tables(session, scope),

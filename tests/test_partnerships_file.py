@@ -307,3 +307,37 @@ def test_a_value_of_any_wrong_kind_is_named_not_a_crash(tmp_path: Path) -> None:
                 load_directory(path)
             except PartnershipsFileError as error:
                 assert str(error).startswith(f"{path}: "), error
+
+
+ENTRY = '\n[[partnership.entry_points]]\nkey = "{key}"\nlabel = "Affiche {key}"\n'
+
+
+def with_entries(*keys: str, number: str = "") -> str:
+    """WAM! with these entry points (and a WhatsApp number when given)."""
+    extra = f'whatsapp_number = "{number}"\n' if number else ""
+    text = replaced('id = "wam"\n', f'id = "wam"\n{extra}')
+    return text.replace('deelgemeenten = ["Eisden"]\n', 'deelgemeenten = ["Eisden"]\n' + "".join(ENTRY.format(key=k) for k in keys))  # fmt: skip
+
+
+def test_entry_points_load_with_the_partnership(tmp_path: Path) -> None:
+    found = load_directory(write(tmp_path, with_entries("ocmw-maaseik", number="32470123456")))
+    wam = found.partnership("wam")
+    assert wam.whatsapp_number == "32470123456"
+    assert [(e.key, e.label, e.partnership_id) for e in wam.entry_points] == [
+        ("ocmw-maaseik", "Affiche ocmw-maaseik", "wam")
+    ]
+    assert found.entry_point("ocmw-maaseik") == wam.entry_points[0]
+    assert found.entry_point("nope") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "problem"),
+    [
+        (with_entries("ocmw", "ocmw"), "partnership[0].entry_points[1].key", "already used"),
+        (with_entries("OCMW Gent"), "partnership[0].entry_points[0].key", "short code"),
+        (with_entries(number="+32 470 12 34 56"), "partnership[0].whatsapp_number", "digits"),
+    ],
+)
+def test_bad_entry_points_are_named(tmp_path: Path, text: str, field: str, problem: str) -> None:
+    error = error_for(tmp_path, text)
+    assert (error.field, problem in error.problem) == (field, True), error.problem

@@ -22,6 +22,7 @@ from inbox.pages.case import CasePage
 from inbox.pages.exports import Exports
 from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
+from inbox.pages.posters import Posters
 from inbox.pages.privacy import Privacy
 from inbox.pages.queue import Queue
 from inbox.pages.report import ReportPage
@@ -56,6 +57,7 @@ class InboxPages(Screen):
         self.privacy = Privacy(self.site)
         self.team = Team(self.site)
         self.report = ReportPage(self.site)
+        self.posters = Posters(self.site)
         self.telegram = Telegram(self.site)
         self.exports = Exports(self.site, reporting) if reporting is not None else None
 
@@ -102,10 +104,22 @@ class InboxPages(Screen):
             web.post("/inbox/team", guarded(team.add_worker)),
             web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", guarded(team.presence)),
             web.get("/inbox/report", guarded(self.report.page)),
+            *self.poster_routes(),
             web.get("/inbox/telegram", guarded(self.telegram.page)),
             web.post("/inbox/telegram", guarded(self.telegram.code)),
             *self.export_routes(),
             web.static("/inbox/static", STATIC),
+        ]
+
+    def poster_routes(self) -> list[web.AbstractRouteDef]:
+        guarded, posters = self.guarded, self.posters
+        poster = r"/inbox/posters/{key:[a-z0-9][a-z0-9_-]{0,39}}"
+        return [
+            web.get("/inbox/posters", guarded(posters.page)),
+            web.get(
+                poster + r"/{channel:web|telegram|whatsapp}.{kind:svg|png}", guarded(posters.code)
+            ),
+            web.get(poster + "/print", guarded(posters.print_view)),
         ]
 
     def export_routes(self) -> list[web.AbstractRouteDef]:

@@ -57,12 +57,18 @@ class CasePage(Screen):
             (N_("Hulp bij"), self.formats.needs(case)),
             (N_("In eigen woorden"), str(answers.get("needs_text") or "")),
             (N_("Hoe gevonden"), listed("referral", REFERRALS)),
+            (N_("Via"), self.entry_label(str(answers.get("entry_point") or ""))),
             (N_("Best bereikbaar"), listed("reach", REACH)),
             (N_("Taal"), gettext(LANGUAGE_LABELS.get(case.language, case.language))),
             (N_("Kanaal"), "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))),
             (N_("Na zes maanden"), six_month(case.six_month)),
         ]
         return [(label, value) for label, value in lines if value]
+
+    def entry_label(self, key: str) -> str:
+        """The poster or card the youth came through, as the coordinator named it."""
+        entry = self.inbox.directory.entry_point(key) if key else None
+        return entry.label if entry else key
 
     async def page(
         self, request: web.Request, *, status: int = 200, draft: str = "", note: str = "",

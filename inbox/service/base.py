@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.bus import Bus
+from core.entry_links import Addresses
 from core.i18n import Translator
 from core.lexicon import load_lexicon
 from core.outgoing import send_calendar, send_reply, send_text
@@ -39,6 +40,9 @@ def storable(text: str) -> str:
     return text
 
 
+LOCAL = Addresses("http://127.0.0.1:8080")  # the web chat of `make run`, without PUBLIC_URL
+
+
 @dataclass
 class Base:
     """The dependencies and shared rules of every action (`Inbox` is built on this)."""
@@ -50,6 +54,8 @@ class Base:
     notify_outbox: Callable[[], None]
     timezone: str = "Europe/Brussels"
     clock: Callable[[], datetime] = utcnow
+    # Where the posters' links point (instap.app sets it; the bot's name may come from getMe).
+    entry_addresses: Addresses = LOCAL
 
     # --- helpers ----------------------------------------------------------------------------
 

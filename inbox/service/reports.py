@@ -36,11 +36,23 @@ class Reports(Base):
         """Each partnership's first-response promise, in working days."""
         return {p.id: p.first_response_workdays for p in self.directory.partnerships}
 
+    def entry_labels(self, scope: str | None) -> dict[str, str]:
+        """The label of each poster or card of the partnership (None: of every partnership)."""
+        return {
+            e.key: e.label
+            for p in self.directory.partnerships
+            if scope in (None, p.id)
+            for e in p.entry_points
+        }
+
     async def report(self, worker: WorkerView, partnership: str | None, period: Period) -> Report:
         """The figures for a period; reading them is audit-logged ("view_report")."""
         scope = self.report_scope(worker, partnership)
         now = self.clock()
         async with self.db.transaction() as session:
-            report = await build(session, scope, period, self.promises(), now, self.translator.tz)
+            report = await build(
+                session, scope, period, self.promises(), now, self.translator.tz,
+                self.entry_labels(scope),
+            )  # fmt: skip
             await casework.audit(session, worker.id, "view_report", None, now)
         return report

@@ -315,8 +315,9 @@ async def test_the_real_report_comes_through_whole(db: Database) -> None:
         promises = {p.id: p.first_response_workdays for p in site.inbox.directory.partnerships}
         async with db.transaction() as session:
             expected = await reports.build(
-                session, "wam", period, promises, now, site.inbox.translator.tz
-            )
+                session, "wam", period, promises, now, site.inbox.translator.tz,
+                site.inbox.entry_labels("wam"),
+            )  # fmt: skip
         assert [[csv_text(c) for c in row] for row in report_rows(expected, "wam")] == rows
         assert len(expected.tables) > 5
         status, body, _ = await site.get("/inbox/report.xlsx", site.jan)

@@ -145,7 +145,8 @@
         setStatus(pending.some((f) => f.type !== "open") ? "sending" : "online");
         for (const f of pending) ws.send(JSON.stringify(f));
         // A first visit: the page starts the conversation (the server ignores it for a known youth).
-        if (lastId === 0 && !pending.length) send({ type: "open" });
+        // The poster's key in /chat?via=… goes along: it becomes the case's entry point.
+        if (lastId === 0 && !pending.length) send({ type: "open", via: new URLSearchParams(location.search).get("via") || "" });
       } else if (m.type === "message") show(m);
       else if (m.type === "edit") edit(m);
       else if (m.type === "live") setLive(m.id, m.live, m.why);
