@@ -2,6 +2,7 @@
 
 DeliveryError
  ├── RetryLater    the channel asked us to wait (Telegram 429 retry_after)
+ ├── OutsideWindow WhatsApp takes no free-form message 24 hours after the youth last wrote
  ├── Unreachable   the youth blocked the bot or the chat is gone: never retried
  ├── Rejected      the channel refused this request for good (bad request)
  ├── Uncertain     timed out: it may have arrived; retried (at-least-once) and counted
@@ -19,6 +20,10 @@ class RetryLater(DeliveryError):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds:g}s")
         self.seconds = seconds
+
+
+class OutsideWindow(DeliveryError):
+    """WhatsApp's customer service window is closed (error 131047): held until it opens."""
 
 
 class Unreachable(DeliveryError):

@@ -10,7 +10,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.channels.base import Channel
-from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from bot.channels.errors import (
+    OutsideWindow,
+    Rejected,
+    RetryLater,
+    Transient,
+    Uncertain,
+    Unreachable,
+)
 from core.outgoing import ChatMessage, Unreadable, from_json
 from storage import outbox
 from storage.clock import utcnow
@@ -19,6 +26,7 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
+WINDOW_WAIT = timedelta(hours=1)  # a closed WhatsApp window: look again in an hour
 
 
 class TokenBucket:
@@ -47,13 +55,16 @@ class Sender:
         overall_rate: float = 30.0,
         chat_rate: float = 1.0,
         chat_burst: float = 3.0,
+        rates: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
+        """`rates`: (per second, burst) per chat for a channel whose limit differs."""
         self.db = db
         self.channels = channels
         self.clock = clock
         self.overall = TokenBucket(overall_rate, overall_rate)
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
-        self.per_chat: dict[str, TokenBucket] = {}
+        self.rates = dict(rates or {})
+        self.per_chat: dict[tuple[str, str], TokenBucket] = {}
         self.wake = asyncio.Event()
 
     def notify(self) -> None:
@@ -90,12 +101,15 @@ class Sender:
             return
         # Paced per chat: a youth's chat or a worker's; a fetch or tap answer per youth.
         chat = message.chat_id if isinstance(message, ChatMessage) else str(job.youth_id)
-        bucket = self.per_chat.setdefault(chat, TokenBucket(self.chat_rate, self.chat_burst))
+        bucket = self.bucket(job.channel, chat)
         await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
         try:
             delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
             await self.retry(job, timedelta(seconds=exc.seconds), str(exc), counts=False)
+        except OutsideWindow as exc:
+            log.info("outbox job %s held: %s; trying again in an hour", job.id, exc)
+            await self.retry(job, WINDOW_WAIT, str(exc), counts=False)
         except Unreachable as exc:
             log.info("youth %s is unreachable: %s", job.youth_id, exc)
             async with self.db.transaction() as session:
@@ -115,6 +129,12 @@ class Sender:
         else:
             async with self.db.transaction() as session:
                 await outbox.mark_sent(session, job, delivered.ref, self.clock())
+
+    def bucket(self, channel: str, chat: str) -> TokenBucket:
+        if (channel, chat) not in self.per_chat:
+            rate, burst = self.rates.get(channel, (self.chat_rate, self.chat_burst))
+            self.per_chat[channel, chat] = TokenBucket(rate, burst)
+        return self.per_chat[channel, chat]
 
     def backoff(self, job: Job) -> timedelta:
         return timedelta(seconds=min(300.0, 0.5 * 2 ** (job.attempts - 1)))
