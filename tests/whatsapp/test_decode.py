@@ -57,7 +57,7 @@ def test_media_kinds() -> None:
                 "contacts": [{"name": {"formatted_name": "Sam"}, "phones": [{"phone": "+32 470"}]}],
             },
             MediaIn("contact", "Sam +32 470"),
-        ),  # fmt: skip
+        ),
         ({"type": "reaction", "reaction": {"emoji": "👍"}}, MediaIn("other", "👍")),
         ({"type": "unsupported", "errors": [{"code": 131051}]}, MediaIn("other")),
     ]
