@@ -1,0 +1,250 @@
+"""In-memory state of the fake WhatsApp Cloud API, free of I/O.
+
+The clock (for the 24-hour customer service window), the registered templates, the media
+store, what our service sent, blocked numbers, and the queue of webhooks to deliver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import inbound
+from .errors import MetaError
+from .objects import JSON, Call, Event, Media, SentMessage, parse_sent
+
+__all__ = ["WINDOW_SECONDS", "PendingWebhook", "WaState"]
+
+WINDOW_SECONDS = 24 * 3600
+_FREE_FORM_EXEMPT = {"template"}
+
+
+@dataclass
+class PendingWebhook:
+    """One webhook body waiting for (successful) delivery."""
+
+    label: str  # "message wamid…" / "status delivered wamid…", for the transcript
+    body: JSON
+    attempts: int = 0
+
+
+class WaState:
+    """The data behind the server; the server adds HTTP and the simulated users."""
+
+    def __init__(
+        self, *, access_token: str, phone_number_id: str, display_phone_number: str
+    ) -> None:
+        self.access_token = access_token
+        self.phone_number_id = phone_number_id
+        self.display_phone_number = display_phone_number
+        self.clock: Callable[[], float] = time.time
+        self.offset = 0.0
+        self.reads = False  # post "read" statuses after "delivered"
+        self.templates: dict[tuple[str, str], int] = {}
+        self.media: dict[str, Media] = {}
+        self.sent: list[SentMessage] = []
+        self.received: dict[str, JSON] = {}  # wamid -> inbound message object
+        self.read_receipts: list[str] = []  # inbound wamids our service marked as read
+        self.last_inbound: dict[str, float] = {}
+        self.names: dict[str, str] = {}
+        self.blocked: dict[str, str] = {}  # phone -> "error" | "status"
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.events: list[Event] = []
+        self.pending: list[PendingWebhook] = []
+        self.delivered: list[JSON] = []
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Event()
+
+    # --- change notification ------------------------------------------------------------
+
+    def notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_change(self, seconds: float) -> None:
+        event = self._changed
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+
+    # --- clock and window ---------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """The server's clock: real time plus what advance() added."""
+        return self.clock() + self.offset
+
+    def advance(self, *, hours: float = 0, minutes: float = 0, seconds: float = 0) -> None:
+        """Move the server's clock forward (the 24-hour window closes after hours=24)."""
+        self.offset += hours * 3600 + minutes * 60 + seconds
+
+    def close_window(self, phone: str) -> None:
+        """Act as if `phone` last wrote more than 24 hours ago."""
+        self.last_inbound[phone] = self.now - WINDOW_SECONDS - 1
+
+    def window_open(self, phone: str) -> bool:
+        last = self.last_inbound.get(phone)
+        return last is not None and self.now - last < WINDOW_SECONDS
+
+    def register_template(self, name: str, lang: str, params: int = 0) -> None:
+        """Make template `name` in language `lang` with `params` body variables known."""
+        self.templates[(name, lang)] = params
+
+    def block(self, phone: str, mode: str = "error") -> None:
+        """Sends to `phone` fail: 131026 in the answer ("error") or a failed status ("status")."""
+        if mode not in ("error", "status"):
+            raise ValueError("mode is 'error' or 'status'")
+        self.blocked[phone] = mode
+
+    def unblock(self, phone: str) -> None:
+        self.blocked.pop(phone, None)
+
+    # --- ids and log --------------------------------------------------------------------
+
+    def new_wamid(self, phone: str) -> str:
+        return f"wamid.HBgL{phone}FQIAEhgU{next(self._ids):016X}AA=="
+
+    def new_media_id(self) -> str:
+        return str(1_000_000_000_000_000 + next(self._ids))
+
+    def log(self, phone: str, who: str, text: str) -> None:
+        self.events.append(Event(phone, who, text, self.now))
+        self.notify()
+
+    def transcript_text(self, phone: str | None = None) -> str:
+        """A readable log of the conversation(s), one line per event."""
+        lines = []
+        for event in self.events:
+            if phone is None or event.phone == phone:
+                stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
+                prefix = f"[{event.phone}] " if phone is None else ""
+                lines.append(f"{stamp} {prefix}{event.who}: {event.text}")
+        return "\n".join(lines)
+
+    # --- webhooks -----------------------------------------------------------------------
+
+    @property
+    def _metadata(self) -> tuple[str, str]:
+        return self.display_phone_number, self.phone_number_id
+
+    def queue_webhook(self, label: str, value: JSON) -> None:
+        self.pending.append(PendingWebhook(label, inbound.envelope(value)))
+        self.notify()
+
+    def receive(self, phone: str, message: JSON, *, name: str | None, log: str) -> str:
+        """A user's message: stamp it, open the window, queue its webhook; return its wamid."""
+        if name:
+            self.names[phone] = name
+        display = self.names.setdefault(phone, "Noor")
+        stamped = {
+            "from": phone,
+            "id": self.new_wamid(phone),
+            "timestamp": str(int(self.now)),
+            **message,
+        }
+        wamid = str(stamped["id"])
+        self.received[wamid] = stamped
+        self.last_inbound[phone] = self.now
+        self.log(phone, display, log)
+        self.queue_webhook(
+            f"message {wamid}", inbound.messages_value(self._metadata, phone, display, stamped)
+        )
+        return wamid
+
+    def queue_status(
+        self, sent: SentMessage, status: str, errors: list[JSON] | None = None
+    ) -> None:
+        category = "utility" if sent.type == "template" else "service"
+        entry = inbound.status_object(
+            sent.wamid, status, sent.to, int(self.now), category=category, errors=errors
+        )
+        sent.statuses.append(status)
+        self.queue_webhook(
+            f"status {status} {sent.wamid}", inbound.statuses_value(self._metadata, entry)
+        )
+
+    # --- our service's sends ------------------------------------------------------------
+
+    def check_send(self, body: JSON) -> None:
+        """Raise the MetaError Meta answers for a valid request it still refuses."""
+        to = _wa_id(str(body.get("to", "")))
+        kind = str(body.get("type", "text"))
+        if kind == "template":
+            self._check_template(body.get("template") or {})
+        if self.blocked.get(to) == "error":
+            raise MetaError(
+                400,
+                131026,
+                "Message undeliverable",
+                details="The recipient blocked the business or cannot receive messages.",
+                violation=False,
+            )
+        if kind not in _FREE_FORM_EXEMPT and not self.window_open(to):
+            raise MetaError(
+                400,
+                131047,
+                "Re-engagement message",
+                details="Message failed to send because more than 24 hours have passed since "
+                "the customer last replied to this number.",
+                violation=False,
+            )
+
+    def _check_template(self, template: JSON) -> None:
+        name = str(template.get("name"))
+        lang = str((template.get("language") or {}).get("code"))
+        expected = self.templates.get((name, lang))
+        if expected is None:
+            raise MetaError(
+                404,
+                132001,
+                "Template name does not exist in the translation",
+                details=f"template name ({name}) does not exist in {lang}; registered: "
+                f"{sorted(self.templates)}",
+            )
+        got = parse_sent({"type": "template", "template": template}, "", "", 0).template_params
+        if len(got) != expected:
+            raise MetaError(
+                400,
+                132000,
+                "Number of parameters does not match the expected number of params",
+                details=f"body: number of localizable_params ({len(got)}) does not match the "
+                f"expected number of params ({expected})",
+            )
+
+    def accept_send(self, body: JSON) -> SentMessage:
+        """Record a send that passed every check; queue its statuses; return it."""
+        to = _wa_id(str(body["to"]))
+        sent = parse_sent(body, self.new_wamid(to), to, self.now)
+        self.sent.append(sent)
+        self.log(to, "service", sent.summary())
+        if self.blocked.get(to) == "status":
+            error = {
+                "code": 131026,
+                "title": "Message undeliverable",
+                "message": "Message undeliverable",
+                "error_data": {"details": "The recipient cannot receive this message."},
+            }
+            self.queue_status(sent, "failed", [error])
+            return sent
+        self.queue_status(sent, "sent")
+        self.queue_status(sent, "delivered")
+        if self.reads:
+            self.queue_status(sent, "read")
+        return sent
+
+    def sent_to(self, phone: str) -> list[SentMessage]:
+        """What our service sent to `phone` (accepted sends only), oldest first."""
+        wa_id = _wa_id(phone)
+        return [s for s in self.sent if s.to == wa_id]
+
+    def find_sent(self, wamid: str) -> SentMessage | None:
+        return next((s for s in self.sent if s.wamid == wamid), None)
+
+
+def _wa_id(phone: str) -> str:
+    """The WhatsApp id of a number as given: digits only (``+32 470…`` -> ``32470…``)."""
+    return "".join(ch for ch in phone if ch.isdigit())
