@@ -51,10 +51,10 @@ def meta_error(status: int, body: object) -> MetaError:
     )
 
 
-def delivery_error(error: MetaError) -> DeliveryError:
-    """How the sender should take a refused call."""
+def delivery_error(error: MetaError, wait: float = RETRY_SECONDS) -> DeliveryError:
+    """How the sender should take a refused call (`wait`: after a rate limit, in seconds)."""
     if error.status == 429 or error.code in THROTTLED:
-        return RetryLater(RETRY_SECONDS)
+        return RetryLater(wait)
     if error.code in UNDELIVERABLE:
         return Unreachable(str(error))
     if error.code in RE_ENGAGEMENT:
@@ -75,6 +75,7 @@ class WhatsAppApi:
         self.phone_number_id = phone_number_id
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.session: aiohttp.ClientSession | None = None
+        self.retry_after = RETRY_SECONDS  # Meta names no wait after a rate limit
 
     def client(self) -> aiohttp.ClientSession:
         if self.session is None or self.session.closed:
@@ -96,7 +97,7 @@ class WhatsAppApi:
                 except ValueError:
                     body = None
                 if response.status >= 400:
-                    raise delivery_error(meta_error(response.status, body))
+                    raise delivery_error(meta_error(response.status, body), self.retry_after)
                 return body
         except TimeoutError as exc:
             raise Uncertain(f"WhatsApp {method} timed out") from exc

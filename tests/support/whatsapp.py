@@ -63,3 +63,19 @@ class WaYouth:
 
         await self.api.wait_until(arrived, timeout=20, what=f"{expect!r} to {self.phone}")
         return "\n".join(shown(m) for m in self.api.sent_to(self.phone)[before:])
+
+
+async def complete_intake(youth: WaYouth, name: str = "Lotte") -> None:
+    """Through the intake to a case in WAM!'s queue, tapping and picking as on a phone."""
+    await youth.says("hallo", "Hoe mogen we je noemen?")
+    await youth.says(name, "Hoe oud ben je?")
+    await youth.says("19", "In welke gemeente woon je?")
+    await youth.says("Maasmechelen", "Waarmee wil je hulp?")
+    await youth.taps("Werk", "✅ Werk")
+    await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
+    await youth.says("Ik zoek werk in de buurt.", "Hoe heb je ons gevonden?")
+    await youth.taps("Sociale media", "Is dat oké voor jou?")
+    await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
+    await youth.taps("Avond (17u–20u)", "✅ Avond")
+    await youth.taps("Klaar", "Klopt dit?")
+    await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
