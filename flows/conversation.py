@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flows import appointments, checkins, intake, privacy, sixmonths, understand
+from flows.commands import typed_command
 from flows.context import Context
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
 from flows.intake_questions import ask, partnership_of, reask
@@ -118,6 +119,8 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         asked, state = state.asking, replace(state, asking="")
         if isinstance(event, TextIn) and (typed := typed_answer(asked, state, event.text, ctx)):
             return typed
+    if isinstance(event, TextIn) and (typed := typed_command(state, event.text)):
+        event = typed  # "stop", "vergeet mij": the command, on a phone without a menu
     if isinstance(event, CommandIn):
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(appointments.BUTTONS):
