@@ -119,8 +119,8 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         asked, state = state.asking, replace(state, asking="")
         if isinstance(event, TextIn) and (typed := typed_answer(asked, state, event.text, ctx)):
             return typed
-    if isinstance(event, TextIn) and (typed := typed_command(state, event.text)):
-        event = typed  # "stop", "vergeet mij": the command, on a phone without a menu
+    if isinstance(event, TextIn) and (word := typed_command(state, event.text)):
+        event = word  # "stop", "vergeet mij": the command, on a phone without a menu
     if isinstance(event, CommandIn):
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(appointments.BUTTONS):
