@@ -2,7 +2,9 @@
 
 WhatsApp reports each of our messages' fate by webhook, by its wamid. A status may arrive
 before the sender stored that wamid (Meta answers the send, then posts "sent" at once): it
-waits in channel_statuses and is applied when the sender marks the message sent.
+waits in channel_statuses and is applied when the sender marks the message sent. Both
+sides take the same lock on the wamid (PostgreSQL; SQLite writers queue anyway), so a status
+that lands between the sender's update and its look-up is not missed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.inbound import lock_key
 from storage.models import ChannelStatus, Message, Youth
 
 RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
@@ -35,6 +38,7 @@ async def record(
     session: AsyncSession, ref: str, status: str, unreachable: bool, now: datetime
 ) -> Message | None:
     """A status for our message `ref`; the message it changed (None: kept for later)."""
+    await lock_key(session, f"status:{ref}")
     found = select(Message).where(Message.channel_message_id == ref, Message.direction == "out")
     message = (await session.execute(found.limit(1))).scalar_one_or_none()
     if message is not None:
@@ -50,6 +54,7 @@ async def record(
 
 async def catch_up(session: AsyncSession, message_id: int, ref: str) -> None:
     """The sender stored `ref` for this message: apply a status that came before it."""
+    await lock_key(session, f"status:{ref}")
     kept = await session.get(ChannelStatus, ref)
     if kept is None:
         return

@@ -39,7 +39,9 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 CHOOSE = N_("Kies")  # the button that opens a list of answers
 SECTION = N_("Kies een antwoord")
 STATUSES = ("sent", "delivered", "read", "failed")
-DOCUMENT_TYPES = {".ics": "text/calendar", ".json": "application/json"}
+# WhatsApp takes documents as text/plain, PDF or Office files only: our .ics and .json go
+# as text/plain; the file name keeps their extension, so the phone opens them right.
+DOCUMENT_TYPE = "text/plain"
 
 
 def signed(body: bytes, header: str, secret: str) -> bool:
@@ -78,8 +80,7 @@ class WhatsAppChannel:
                 # WhatsApp cannot edit: new buttons (a multi-select tick) come as a new message.
                 return Delivered(await self.post_all(chat_id, text, buttons))
             case Document(chat_id, caption, filename, content):
-                mime = DOCUMENT_TYPES.get(Path(filename).suffix.lower(), "text/plain")
-                media_id = await self.api.upload(filename, content.encode(), mime)
+                media_id = await self.api.upload(filename, content.encode(), DOCUMENT_TYPE)
                 return Delivered(
                     await self.api.send(document_body(chat_id, media_id, filename, caption))
                 )

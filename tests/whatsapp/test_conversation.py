@@ -3,12 +3,13 @@ and what Meta's API throws at us (duplicates, rate limits, 5xx, a number that bl
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from core.outgoing import Text, enqueue
+from core.outgoing import Button, Rows, Text, enqueue, rows_json
 from instap.app import Service
 from storage import inbound, outbox, youths
 from storage.models import Message, OutboxJob, Youth
@@ -150,25 +151,75 @@ async def test_a_voice_message_is_kept_for_the_coach(
         assert (tmp_path / "media" / voice.media["path"]).read_bytes() == b"OggS voice"
 
 
-async def test_a_long_text_arrives_in_parts_with_the_buttons_on_the_last(
+async def bot_says(service: Service, text: str, rows: Rows = ()) -> None:
+    """A bot message to Lotte as the engine would put it in the outbox."""
+    now = service.engine.runtime.clock()
+    async with service.db.transaction() as session:
+        found = await session.get(Youth, (await lotte(service)).id)
+        assert found is not None
+        message = await outbox.add_message(
+            session, found, direction="out", author="bot", text=text,
+            buttons=rows_json(rows) or None, now=now,
+        )  # fmt: skip
+        await enqueue(session, found, Text(LOTTE, text, rows), now, message)
+    service.sender.notify()
+
+
+async def test_a_long_text_arrives_in_parts(
     db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
 ) -> None:
     async with serving(settings_for(db_url, wa_api, tmp_path)) as service:
         youth = WaYouth(wa_api, LOTTE)
         await youth.says("hallo", "Hoe mogen we je noemen?")
         long = "Dit is een zin van ongeveer vijftig tekens lang. " * 120  # 6,000 characters
-        async with service.db.transaction() as session:
-            row = await lotte(service)
-            found = await session.get(Youth, row.id)
-            assert found is not None
-            message = await outbox.add_message(
-                session, found, direction="out", author="bot", text=long, buttons=None,
-                now=service.engine.runtime.clock(),
-            )  # fmt: skip
-            text = Text(LOTTE, long, ())
-            await enqueue(session, found, text, service.engine.runtime.clock(), message)
-        service.sender.notify()
+        await bot_says(service, long)
         sent = await wa_api.wait_for_sent(LOTTE, count=3)
         parts = [m.text or "" for m in sent[1:]]
         assert all(len(p) <= 4096 and p.endswith(".") for p in parts)
         assert " ".join(parts) == long.strip()
+
+
+async def test_more_than_ten_options_come_numbered_and_a_typed_number_picks_one(
+    db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
+) -> None:
+    async with serving(settings_for(db_url, wa_api, tmp_path)) as service:
+        youth = WaYouth(wa_api, LOTTE)
+        await youth.says("hallo", "Hoe mogen we je noemen?")
+        options = [Button(f"Optie {n}", f"lang:x{n}") for n in range(1, 13)]
+        options[2] = Button("English", "lang:en")
+        await bot_says(service, "Kies er een:", tuple((b,) for b in options))
+        numbered = await youth.until(1, "12. Optie 12")
+        assert "3. English" in numbered
+        await youth.says("3", "Okay, we'll carry on in English.")
+
+
+async def test_typed_mijn_gegevens_sends_the_data_as_a_document(
+    db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
+) -> None:
+    async with serving(settings_for(db_url, wa_api, tmp_path)) as service:
+        youth = WaYouth(wa_api, LOTTE)
+        await complete_intake(youth)
+        await youth.says("Mijn gegevens", "Dit bewaren we over jou:")
+        sent = await wa_api.wait_for_sent(LOTTE, predicate=lambda m: m.type == "document")
+        document = sent[-1]
+        assert document.filename is not None and document.filename.startswith("mijn-gegevens-")
+        assert document.media_id is not None
+        data = json.loads(wa_api.media[document.media_id].data)
+        assert data["you"]["chat_app"] == "WhatsApp" and data["you"]["phone_number"] == LOTTE
+        await settled(service)
+
+
+async def test_stickers_locations_and_reactions_get_the_kind_answer(
+    db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
+) -> None:
+    async with serving(settings_for(db_url, wa_api, tmp_path)):
+        youth = WaYouth(wa_api, LOTTE)
+        await youth.says("hallo", "Hoe mogen we je noemen?")
+        for send in (
+            wa_api.user_sends_media(LOTTE, kind="sticker", mime_type="image/webp"),
+            wa_api.user_sends_location(LOTTE),
+            wa_api.user_sends_raw(LOTTE, {"type": "reaction", "reaction": {"emoji": "👍"}}),
+        ):
+            before = youth.seen()
+            await send
+            await youth.until(before, "Dat kan ik hier niet lezen.")
