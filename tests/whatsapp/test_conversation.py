@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.outgoing import Button, Rows, Text, enqueue, rows_json
+from inbox.pages.case import channel_label
 from instap.app import Service
 from storage import inbound, outbox, youths
 from storage.models import Message, OutboxJob, Youth
@@ -48,6 +49,7 @@ async def test_a_workers_reply_is_delivered_and_read_and_the_answer_reaches_the_
         sara = await add_worker(service.db, "Sara")
         (waiting,) = (await service.inbox.queue(sara)).waiting
         assert waiting.case.channel == "whatsapp"
+        assert channel_label(waiting.case) == "WhatsApp (+32 470 •• •• 56)"  # the case page
         await service.inbox.claim(sara, waiting.case.id)
         before = youth.seen()
         await service.inbox.reply(sara, waiting.case.id, "Hoi Lotte! Past dinsdag om 14u?")
@@ -223,3 +225,18 @@ async def test_stickers_locations_and_reactions_get_the_kind_answer(
             before = youth.seen()
             await send
             await youth.until(before, "Dat kan ik hier niet lezen.")
+
+
+async def test_a_send_that_times_out_is_sent_again_and_counted(
+    db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
+) -> None:
+    settings = with_whatsapp(make_settings(db_url, tmp_path, telegram_timeout=0.5), wa_api)
+    async with serving(settings) as service:
+        youth = WaYouth(wa_api, LOTTE)
+        wa_api.delay_next(1.0)  # Meta took the message but answered too late
+        await youth.says("hallo", "Hoe mogen we je noemen?")
+        await wa_api.wait_for_sent(LOTTE, count=2)  # a doubled message beats a lost one
+        await settled(service)
+        async with service.db.transaction() as session:
+            (job,) = (await session.execute(select(OutboxJob))).scalars()
+        assert (job.status, job.timeouts) == ("sent", 1)
