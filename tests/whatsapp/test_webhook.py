@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,9 +16,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.channels.whatsapp import SIGNATURE_HEADER, WEBHOOK_PATH, WhatsAppReceiver
-from storage import inbound, outbox, youths
+from storage import deliveries, inbound, outbox, youths
 from storage.db import Database
-from storage.models import Inbound, Message, Youth
+from storage.models import ChannelStatus, Inbound, Message, Youth
 from storage.outbox import Job
 
 SECRET = "test-app-secret"
@@ -201,3 +201,16 @@ async def test_failed_for_another_reason_keeps_the_youth_reachable(
     await sent_message(db, "wamid.OUT3")
     await post(client, status("wamid.OUT3", "failed", 131053))
     assert await delivery(db) == ("failed", False)
+
+
+async def test_statuses_no_message_claimed_are_dropped_after_a_day(
+    db: Database, door: tuple[TestClient[Any, Any], list[str]]
+) -> None:
+    """The first parts of a split text have wamids we never keep: their statuses go."""
+    client, _ = door
+    await post(client, status("wamid.PART1", "read"))
+    async with db.transaction() as session:
+        await deliveries.forget_before(session, datetime.now(UTC) - timedelta(hours=1))
+        assert await session.get(ChannelStatus, "wamid.PART1") is not None
+        await deliveries.forget_before(session, datetime.now(UTC) + timedelta(days=1))
+        assert await session.get(ChannelStatus, "wamid.PART1") is None
