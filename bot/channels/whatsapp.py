@@ -27,7 +27,7 @@ from bot.channels.whatsapp_api import UNDELIVERABLE, WhatsAppApi
 from bot.channels.whatsapp_render import Labels, document_body, render_text, template_body
 from config.whatsapp_templates import Template
 from core.i18n import Translator
-from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Text
+from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Rows, Text
 from flows.model import N_
 from storage import casework, deliveries, inbound, youths
 from storage.clock import utcnow
@@ -113,7 +113,7 @@ class WhatsAppChannel:
                 return Delivered(None)  # WhatsApp shows no spinner on a tap
         assert_never(message)
 
-    async def post_all(self, chat_id: str, text: str, buttons: Any) -> str | None:
+    async def post_all(self, chat_id: str, text: str, buttons: Rows) -> str | None:
         """The parts in order; the last one's wamid (it carries the buttons)."""
         labels = await self.labels(chat_id) if buttons else Labels()
         wamid = None
