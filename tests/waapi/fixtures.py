@@ -32,8 +32,11 @@ def whatsapp_api_spec() -> WaSpec:
 async def wa_api(whatsapp_api_spec: WaSpec) -> AsyncIterator[WhatsAppApiServer]:
     """A running fake Cloud API on a free port; fails the test if any request broke the spec.
 
-    Set ``wa_api.webhook_url`` to where the service listens; webhooks retry every 0.05 s+."""
-    server = WhatsAppApiServer(whatsapp_api_spec, webhook_retry_delay=0.05)
+    Set ``wa_api.webhook_url`` to where the service listens; failed webhooks are retried
+    after 0.05 s, doubling up to 0.5 s."""
+    server = WhatsAppApiServer(
+        whatsapp_api_spec, webhook_retry_delay=0.05, webhook_max_retry_delay=0.5
+    )
     await server.start()
     try:
         yield server
@@ -46,7 +49,8 @@ async def wa_api(whatsapp_api_spec: WaSpec) -> AsyncIterator[WhatsAppApiServer]:
         listing = "\n".join(f"  - {v}" for v in server.violations)
         pytest.fail(
             f"{len(server.violations)} WhatsApp API violation(s):\n{listing}\n"
-            f"--- transcript ---\n{server.transcript_text()}",
+            f"--- transcript ---\n{server.transcript_text()}\n"
+            f"--- {len(server.pending)} webhook(s) never accepted by the service ---",
             pytrace=False,
         )
 

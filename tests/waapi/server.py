@@ -20,7 +20,7 @@ from aiohttp import web
 
 from .errors import MetaError, invalid_parameter
 from .limits import limit_errors
-from .media import MAX_BYTES, kind_for_mime
+from .media import MAX_BYTES, SUPPORTED, kind_for_mime
 from .objects import JSON, Call, Media
 from .spec import Operation, WaSpec, default_spec_path
 from .users import UserSimulation
@@ -32,6 +32,7 @@ API_VERSION = "v23.0"
 _log = logging.getLogger("tests.waapi")
 _IMPLEMENTED = frozenset({"sendMessage", "uploadImage", "retrieveMediaUrl", "deleteMedia"})
 _DOWNLOAD_PATH = "/whatsapp_business/attachments/"
+_URL_LIFETIME = 300  # seconds a media URL stays valid
 _FAULTS = {
     500: (131000, "Something went wrong"),
     503: (131016, "Service unavailable"),
@@ -58,6 +59,7 @@ class WhatsAppApiServer(UserSimulation):
         display_phone_number: str = "3292000000",
         webhook_url: str | None = None,
         webhook_retry_delay: float = 0.5,
+        webhook_max_retry_delay: float = 30.0,
     ) -> None:
         super().__init__(
             access_token=access_token,
@@ -66,7 +68,12 @@ class WhatsAppApiServer(UserSimulation):
         )
         self.spec = spec if isinstance(spec, WaSpec) else WaSpec.load(spec or default_spec_path())
         self.app_secret = app_secret
-        self.webhooks = WebhookDelivery(self, app_secret, retry_delay=webhook_retry_delay)
+        self.webhooks = WebhookDelivery(
+            self,
+            app_secret,
+            retry_delay=webhook_retry_delay,
+            max_retry_delay=webhook_max_retry_delay,
+        )
         self.webhooks.url = webhook_url
         self.root_url = ""
         self.base_url = ""
@@ -91,6 +98,7 @@ class WhatsAppApiServer(UserSimulation):
         app = web.Application(client_max_size=110 * 2**20)
         ui.add_routes(app, self)
         app.router.add_get(_DOWNLOAD_PATH, self._handle_download)
+        app.router.add_get("/favicon.ico", _no_icon)  # browsers ask; not an API call
         app.router.add_route("*", "/{version}/{tail:.*}", self._handle_api)
         return app
 
@@ -300,7 +308,12 @@ class WhatsAppApiServer(UserSimulation):
         data = upload.file.read()
         if kind is None:
             raise MetaError(
-                400, 131053, "Media upload error", details=f"{mime} is not a supported media type"
+                400,
+                131053,
+                "Media upload error",
+                details=f"{mime} is not a supported media type; documents can be "
+                f"{', '.join(sorted(SUPPORTED['document']))} (send a calendar file as "
+                "text/plain with its .ics filename)",
             )
         if len(data) > MAX_BYTES[kind]:
             raise MetaError(
@@ -353,6 +366,15 @@ class WhatsAppApiServer(UserSimulation):
                 raise MetaError(401, 190, "Invalid OAuth access token - Cannot parse access token")
             if media is None:
                 raise MetaError(404, 100, "Media not found", details=f"no media {request.query}")
+            issued = request.query.get("ext", "")
+            if not issued.isdigit() or self.now - int(issued) > _URL_LIFETIME:
+                raise MetaError(
+                    404,
+                    100,
+                    "Media URL expired",
+                    details="media URLs are valid for 5 minutes; get a new one from /{media-id}",
+                    violation=False,
+                )
             fault = self._take_fault("media")
             if fault is not None:
                 raise fault
@@ -379,3 +401,7 @@ class WhatsAppApiServer(UserSimulation):
             session.get(self.webhook_url, params=query) as response,
         ):
             return response.status, await response.text()
+
+
+async def _no_icon(_request: web.Request) -> web.Response:
+    return web.Response(status=404)

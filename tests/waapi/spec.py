@@ -229,5 +229,5 @@ def _describe(error: ValidationError, where: str) -> str:
         return f"{location} has {len(value)} items; the {error.validator} is {limit}"
     if error.context:  # oneOf/anyOf: show the closest branch's complaint
         best = min(error.context, key=lambda e: (len(e.context or []), -len(e.absolute_path)))
-        return f"{location}: no variant matches ({_describe(best, location)})"
+        return f"{location}: no variant matches ({_describe(best, where)})"
     return f"{location}: {error.message[:300]}"

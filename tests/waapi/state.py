@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import inbound
-from .errors import MetaError
+from .errors import MetaError, invalid_parameter
 from .objects import JSON, Call, Event, Media, SentMessage, parse_sent
 
 __all__ = ["WINDOW_SECONDS", "PendingWebhook", "WaState"]
@@ -44,6 +44,9 @@ class WaState:
         self.clock: Callable[[], float] = time.time
         self.offset = 0.0
         self.reads = False  # post "read" statuses after "delivered"
+        # (messages, seconds): more sends to one user in that time -> 131056 (off by default;
+        # Meta allows bursts, then about one message per 6 seconds per user).
+        self.pair_rate_limit: tuple[int, float] | None = None
         self.templates: dict[tuple[str, str], int] = {}
         self.media: dict[str, Media] = {}
         self.sent: list[SentMessage] = []
@@ -172,6 +175,8 @@ class WaState:
     def check_send(self, body: JSON) -> None:
         """Raise the MetaError Meta answers for a valid request it still refuses."""
         to = _wa_id(str(body.get("to", "")))
+        if not 7 <= len(to) <= 15:
+            raise invalid_parameter(f"to {body.get('to')!r} is not a phone number", code=100)
         kind = str(body.get("type", "text"))
         if kind == "template":
             self._check_template(body.get("template") or {})
@@ -183,6 +188,7 @@ class WaState:
                 details="The recipient blocked the business or cannot receive messages.",
                 violation=False,
             )
+        self._check_pair_rate(to)
         if kind not in _FREE_FORM_EXEMPT and not self.window_open(to):
             raise MetaError(
                 400,
@@ -190,6 +196,19 @@ class WaState:
                 "Re-engagement message",
                 details="Message failed to send because more than 24 hours have passed since "
                 "the customer last replied to this number.",
+                violation=False,
+            )
+
+    def _check_pair_rate(self, to: str) -> None:
+        if self.pair_rate_limit is None:
+            return
+        count, seconds = self.pair_rate_limit
+        if sum(1 for s in self.sent_to(to) if self.now - s.at < seconds) >= count:
+            raise MetaError(
+                429,
+                131056,
+                "(Business Account, Consumer Account) pair rate limit hit",
+                details=f"more than {count} messages to {to} within {seconds} s",
                 violation=False,
             )
 

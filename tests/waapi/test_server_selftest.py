@@ -184,6 +184,7 @@ async def test_user_text_reaches_the_webhook_signed_and_a_reply_is_accepted(
     assert status == 200
     assert answer["contacts"] == [{"input": NOOR, "wa_id": NOOR}]
     assert answer["messages"][0]["id"].startswith("wamid.")
+    assert wa_api.spec.schema_errors("MessageResponsePayload", answer) == []
     sent = await wa_api.wait_for_sent(NOOR)
     assert sent[0].text == "Hoi Lotte!"
     assert "service: Hoi Lotte!" in wa_api.transcript_text(NOOR)
@@ -413,3 +414,93 @@ async def test_mark_as_read_is_accepted_for_received_messages(
     status, _ = await send(client, wa_api, {**read, "message_id": "wamid.unknown"})
     assert status == 400
     assert len(take_violations(wa_api)) == 1
+
+
+async def upload(
+    client: aiohttp.ClientSession, server: WhatsAppApiServer, data: bytes, mime: str, name: str
+) -> tuple[int, JSON]:
+    form = aiohttp.FormData()
+    form.add_field("messaging_product", "whatsapp")
+    form.add_field("type", mime)
+    form.add_field("file", data, filename=name, content_type=mime)
+    url = f"{server.base_url}/{server.phone_number_id}/media"
+    async with client.post(url, data=form) as response:
+        return response.status, await response.json()
+
+
+async def test_unsupported_uploads_and_expired_media_urls_are_refused(
+    wa_api: WhatsAppApiServer, client: aiohttp.ClientSession
+) -> None:
+    status, answer = await upload(client, wa_api, b"BEGIN:VCALENDAR", "text/calendar", "a.ics")
+    assert (status, answer["error"]["code"]) == (400, 131053)
+    assert "text/plain" in answer["error"]["error_data"]["details"]
+    assert len(take_violations(wa_api)) == 1
+    status, answer = await upload(client, wa_api, b"BEGIN:VCALENDAR", "text/plain", "a.ics")
+    assert status == 200
+
+    async with client.get(f"{wa_api.base_url}/{answer['id']}") as response:
+        url = (await response.json())["url"]
+    wa_api.advance(minutes=6)
+    async with client.get(url) as response:
+        assert response.status == 404
+    assert wa_api.violations == []
+
+
+async def test_pair_rate_limit_and_bad_numbers(
+    wa_api: WhatsAppApiServer, client: aiohttp.ClientSession
+) -> None:
+    await wa_api.user_sends_text(NOOR, "hallo")
+    wa_api.pair_rate_limit = (2, 6.0)
+    assert (await send(client, wa_api, text("een")))[0] == 200
+    assert (await send(client, wa_api, text("twee")))[0] == 200
+    status, answer = await send(client, wa_api, text("drie"))
+    assert (status, answer["error"]["code"]) == (429, 131056)
+    wa_api.advance(seconds=7)
+    assert (await send(client, wa_api, text("drie")))[0] == 200
+    assert wa_api.violations == []
+
+    status, _ = await send(client, wa_api, text("x", to="12"))
+    assert status == 400
+    assert "'12' is not a phone number" in take_violations(wa_api)[0]
+
+
+async def test_users_send_locations_documents_and_anything_raw(
+    wa_api: WhatsAppApiServer, receiver: Receiver, client: aiohttp.ClientSession
+) -> None:
+    await wa_api.user_sends_location(NOOR, place="OCMW Gent")
+    await wa_api.user_sends_media(NOOR, kind="document", data=b"%PDF", filename="cv.pdf")
+    reaction = {"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": "👍"}}
+    raw_id = await wa_api.user_sends_raw(NOOR, reaction)
+    await wa_api.user_sends_raw(NOOR, {"type": "unsupported", "errors": [{"code": 131051}]})
+    await wa_api.wait_delivered()
+
+    place, document, raw, unsupported = receiver.messages()
+    assert place["location"] == {"latitude": 51.0543, "longitude": 3.7174, "name": "OCMW Gent"}
+    assert document["document"]["filename"] == "cv.pdf"
+    assert document["document"]["mime_type"] == "application/pdf"
+    assert raw["id"] == raw_id
+    assert raw["reaction"]["emoji"] == "👍"
+    assert unsupported["type"] == "unsupported"
+    assert all(m["from"] == NOOR and m["timestamp"].isdigit() for m in receiver.messages())
+
+
+async def test_user_chooses_by_title_and_the_page_plays_the_youth(
+    wa_api: WhatsAppApiServer, receiver: Receiver, client: aiohttp.ClientSession
+) -> None:
+    async with client.post(f"{wa_api.root_url}/ui/send", data={"phone": NOOR, "text": "hoi"}) as r:
+        assert r.status == 200
+    await send(client, wa_api, buttons(("yes", "Ja"), ("no", "Nee")))
+
+    async with client.get(f"{wa_api.root_url}/?phone={NOOR}") as response:
+        page = await response.text()
+    assert "hoi" in page
+    assert "<button>Nee</button>" in page
+    await wa_api.user_chooses(NOOR, "Nee")
+    await wa_api.wait_delivered()
+
+    assert [m.get("text", m.get("interactive")) for m in receiver.messages()] == [
+        {"body": "hoi"},
+        {"type": "button_reply", "button_reply": {"id": "no", "title": "Nee"}},
+    ]
+    with pytest.raises(ValueError, match="nothing titled 'Misschien'"):
+        await wa_api.user_chooses(NOOR, "Misschien")
