@@ -153,7 +153,6 @@ class Engine:
                 session, incoming.channel, incoming.user_id, language_of(incoming.lang_hint), now
             )
             incoming = await numbered(session, youth, incoming)
-            await outbox.release_held(session, youth.id, now)  # they wrote: the window is open
             state = State.from_json(youth.state)
             ctx = await self.context(session, youth, needs(incoming.event, state), incoming, now)
             if not isinstance(incoming.event, BlockedIn):

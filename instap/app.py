@@ -29,7 +29,6 @@ from bot.ticks.scheduler import ticking
 from bot.ticks.sixmonths import SixMonths
 from config.partnerships import load_directory
 from config.settings import Settings
-from config.whatsapp_templates import load_templates
 from core.bus import Bus
 from core.i18n import Translator
 from core.lexicon import load_lexicon
@@ -108,11 +107,7 @@ def build(settings: Settings) -> Service:
             settings.telegram_timeout,
         )
         channels["whatsapp"] = wa.WhatsAppChannel(
-            whatsapp,
-            settings.var_dir / "media",
-            runtime.translator,
-            wa.language_lookup(db),
-            load_templates()["waiting"],
+            whatsapp, settings.var_dir / "media", runtime.translator, wa.language_lookup(db)
         )
     rates = {"whatsapp": (settings.whatsapp_chat_rate, 6.0)}  # bursts of a few are tolerated
     sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates)

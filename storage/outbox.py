@@ -18,7 +18,6 @@ from storage import deliveries
 from storage.models import Message, OutboxJob, Worker, Youth
 
 LEASE = timedelta(seconds=30)
-HELD = "held: "  # last_error of a job the channel cannot deliver until the youth writes
 
 
 @dataclass(frozen=True)
@@ -198,31 +197,6 @@ async def retry_at(
     if not counts:
         values["attempts"] = OutboxJob.attempts - 1
     await session.execute(update(OutboxJob).where(OutboxJob.id == job.id).values(**values))
-
-
-async def hold(session: AsyncSession, job: Job, until: datetime, error: str) -> None:
-    """The channel takes this only after the youth writes (WhatsApp's 24-hour window): wait
-    for that (`release_held`), or until `until`; the inbox shows the message as held."""
-    await retry_at(session, job, until, HELD + error, counts=False)
-    if job.message_id is not None and job.kind != "fetch_media":
-        await session.execute(
-            update(Message).where(Message.id == job.message_id).values(delivery="held")
-        )
-
-
-async def release_held(session: AsyncSession, youth_id: int, now: datetime) -> None:
-    """The youth wrote: what was held for them goes out now."""
-    held = (
-        OutboxJob.youth_id == youth_id,
-        OutboxJob.status == "pending",
-        OutboxJob.last_error.startswith(HELD),
-    )
-    await session.execute(update(OutboxJob).where(*held).values(not_before=now))
-    await session.execute(
-        update(Message)
-        .where(Message.youth_id == youth_id, Message.delivery == "held")
-        .values(delivery="pending")
-    )
 
 
 async def release_all_claims(session: AsyncSession) -> None:

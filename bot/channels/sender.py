@@ -26,8 +26,7 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
-# A closed WhatsApp window: held until the youth writes (then at once), else tried again then.
-WINDOW_WAIT = timedelta(days=1)
+WINDOW_WAIT = timedelta(hours=1)  # a closed WhatsApp window: look again in an hour
 
 
 class TokenBucket:
@@ -109,9 +108,8 @@ class Sender:
         except RetryLater as exc:
             await self.retry(job, timedelta(seconds=exc.seconds), str(exc), counts=False)
         except OutsideWindow as exc:
-            log.info("outbox job %s held until the youth writes: %s", job.id, exc)
-            async with self.db.transaction() as session:
-                await outbox.hold(session, job, self.clock() + WINDOW_WAIT, str(exc))
+            log.info("outbox job %s held: %s; trying again in an hour", job.id, exc)
+            await self.retry(job, WINDOW_WAIT, str(exc), counts=False)
         except Unreachable as exc:
             log.info("youth %s is unreachable: %s", job.youth_id, exc)
             async with self.db.transaction() as session:

@@ -21,11 +21,9 @@ from typing import Any, assert_never
 from aiohttp import web
 
 from bot.channels.base import Delivered
-from bot.channels.errors import DeliveryError, OutsideWindow
 from bot.channels.telegram import MAX_DEPTH, SUFFIX, nested_at_most
 from bot.channels.whatsapp_api import UNDELIVERABLE, WhatsAppApi
-from bot.channels.whatsapp_render import Labels, document_body, render_text, template_body
-from config.whatsapp_templates import Template
+from bot.channels.whatsapp_render import Labels, document_body, render_text
 from core.i18n import Translator
 from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Rows, Text
 from flows.model import N_
@@ -66,38 +64,17 @@ class WhatsAppChannel:
         media_dir: Path,
         translator: Translator,
         lang_of: Callable[[str], Awaitable[str]],
-        waiting: Template | None = None,
     ) -> None:
         self.api = api
         self.media_dir = media_dir
         self.translator = translator
         self.lang_of = lang_of  # a number's language, for the words around a list
-        self.waiting = waiting  # the template that says a message waits for an answer
 
     async def labels(self, chat_id: str) -> Labels:
         lang = await self.lang_of(chat_id)
         return Labels(self.translator.gettext(CHOOSE, lang), self.translator.gettext(SECTION, lang))
 
     async def send(self, message: Outgoing, timeline_id: int | None) -> Delivered:
-        try:
-            return await self.render(message)
-        except OutsideWindow:
-            if not isinstance(message, FetchMedia | AnswerTap):
-                await self.ask_to_answer(message.chat_id)
-            raise
-
-    async def ask_to_answer(self, chat_id: str) -> None:
-        """Outside the 24-hour window: the template that asks the youth to write back
-        (the held message goes out once they do). Not sending it holds the message all the same."""
-        if self.waiting is None:
-            return
-        lang = self.waiting.language(await self.lang_of(chat_id))
-        try:
-            await self.api.send(template_body(chat_id, self.waiting.name, lang))
-        except DeliveryError as exc:
-            log.warning("the %s template did not go out: %s", self.waiting.name, exc)
-
-    async def render(self, message: Outgoing) -> Delivered:
         match message:
             case Text(chat_id, text, buttons) | Edit(chat_id, _, text, buttons):
                 # WhatsApp cannot edit: new buttons (a multi-select tick) come as a new message.

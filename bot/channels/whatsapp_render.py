@@ -133,15 +133,6 @@ def document_body(to: str, media_id: str, filename: str, caption: str) -> Body:
     return envelope(to, "document", document)
 
 
-def template_body(to: str, name: str, lang: str, params: tuple[str, ...] = ()) -> Body:
-    """An approved template (the only thing WhatsApp takes outside the 24-hour window)."""
-    template: Body = {"name": name, "language": {"policy": "deterministic", "code": lang}}
-    if params:
-        values = [{"type": "text", "text": " ".join(p.split())} for p in params]
-        template["components"] = [{"type": "body", "parameters": values}]
-    return envelope(to, "template", template)
-
-
 def read_receipt(wamid: str) -> Body:
     """Mark a message of the youth as read (the blue ticks): the answer to a tap."""
     return {"messaging_product": "whatsapp", "status": "read", "message_id": wamid}

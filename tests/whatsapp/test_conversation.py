@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from config.whatsapp_templates import load_templates
 from core.outgoing import Button, Rows, Text, enqueue, rows_json
 from inbox.pages.case import channel_label
 from instap.app import Service
@@ -241,34 +240,3 @@ async def test_a_send_that_times_out_is_sent_again_and_counted(
         async with service.db.transaction() as session:
             (job,) = (await session.execute(select(OutboxJob))).scalars()
         assert (job.status, job.timeouts) == ("sent", 1)
-
-
-async def test_a_reply_after_the_window_closed_waits_for_the_youth_to_write(
-    db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
-) -> None:
-    """A worker answers after a weekend: WhatsApp takes only a template; the reply goes out
-    the moment the youth writes back, and the inbox says so meanwhile."""
-    waiting = load_templates()["waiting"]
-    for lang in waiting.texts:
-        wa_api.register_template(waiting.name, lang, len(waiting.variables))
-    async with serving(settings_for(db_url, wa_api, tmp_path)) as service:
-        youth = WaYouth(wa_api, LOTTE)
-        await complete_intake(youth)
-        sara = await add_worker(service.db, "Sara")
-        (waiting_case,) = (await service.inbox.queue(sara)).waiting
-        case_id = waiting_case.case.id
-        await service.inbox.claim(sara, case_id)
-        wa_api.advance(hours=25)
-        await service.inbox.reply(sara, case_id, "Hoi Lotte! Past dinsdag om 14u?")
-        sent = await wa_api.wait_for_sent(LOTTE, predicate=lambda m: m.type == "template")
-        assert (sent[-1].template_name, sent[-1].template_lang) == (waiting.name, "nl")
-
-        async def shown_as(state: str) -> bool:
-            items = await service.inbox.timeline_after(sara, case_id, None)
-            return any(i.text.endswith("Past dinsdag om 14u?") and i.delivery == state for i in items)  # fmt: skip
-
-        await wa_api.wait_until(lambda: shown_as("held"), what="the reply shown as held")
-        before = youth.seen()
-        await wa_api.user_sends_text(LOTTE, "Hoi, wat is er?")
-        await youth.until(before, "Sara schrijft:\nHoi Lotte! Past dinsdag om 14u?")
-        await wa_api.wait_until(lambda: shown_as("delivered"), what="the reply delivered")

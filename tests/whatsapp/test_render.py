@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.channels.whatsapp_render import (
     MAX_BODY,
     MAX_TEXT,
@@ -12,9 +10,7 @@ from bot.channels.whatsapp_render import (
     numbered_choice,
     render_text,
     split_text,
-    template_body,
 )
-from config.whatsapp_templates import load_templates
 from core.outgoing import Button, Rows
 
 LABELS = Labels("Kies", "Kies een antwoord")
@@ -108,23 +104,3 @@ def test_a_document_names_its_file_and_caption() -> None:
         "filename": "afspraak.ics",
         "caption": "📅 Zet de afspraak in je agenda.",
     }
-
-
-def test_a_template_names_its_language_and_fills_its_variables_on_one_line() -> None:
-    body = template_body("3247", "instap_bericht_wacht", "en")
-    assert body["template"] == {
-        "name": "instap_bericht_wacht",
-        "language": {"policy": "deterministic", "code": "en"},
-    }
-    filled = template_body("3247", "t", "nl", ("Sara\n\tschrijft     iets",))
-    assert filled["template"]["components"] == [
-        {"type": "body", "parameters": [{"type": "text", "text": "Sara schrijft iets"}]}
-    ]
-
-
-def test_every_template_has_dutch_and_english_with_its_variables() -> None:
-    for purpose, template in load_templates().items():
-        assert set(template.texts) == {"nl", "en"}, purpose
-        for text in template.texts.values():
-            assert len(re.findall(r"\{\{\d+\}\}", text)) == len(template.variables), purpose
-        assert template.language("de") == "nl" and template.language("en") == "en"
