@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels.whatsapp_render import numbered_choice
 from bot.incoming import TAPPED, Incoming, decode
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from core.i18n import language_of
-from core.outgoing import answer_tap, fetch_media, notify_worker, send_edit, send_file, send_reply
+from core.outgoing import (
+    answer_tap,
+    fetch_media,
+    notify_worker,
+    rows_from,
+    send_edit,
+    send_file,
+    send_reply,
+)
 from core.planning import keep_planned, withdraw_unsent
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
@@ -147,6 +157,7 @@ class Engine:
             youth = await youths.get_or_create(
                 session, incoming.channel, incoming.user_id, language_of(incoming.lang_hint), now
             )
+            incoming = await numbered(session, youth, incoming)
             state = State.from_json(youth.state)
             ctx = await self.context(session, youth, needs(incoming.event, state), incoming, now)
             if not isinstance(incoming.event, BlockedIn):
@@ -456,6 +467,18 @@ class Engine:
             await send_edit(session, youth, target, ref, rendered[0], now)
             return
         await send_reply(session, self.runtime.translator, youth, reply, now)
+
+
+async def numbered(session: AsyncSession, youth: Youth, incoming: Incoming) -> Incoming:
+    """A typed "3" on WhatsApp, where more than ten options came numbered: the third option."""
+    if incoming.channel != "whatsapp" or not isinstance(incoming.event, TextIn):
+        return incoming
+    last = await outbox.with_buttons(session, youth.id, limit=1)
+    rows = rows_from((last[-1].buttons or {}).get("rows")) if last else ()
+    chosen = numbered_choice(incoming.event.text, rows)
+    if chosen is None:
+        return incoming
+    return replace(incoming, event=ButtonIn(chosen.data), button_ref=last[-1].channel_message_id)
 
 
 async def timeline_text(session: AsyncSession, youth: Youth, incoming: Incoming) -> str:

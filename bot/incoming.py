@@ -1,4 +1,5 @@
-"""Decode what a channel delivered (a Telegram update, a web chat frame) into a flow event."""
+"""Decode what a channel delivered (a Telegram update, a WhatsApp message, a web chat frame)
+into a flow event."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ MAX_TEXT = 10_000  # far above Telegram's 4,096; a web chat frame longer than th
 
 @dataclass(frozen=True)
 class Incoming:
-    channel: str  # telegram | web
-    user_id: str  # Telegram chat id, or the web chat's hashed token
+    channel: str  # telegram | whatsapp | web
+    user_id: str  # Telegram chat id, WhatsApp number (wa_id), or the web chat's hashed token
     event: Event
     lang_hint: str | None = None
     callback_id: str | None = None  # Telegram callback query to answer
@@ -131,6 +132,63 @@ def decode_telegram(update: dict[str, Any]) -> Incoming | None:
     return None
 
 
+# WhatsApp message types carrying a file, as our media kinds (audio: "voice" when recorded).
+WHATSAPP_MEDIA: dict[str, MediaKind] = {
+    "audio": "audio",
+    "image": "photo",
+    "video": "video",
+    "document": "document",
+    "sticker": "sticker",
+}
+
+
+def whatsapp_event(message: dict[str, Any]) -> Event:
+    kind = str(message.get("type") or "")
+    found = message.get(kind)
+    item: dict[str, Any] = found if isinstance(found, dict) else {}
+    if kind == "text":
+        text = str(item.get("body") or "")[:MAX_TEXT]
+        return command_of(text.strip()) or TextIn(text)
+    if kind == "interactive":
+        reply = item.get("button_reply") or item.get("list_reply") or {}
+        return ButtonIn(str(reply.get("id") or "")[:64])
+    if kind == "button":  # a template's quick reply
+        return ButtonIn(str(item.get("payload") or item.get("text") or "")[:64])
+    if kind in WHATSAPP_MEDIA:
+        media: MediaKind = (
+            "voice" if kind == "audio" and item.get("voice") else WHATSAPP_MEDIA[kind]
+        )
+        caption = str(item.get("caption") or "")[:MAX_TEXT]
+        return MediaIn(media, caption, str(item.get("id") or ""))
+    if kind == "location":
+        return MediaIn("location", f"📍 {item.get('latitude')}, {item.get('longitude')}")
+    if kind == "contacts":
+        cards = message.get("contacts") or [{}]
+        card = cards[0] if isinstance(cards[0], dict) else {}
+        phones = card.get("phones") or [{}]
+        phone = phones[0].get("phone", "") if isinstance(phones[0], dict) else ""
+        name = (card.get("name") or {}).get("formatted_name", "")
+        return MediaIn("contact", f"{name} {phone}".strip())
+    if kind == "reaction":
+        return MediaIn("other", str(item.get("emoji") or ""))
+    return MediaIn("other")
+
+
+def decode_whatsapp(payload: dict[str, Any]) -> Incoming | None:
+    """A stored WhatsApp message: {"message": <the webhook's message object>}."""
+    message = payload.get("message")
+    if not isinstance(message, dict) or not message.get("from"):
+        return None
+    context = message.get("context") or {}
+    ref = context.get("id") if message.get("type") in ("interactive", "button") else None
+    return Incoming(
+        "whatsapp",
+        str(message["from"]),
+        whatsapp_event(message),
+        button_ref=str(ref) if ref else None,
+    )
+
+
 def decode_web(user_id: str, frame: dict[str, Any]) -> Incoming | None:
     """A web chat frame: {"type": "text", "text": …}, {"type": "button", "data", "message_id"}
     or {"type": "open", "via": …} (the page opened for the first time, from a poster's link)."""
@@ -153,6 +211,8 @@ def decode_web(user_id: str, frame: dict[str, Any]) -> Incoming | None:
 def decode(source: str, payload: dict[str, Any]) -> Incoming | None:
     if source == "telegram":
         return decode_telegram(payload)
+    if source == "whatsapp":
+        return decode_whatsapp(payload)
     if source == "web":
         return decode_web(str(payload["user_id"]), payload["frame"])
     raise ValueError(f"unknown inbound source {source!r}")

@@ -68,6 +68,14 @@ class Environment(BaseModel):
     )
     SEND_CHAT_RATE: Annotated[float, Field(gt=0)] = 1.0
     TELEGRAM_TIMEOUT: Annotated[float, Field(gt=0)] = 15.0
+    WHATSAPP_ACCESS_TOKEN: str = ""
+    WHATSAPP_PHONE_NUMBER_ID: str = ""
+    WHATSAPP_APP_SECRET: str = ""
+    WHATSAPP_VERIFY_TOKEN: str = ""  # empty: derived from SECRET_KEY
+    WHATSAPP_API_BASE_URL: Annotated[str, AfterValidator(lambda url: url.rstrip("/"))] = (
+        "https://graph.facebook.com/v23.0"
+    )
+    WHATSAPP_CHAT_RATE: Annotated[float, Field(gt=0)] = 1 / 6
     DEMO_ACCOUNTS: Annotated[Literal["auto", "yes", "no"], BeforeValidator(lower)] = "auto"
     VAR_DIR: Path = Path("var")
     REQUIRE_TOTP_ROLES: Annotated[

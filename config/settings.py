@@ -62,6 +62,14 @@ class Settings:
     # Telegram asks for about one message a second per chat (short bursts are fine).
     chat_rate: float = 1.0
     telegram_timeout: float = 15.0  # seconds before a Bot API call counts as timed out
+    # WhatsApp Cloud API: on when the token, phone number id and app secret are all set.
+    whatsapp_access_token: str = field(default="", repr=False)
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: str = field(default="", repr=False)
+    whatsapp_verify_token: str = field(default="", repr=False)
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
+    # WhatsApp's pair rate limit: about one message per 6 seconds to one number, with bursts.
+    whatsapp_chat_rate: float = 1 / 6
     # Demo accounts on an empty database: only for a local run without SECRET_KEY.
     demo_accounts: bool = False
     # With the demo accounts, two years of fake activity in their partnership (storage.demo):
@@ -82,6 +90,14 @@ class Settings:
     def web_base(self) -> str:
         """Where a youth opens the web chat: PUBLIC_URL, or this machine's address."""
         return self.public_url or f"http://{self.http_host}:{self.http_port}"
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(
+            self.whatsapp_access_token
+            and self.whatsapp_phone_number_id
+            and self.whatsapp_app_secret
+        )
 
     @property
     def file_url(self) -> str:
@@ -124,6 +140,13 @@ class Settings:
             log_content=read.LOG_CONTENT,
             chat_rate=read.SEND_CHAT_RATE,
             telegram_timeout=read.TELEGRAM_TIMEOUT,
+            whatsapp_access_token=read.WHATSAPP_ACCESS_TOKEN,
+            whatsapp_phone_number_id=read.WHATSAPP_PHONE_NUMBER_ID,
+            whatsapp_app_secret=read.WHATSAPP_APP_SECRET,
+            whatsapp_verify_token=read.WHATSAPP_VERIFY_TOKEN
+            or derived(secret_key, "whatsapp-verify"),
+            whatsapp_api_base_url=read.WHATSAPP_API_BASE_URL,
+            whatsapp_chat_rate=read.WHATSAPP_CHAT_RATE,
             demo_accounts=read.DEMO_ACCOUNTS == "yes"
             or (read.DEMO_ACCOUNTS == "auto" and not read.SECRET_KEY),
             var_dir=read.VAR_DIR,

@@ -32,6 +32,9 @@ WORDS: dict[str, str] = {
     "toestemming": "toestemming",
 }
 PAUSE_WORDS = ("pauze", "pause")  # "pauze 2 weken" carries how long
+# Questions whose answer is the youth's own words: what they want to tell us, a note with a
+# check-in, why an appointment should move. There no word is a command.
+FREE_TEXT_STEPS: frozenset[Step] = frozenset({"needs_text"})
 # Where the word is an answer, not a command: "hulp" names what the youth wants help with.
 ANSWERS: dict[str, frozenset[Step]] = {
     "hulp": frozenset({"needs", "needs_text", "summary", "edit_pick"}),
@@ -40,7 +43,7 @@ ANSWERS: dict[str, frozenset[Step]] = {
 
 def typed_command(event: Event, state: State) -> Event:
     """The command a typed word stands for, or the event as it was."""
-    if not isinstance(event, TextIn) or len(event.text) > 40:
+    if not isinstance(event, TextIn) or len(event.text) > 40 or expects_free_text(state):
         return event
     folded = fold(event.text)
     name, args = WORDS.get(folded), ""
@@ -50,3 +53,7 @@ def typed_command(event: Event, state: State) -> Event:
     if name is None or state.step in ANSWERS.get(name, frozenset()):
         return event
     return CommandIn(name, args)
+
+
+def expects_free_text(state: State) -> bool:
+    return state.step in FREE_TEXT_STEPS or bool(state.checkin_note or state.appt_change)

@@ -14,10 +14,12 @@ from aiohttp import web
 from telegram import Bot
 
 from bot.channels import telegram as tg
+from bot.channels import whatsapp as wa
 from bot.channels.base import Channel
 from bot.channels.sender import Sender
 from bot.channels.webchat import TEMPLATES as CHAT_TEMPLATES
 from bot.channels.webchat import WebChannel, WebChat
+from bot.channels.whatsapp_api import WhatsAppApi
 from bot.dispatcher import Dispatcher
 from bot.engine import Engine
 from bot.ticks.checkins import CheckIns
@@ -63,6 +65,7 @@ class Service:
     sender: Sender
     bot: Bot | None
     receiver: tg.TelegramReceiver | None
+    whatsapp: WhatsAppApi | None
     inbox: Inbox
     reminders: Reminders
     checkins: CheckIns
@@ -96,7 +99,19 @@ def build(settings: Settings) -> Service:
             settings.telegram_timeout,
         )
         channels["telegram"] = tg.TelegramChannel(bot, settings.var_dir / "media")
-    sender = Sender(db, channels, chat_rate=settings.chat_rate)
+    whatsapp = None
+    if settings.whatsapp_enabled:
+        whatsapp = WhatsAppApi(
+            settings.whatsapp_api_base_url,
+            settings.whatsapp_access_token,
+            settings.whatsapp_phone_number_id,
+            settings.telegram_timeout,
+        )
+        channels["whatsapp"] = wa.WhatsAppChannel(
+            whatsapp, settings.var_dir / "media", runtime.translator, wa.language_lookup(db)
+        )
+    rates = {"whatsapp": (settings.whatsapp_chat_rate, 6.0)}  # bursts of a few are tolerated
+    sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates)
     inbox = Inbox(db, directory, runtime.translator, bus, sender.notify, settings.timezone)
     inbox.entry_addresses = Addresses(settings.web_base, settings.telegram_bot_username or None)
     engine = Engine(db, runtime, sender.notify)
@@ -134,13 +149,19 @@ def build(settings: Settings) -> Service:
     app.add_routes(MediaFiles(db, settings.var_dir / "media").routes())
     if receiver is not None:
         app.add_routes([web.post(tg.WEBHOOK_PATH, receiver.webhook)])
+    whatsapp_receiver = None
+    if whatsapp is not None:
+        whatsapp_receiver = wa.WhatsAppReceiver(
+            db, dispatcher.notify, settings.whatsapp_app_secret, settings.whatsapp_verify_token
+        )
+        app.add_routes(whatsapp_receiver.routes())
     reminders = Reminders(db, runtime, sender.notify)
     checkins = CheckIns(db, runtime, sender.notify)
     privacy = Privacy(db, runtime, settings.var_dir / "media", lambda p, c: None)
     sixmonths = SixMonths(db, runtime, sender.notify)
     service = Service(
-        settings, db, runtime, bus, engine, dispatcher, sender, bot, receiver, inbox, reminders,
-        checkins, privacy, sixmonths, app,
+        settings, db, runtime, bus, engine, dispatcher, sender, bot, receiver, whatsapp, inbox,
+        reminders, checkins, privacy, sixmonths, app,
     )  # fmt: skip
 
     def case_changed(partnership_id: str, case_id: int) -> None:
@@ -148,6 +169,8 @@ def build(settings: Settings) -> Service:
         service.spawn(inbox.auto_assign(partnership_id))
 
     engine.on_case = case_changed
+    if whatsapp_receiver is not None:
+        whatsapp_receiver.on_status = inbox.changed  # delivered, read: the case page shows it
     checkins.on_case = privacy.on_case = case_changed
     return service
 
@@ -193,6 +216,13 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
                 await start_telegram(service)
         else:
             log.info("Telegram is off: set TELEGRAM_BOT_TOKEN in .env to turn it on.")
+        if service.whatsapp is not None:
+            log.info("WhatsApp on: webhook at %s%s", s.public_url, wa.WEBHOOK_PATH)
+        else:
+            log.info(
+                "WhatsApp is off: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID and "
+                "WHATSAPP_APP_SECRET in .env to turn it on."
+            )
         yield runner
     finally:
         if scheduler is not None and scheduler.running:
@@ -203,6 +233,8 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
         await service.dispatcher.stop()
         if service.bot is not None:
             await service.bot.shutdown()
+        if service.whatsapp is not None:
+            await service.whatsapp.close()
         await runner.cleanup()
         await service.db.dispose()
 

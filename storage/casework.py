@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import followup
 from storage.models import AuditEntry, Case, CaseEvent, Message, Note, Worker, Youth
+from storage.youths import masked_number
 
 OPEN = ("waiting", "active", "paused")
 STATUSES = ("waiting", "active", "paused", "closed")
@@ -56,6 +57,7 @@ class CaseSummary:
     unreachable: bool = False  # the youth blocked the bot
     outcome: str | None = None  # when closed: work, training, …, or "erased"
     six_month: str | None = None  # the youth's answer six months after closing (flows.sixmonths)
+    number: str = ""  # on WhatsApp: the youth's number, masked ("+32 470 •• •• 56")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def summary(case: Case, youth: Youth, worker: Worker | None) -> CaseSummary:
         paused_until=youth.paused_until,
         stopped=youth.stopped,
         unreachable=youth.unreachable,
+        number=masked_number(youth.channel_user_id) if youth.channel == "whatsapp" else "",
     )
 
 

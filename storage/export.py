@@ -39,7 +39,7 @@ from storage.privacy import Deletion, youth_key
 
 FORMAT, VERSION = "instap-export", 1
 
-CHAT_APPS = {"telegram": "Telegram", "web": "web chat"}
+CHAT_APPS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "web": "web chat"}
 RHYTHMS = {
     "week": "every week",
     "2weeks": "every two weeks",
@@ -284,6 +284,7 @@ async def export(
         "you": {
             "id": youth.id,
             "chat_app": plain(CHAT_APPS, youth.channel),
+            **({"phone_number": youth.channel_user_id} if youth.channel == "whatsapp" else {}),
             "language": youth.lang,
             "first_contact": when(youth.created_at),
             "last_change": when(youth.updated_at),

@@ -100,13 +100,25 @@ class Message(Base):
     author: Mapped[str] = mapped_column(String(16))  # youth | bot | worker
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    delivery: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
-    channel_message_id: Mapped[str | None] = mapped_column(String(64))
+    # pending | sent | delivered | read (WhatsApp's statuses) | failed
+    delivery: Mapped[str] = mapped_column(String(16), default="pending")
+    channel_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     media: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # kind, file_id, path, mime
     # A worker's reply form carries a one-time reference: a double submit is stored once.
     client_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
+
+
+class ChannelStatus(Base):
+    """A WhatsApp status for a message whose wamid we did not know yet (it came first)."""
+
+    __tablename__ = "channel_statuses"
+
+    ref: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # sent | delivered | read | failed
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
 
 
 class OutboxJob(Base):

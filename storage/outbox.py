@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage import deliveries
 from storage.models import Message, OutboxJob, Worker, Youth
 
 LEASE = timedelta(seconds=30)
@@ -141,6 +142,15 @@ async def mark_sent(
     await session.execute(
         update(OutboxJob).where(OutboxJob.id == job.id).values(status="sent", sent_at=now)
     )
+    if job.kind == "edit" and channel_message_id not in (None, job.payload.get("target")):
+        # A channel that cannot edit (WhatsApp) sent the new buttons as a new message:
+        # a tap on them names that message now.
+        await session.execute(
+            update(Message)
+            .where(Message.youth_id == job.youth_id)
+            .where(Message.channel_message_id == str(job.payload.get("target")))
+            .values(channel_message_id=channel_message_id)
+        )
     if job.message_id is None:
         return
     if job.kind == "fetch_media":  # the "message id" is where the file was stored
@@ -153,6 +163,8 @@ async def mark_sent(
         .where(Message.id == job.message_id)
         .values(delivery="sent", channel_message_id=channel_message_id)
     )
+    if channel_message_id is not None:
+        await deliveries.catch_up(session, job.message_id, channel_message_id)
 
 
 async def mark_failed(session: AsyncSession, job: Job, error: str, *, unreachable: bool) -> None:

@@ -34,3 +34,11 @@ async def get_or_create(
         session.add(youth)
         await session.flush()
     return youth
+
+
+def masked_number(wa_id: str) -> str:
+    """A WhatsApp number as workers see it: "32470123456" → "+32 470 •• •• 56"."""
+    digits = "".join(c for c in wa_id if c.isdigit())
+    if len(digits) < 9:
+        return "•• ••"
+    return f"+{digits[:2]} {digits[2:5]} •• •• {digits[-2:]}"

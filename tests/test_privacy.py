@@ -142,6 +142,7 @@ NOT_ABOUT_A_YOUTH = {
     "login_attempts": "coaches' failed logins",
     "uncovered_demand": "counts of places without a partnership, nothing personal",
     "signposts": "counts of youths sent elsewhere, nothing personal",
+    "channel_statuses": "a WhatsApp message id and its state (delivered, read), nothing personal",
 }
 
 

@@ -22,6 +22,10 @@ class RetryLater(DeliveryError):
         self.seconds = seconds
 
 
+class OutsideWindow(DeliveryError):
+    """WhatsApp's customer service window is closed (error 131047): kept until it opens."""
+
+
 class Unreachable(DeliveryError):
     pass
 
@@ -35,8 +39,4 @@ class Uncertain(DeliveryError):
 
 
 class Transient(DeliveryError):
-    pass
-
-
-class OutsideWindow(DeliveryError):
     pass

@@ -55,13 +55,16 @@ class Sender:
         overall_rate: float = 30.0,
         chat_rate: float = 1.0,
         chat_burst: float = 3.0,
+        rates: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
+        """`rates`: (per second, burst) per chat for a channel whose limit differs."""
         self.db = db
         self.channels = channels
         self.clock = clock
         self.overall = TokenBucket(overall_rate, overall_rate)
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
-        self.per_chat: dict[str, TokenBucket] = {}
+        self.rates = dict(rates or {})
+        self.per_chat: dict[tuple[str, str], TokenBucket] = {}
         self.wake = asyncio.Event()
 
     def notify(self) -> None:
@@ -100,7 +103,7 @@ class Sender:
             return
         # Paced per chat: a youth's chat or a worker's; a fetch or tap answer per youth.
         chat = message.chat_id if isinstance(message, ChatMessage) else str(job.youth_id)
-        bucket = self.per_chat.setdefault(chat, TokenBucket(self.chat_rate, self.chat_burst))
+        bucket = self.bucket(job.channel, chat)
         await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
         try:
             delivered = await self.channels[job.channel].send(message, job.message_id)
@@ -145,6 +148,12 @@ class Sender:
         log.info("outbox job %s kept until youth %s writes", job.id, job.youth_id)
         self.wake.set()
         return True
+
+    def bucket(self, channel: str, chat: str) -> TokenBucket:
+        if (channel, chat) not in self.per_chat:
+            rate, burst = self.rates.get(channel, (self.chat_rate, self.chat_burst))
+            self.per_chat[channel, chat] = TokenBucket(rate, burst)
+        return self.per_chat[channel, chat]
 
     def backoff(self, job: Job) -> timedelta:
         return timedelta(seconds=min(300.0, 0.5 * 2 ** (job.attempts - 1)))

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.privacy import deletion_of, latest_case, partnership_of
 from core.runtime import Runtime
-from storage import casework, privacy
+from storage import casework, deliveries, privacy
 from storage.db import Database
 from storage.models import OutboxJob, Youth
 
@@ -100,6 +100,8 @@ class Privacy:
     async def nightly(self) -> None:
         erased = await self.retention(apply=True)
         log.info("retention: %d youths erased", len(erased))
+        async with self.db.transaction() as session:  # statuses no message claimed in a day
+            await deliveries.forget_before(session, self.runtime.clock() - timedelta(days=1))
 
     async def retention(self, *, apply: bool) -> list[Due]:
         """The nightly job (apply=True), or its dry run: who is past the retention period."""

@@ -60,7 +60,7 @@ class CasePage(Screen):
             (N_("Via"), self.entry_label(str(answers.get("entry_point") or ""))),
             (N_("Best bereikbaar"), listed("reach", REACH)),
             (N_("Taal"), gettext(LANGUAGE_LABELS.get(case.language, case.language))),
-            (N_("Kanaal"), "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))),
+            (N_("Kanaal"), channel_label(case)),
             (N_("Na zes maanden"), six_month(case.six_month)),
         ]
         return [(label, value) for label, value in lines if value]
@@ -144,3 +144,10 @@ def parse_time(value: str) -> datetime | None:
         return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError) as exc:
         raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
+
+
+def channel_label(case: CaseSummary) -> str:
+    """Telegram, WhatsApp with the number masked, or the web chat."""
+    if case.channel == "whatsapp":
+        return f"WhatsApp ({case.number})"
+    return "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))

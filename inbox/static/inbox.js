@@ -82,8 +82,10 @@
 
   // --- the case page: append new timeline items ------------------------------------------
   function afterPoint() {
-    // From just before the first message still "verzenden…": its delivery state may change.
-    const pending = timeline.querySelector(".item.pending[data-at]");
+    // From just before the first recent message whose delivery state may still change:
+    // "verzenden…", held for WhatsApp's window, or sent/delivered (WhatsApp says when read).
+    const recent = Array.from(timeline.children).slice(-20);
+    const pending = recent.find((i) => i.dataset.at && i.matches(".pending, .held, .sent, .delivered"));
     let item = pending ? pending.previousElementSibling : timeline.lastElementChild;
     while (item && !item.dataset.at) item = item.previousElementSibling;
     return item ? item.dataset.at : "";

@@ -1,0 +1,81 @@
+"""A youth on WhatsApp, driven through the local Cloud API test server (tests/waapi)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from config.settings import Settings
+from tests.waapi.objects import SentMessage
+from tests.waapi.server import WhatsAppApiServer
+
+VERIFY_TOKEN = "test-verify-token"
+
+
+def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any) -> Settings:
+    """The service pointed at the test server, which posts its webhooks back to the service."""
+    wa_api.webhook_url = f"http://127.0.0.1:{settings.http_port}/webhooks/whatsapp"
+    return replace(
+        settings,
+        whatsapp_access_token=wa_api.access_token,
+        whatsapp_phone_number_id=wa_api.phone_number_id,
+        whatsapp_app_secret=wa_api.app_secret,
+        whatsapp_verify_token=VERIFY_TOKEN,
+        whatsapp_api_base_url=wa_api.base_url,
+        whatsapp_chat_rate=50.0,  # the pair rate limit itself is the sender's (test_sender.py)
+        **changes,
+    )
+
+
+def shown(message: SentMessage) -> str:
+    """What the youth sees of a message: its text, its buttons or list rows (in full)."""
+    rows = [f"{r.title} {r.description or ''}".strip() for r in message.rows]
+    return "\n".join([message.text or "", *message.button_titles, *rows])
+
+
+class WaYouth:
+    """A youth on WhatsApp: types, taps a button or picks a row, reads what we sent."""
+
+    def __init__(self, api: WhatsAppApiServer, phone: str) -> None:
+        self.api, self.phone = api, phone
+
+    def seen(self) -> int:
+        return len(self.api.sent_to(self.phone))
+
+    def last(self) -> SentMessage:
+        return self.api.sent_to(self.phone)[-1]
+
+    async def says(self, text: str, expect: str) -> str:
+        before = self.seen()
+        await self.api.user_sends_text(self.phone, text)
+        return await self.until(before, expect)
+
+    async def taps(self, title: str, expect: str) -> str:
+        """Tap the reply button or pick the list row with this title on our latest message."""
+        before = self.seen()
+        await self.api.user_chooses(self.phone, title)
+        return await self.until(before, expect)
+
+    async def until(self, before: int, expect: str) -> str:
+        def arrived() -> bool:
+            texts = [shown(m) for m in self.api.sent_to(self.phone)[max(0, before - 1) :]]
+            return any(expect in t for t in texts)
+
+        await self.api.wait_until(arrived, timeout=20, what=f"{expect!r} to {self.phone}")
+        return "\n".join(shown(m) for m in self.api.sent_to(self.phone)[before:])
+
+
+async def complete_intake(youth: WaYouth, name: str = "Lotte") -> None:
+    """Through the intake to a case in WAM!'s queue, tapping and picking as on a phone."""
+    await youth.says("hallo", "Hoe mogen we je noemen?")
+    await youth.says(name, "Hoe oud ben je?")
+    await youth.says("19", "In welke gemeente woon je?")
+    await youth.says("Maasmechelen", "Waarmee wil je hulp?")
+    await youth.taps("Werk", "✅ Werk")
+    await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
+    await youth.says("Ik zoek werk in de buurt.", "Hoe heb je ons gevonden?")
+    await youth.taps("Sociale media", "Is dat oké voor jou?")
+    await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
+    await youth.taps("Avond (17u–20u)", "✅ Avond")
+    await youth.taps("Klaar", "Klopt dit?")
+    await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
