@@ -114,6 +114,8 @@ def test_the_whatsapp_templates_to_register_are_printed_from_the_file(tmp_path: 
     ) in out
     assert "  en: Hi! A reminder from Instap: your appointment with {{1}} is {{2}}." in out
     assert "buttons (quick reply): Oké, ik kom | Dat past niet" in out
+    listing = out.split("\n\n", 1)[1]  # the README shows them as printed: kept in step
+    assert f"```\n{listing}```\n" in (ROOT / "README.md").read_text("utf-8")
 
 
 def test_main_rejects_unknown_commands() -> None:
