@@ -105,3 +105,19 @@ def load(path: Path = FILE) -> dict[str, TemplateSpec]:
 
 def for_purpose(purpose: str) -> TemplateSpec:
     return next(t for t in load().values() if t.purpose == purpose)
+
+
+def registration_text(specs: dict[str, TemplateSpec]) -> str:
+    """What a partnership registers with Meta, template by template (`instap whatsapp-templates`)."""
+    lines = [
+        "Register these templates with Meta (WhatsApp Manager > Message templates), each under",
+        "exactly this name, category and language, with this text and these quick-reply buttons.",
+    ]
+    for spec in specs.values():
+        lines += ["", f"{spec.name}  (category {spec.category})"]
+        lines += [f"  {{{{{i}}}}} = {what}" for i, what in enumerate(spec.variables, 1)]
+        for lang, wording in spec.wordings.items():
+            lines.append(f"  {lang}: {wording.body}")
+            if wording.buttons:
+                lines.append("      buttons (quick reply): " + " | ".join(wording.buttons))
+    return "\n".join(lines)

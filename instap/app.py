@@ -217,7 +217,7 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
         else:
             log.info("Telegram is off: set TELEGRAM_BOT_TOKEN in .env to turn it on.")
         if service.whatsapp is not None:
-            log.info("WhatsApp on: webhook at %s%s", s.public_url, wa.WEBHOOK_PATH)
+            log.info("WhatsApp on: webhook at %s%s", s.web_base, wa.WEBHOOK_PATH)
         else:
             log.info(
                 "WhatsApp is off: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID and "

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from config.partnerships import PartnershipsFileError, load_directory
 from config.settings import Settings, SettingsError
+from core import whatsapp_templates
 from inbox.accounts import add_account
 from instap.app import build, serve
 from instap.demo import demo_command, summary
@@ -229,6 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     queue = sub.add_parser("cases", help="list the cases waiting in the queue")
     queue.add_argument("--partnership", help="only this partnership id, e.g. wam")
     sub.add_parser("blind-spots", help="count requests from places no partnership covers")
+    sub.add_parser(
+        "whatsapp-templates", help="the WhatsApp templates to register with Meta, with their texts"
+    )
     keep = sub.add_parser("retention", help="who is past the retention period (a dry run)")
     keep.add_argument("--apply", action="store_true", help="erase them now (the nightly job)")
     fake = sub.add_parser(
@@ -296,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(show_queue(settings, args.partnership))
     elif args.command == "blind-spots":
         asyncio.run(show_blind_spots(settings))
+    elif args.command == "whatsapp-templates":
+        print(whatsapp_templates.registration_text(whatsapp_templates.load()))
     elif args.command == "retention":
         asyncio.run(retention(settings, args.apply))
     elif args.command == "demo-data":

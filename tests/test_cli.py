@@ -102,6 +102,22 @@ def test_the_bot_token_never_reaches_the_log() -> None:
     assert "SECRET" not in record.getMessage()
 
 
+def test_the_whatsapp_templates_to_register_are_printed_from_the_file(tmp_path: Path) -> None:
+    env = {"PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"), "VAR_DIR": str(tmp_path)}
+    result = run_instap("whatsapp-templates", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "instap_bericht  (category UTILITY)\n  {{1}} = who wrote" in out
+    assert (
+        "  nl: Hoi! Er staat een bericht van {{1}} voor je klaar bij Instap. Tik op de knop of "
+        "stuur iets terug, dan krijg je het meteen.\n      buttons (quick reply): Toon het bericht"
+    ) in out
+    assert "  en: Hi! A reminder from Instap: your appointment with {{1}} is {{2}}." in out
+    assert "buttons (quick reply): Oké, ik kom | Dat past niet" in out
+    listing = out.split("\n\n", 1)[1]  # the README shows them as printed: kept in step
+    assert f"```\n{listing}```\n" in (ROOT / "README.md").read_text("utf-8")
+
+
 def test_main_rejects_unknown_commands() -> None:
     with pytest.raises(SystemExit):
         main(["fly"])

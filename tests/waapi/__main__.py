@@ -1,7 +1,8 @@
 """Run the fake WhatsApp Cloud API by hand: ``python -m tests.waapi --port 8082``.
 
 Open the printed page to play the youth; point ``make run`` at the server with the printed
-environment variables.
+environment variables. Instap's templates (config/whatsapp_templates.toml) are registered, as a
+partnership registers them with Meta, so a message outside the 24-hour window shows its text.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import argparse
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
+
+from core.whatsapp_templates import FILE as TEMPLATES_FILE
 
 from .server import WhatsAppApiServer
 from .spec import default_spec_path
@@ -24,9 +28,11 @@ async def _serve(args: argparse.Namespace) -> None:
         phone_number_id=args.phone_number_id,
         webhook_url=args.webhook_url,
     )
+    registered = server.register_templates_file(Path(args.templates)) if args.templates else []
     for template in args.template:
         name, lang, params = template.split(":")
         server.register_template(name, lang, int(params))
+        registered.append(f"{name}/{lang}")
     await server.start(args.host, args.port)
     print("Point the service at this server (e.g. in .env, then `make run`):")
     print(f"  WHATSAPP_API_BASE_URL={server.base_url}")
@@ -35,6 +41,7 @@ async def _serve(args: argparse.Namespace) -> None:
     print(f"  WHATSAPP_APP_SECRET={server.app_secret}")
     print(f"  WHATSAPP_VERIFY_TOKEN={args.verify_token}")
     print(f"Webhooks go to:   {server.webhook_url}")
+    print(f"Templates:        {', '.join(registered) or 'none'}")
     print(f"Chat as a youth:  {server.root_url}/?phone={DEFAULT_PHONE}")
     if args.verify:
         with contextlib.suppress(OSError):
@@ -57,11 +64,17 @@ def main() -> None:
     parser.add_argument("--verify-token", default="test-verify-token")
     parser.add_argument("--webhook-url", default="http://127.0.0.1:8080/webhooks/whatsapp")
     parser.add_argument(
+        "--templates",
+        default=str(TEMPLATES_FILE),
+        metavar="FILE",
+        help="register the templates of this file (default: Instap's; '' for none)",
+    )
+    parser.add_argument(
         "--template",
         action="append",
         default=[],
         metavar="NAME:LANG:PARAMS",
-        help="register a template, e.g. herinnering:nl:2 (repeatable)",
+        help="register one more template, e.g. herinnering:nl:2 (repeatable)",
     )
     parser.add_argument(
         "--verify", action="store_true", help="do the GET handshake against the webhook at start"

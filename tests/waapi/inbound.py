@@ -109,6 +109,11 @@ def button_reply(context: JSON, button_id: str, title: str) -> JSON:
     }
 
 
+def template_button(context: JSON, payload: str, text: str) -> JSON:
+    """A tap on a template's quick-reply button: Meta sends its payload, not an interactive."""
+    return {"context": context, "type": "button", "button": {"payload": payload, "text": text}}
+
+
 def list_reply(context: JSON, row_id: str, title: str, description: str | None) -> JSON:
     reply: JSON = {"id": row_id, "title": title}
     if description is not None:

@@ -110,10 +110,12 @@ class SentMessage:
 
     def summary(self) -> str:
         """One transcript line: the text plus what can be tapped or what template was used."""
-        if self.type == "template":
+        if self.type == "template" and self.text is None:
             params = ", ".join(repr(p) for p in self.template_params)
             return f"<template {self.template_name}/{self.template_lang}({params})>"
         parts = [self.text or f"<{self.type}>"]
+        if self.type == "template":
+            parts.insert(0, f"<template {self.template_name}/{self.template_lang}>")
         if self.filename:
             parts.append(f"<{self.type} {self.filename}>")
         if self.buttons:

@@ -10,12 +10,15 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from core.whatsapp_templates import VARIABLE, load
 
 from . import inbound
 from .errors import MetaError, invalid_parameter
-from .objects import JSON, Call, Event, Media, SentMessage, parse_sent
+from .objects import JSON, Button, Call, Event, Media, SentMessage, parse_sent
 
 __all__ = ["WINDOW_SECONDS", "PendingWebhook", "WaState"]
 
@@ -47,7 +50,9 @@ class WaState:
         # (messages, seconds): more sends to one user in that time -> 131056 (off by default;
         # Meta allows bursts, then about one message per 6 seconds per user).
         self.pair_rate_limit: tuple[int, float] | None = None
-        self.templates: dict[tuple[str, str], int] = {}
+        self.templates: dict[tuple[str, str], int] = {}  # (name, lang) -> body variables
+        # (name, lang) -> body text with {{1}}.. and quick-reply titles, when registered with them
+        self.template_texts: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self.media: dict[str, Media] = {}
         self.sent: list[SentMessage] = []
         self.received: dict[str, JSON] = {}  # wamid -> inbound message object
@@ -93,9 +98,26 @@ class WaState:
         last = self.last_inbound.get(phone)
         return last is not None and self.now - last < WINDOW_SECONDS
 
-    def register_template(self, name: str, lang: str, params: int = 0) -> None:
-        """Make template `name` in language `lang` with `params` body variables known."""
+    def register_template(
+        self, name: str, lang: str, params: int = 0, *, body: str = "", buttons: Sequence[str] = ()
+    ) -> None:
+        """Make template `name` in language `lang` with `params` body variables known; with its
+        `body` and quick-reply `buttons`, a send of it reads (and is tapped) as the youth sees it."""
         self.templates[(name, lang)] = params
+        if body:
+            self.template_texts[(name, lang)] = (body, tuple(buttons))
+
+    def register_templates_file(self, path: Path) -> list[str]:
+        """Register every template of an Instap templates file (config/whatsapp_templates.toml)
+        in every language, as a partnership registers them with Meta; returns "name/lang"s."""
+        done = []
+        for spec in load(path).values():
+            for lang, wording in spec.wordings.items():
+                self.register_template(
+                    spec.name, lang, len(spec.variables), body=wording.body, buttons=wording.buttons
+                )
+                done.append(f"{spec.name}/{lang}")
+        return done
 
     def block(self, phone: str, mode: str = "error") -> None:
         """Sends to `phone` fail: 131026 in the answer ("error") or a failed status ("status")."""
@@ -238,6 +260,8 @@ class WaState:
         """Record a send that passed every check; queue its statuses; return it."""
         to = _wa_id(str(body["to"]))
         sent = parse_sent(body, self.new_wamid(to), to, self.now)
+        if sent.type == "template":
+            self._as_the_youth_sees_it(sent)
         self.sent.append(sent)
         self.log(to, "service", sent.summary())
         if self.blocked.get(to) == "status":
@@ -254,6 +278,22 @@ class WaState:
         if self.reads:
             self.queue_status(sent, "read")
         return sent
+
+    def _as_the_youth_sees_it(self, sent: SentMessage) -> None:
+        """A registered template's text with its variables, and its quick replies as buttons
+        (their ids are the payloads our service put in the send)."""
+        known = self.template_texts.get((str(sent.template_name), str(sent.template_lang)))
+        if known is None:
+            return
+        body, titles = known
+        params = sent.template_params
+        sent.text = VARIABLE.sub(lambda m: params[int(m.group(1)) - 1], body)
+        payloads = {
+            int(c.get("index", 0)): str((c.get("parameters") or [{}])[0].get("payload", ""))
+            for c in (sent.payload.get("template") or {}).get("components") or []
+            if c.get("type") == "button"
+        }
+        sent.buttons = [Button(payloads.get(i, title), title) for i, title in enumerate(titles)]
 
     def sent_to(self, phone: str) -> list[SentMessage]:
         """What our service sent to `phone` (accepted sends only), oldest first."""

@@ -20,8 +20,15 @@ body{font-family:sans-serif;max-width:46rem;margin:1rem auto;background:#ece5dd}
 .msg{padding:.4rem .7rem;margin:.3rem 0;border-radius:.6rem;white-space:pre-wrap}
 .user{background:#dcf8c6;margin-left:6rem}.service{background:#fff;margin-right:6rem}
 .meta{color:#777;font-size:.75rem}form.inline{display:inline}
-button{margin:.15rem}input[name=text]{width:70%}
+button{margin:.15rem}input[name=text]{width:60%}
+.note{color:#555;text-align:center;font-style:italic}
 """
+# Reload when the transcript grows (the service answered), unless something is being typed.
+_RELOAD = """(async () => { let seen = %d;
+  for (;;) { const now = Number(await (await fetch("/ui/wait?seen=" + seen)).text());
+    const typing = document.activeElement && document.activeElement.value;
+    if (now > seen && !typing) { location.reload(); return; }
+    seen = now; } })();"""
 
 
 def add_routes(app: web.Application, server: WhatsAppApiServer) -> None:
@@ -52,12 +59,23 @@ def add_routes(app: web.Application, server: WhatsAppApiServer) -> None:
         raise back(phone)
 
     async def close_window(request: web.Request) -> web.Response:
+        """The page's "24 uur later": this number's last message is more than a day old."""
         form = await request.post()
         phone = str(form["phone"])
         server.close_window(phone)
+        server.log(phone, "…", "24 uur later")
         raise back(phone)
 
+    async def wait(request: web.Request) -> web.Response:
+        """Answers once the transcript has more than `seen` lines (or after 25 s): the page
+        then reloads, so the service's answer shows up without pressing anything."""
+        seen = int(request.query.get("seen", "0"))
+        if len(server.events) <= seen:
+            await server.wait_change(25)
+        return web.Response(text=str(len(server.events)))
+
     app.router.add_get("/", page)
+    app.router.add_get("/ui/wait", wait)
     app.router.add_post("/ui/send", send)
     app.router.add_post("/ui/choose", choose)
     app.router.add_post("/ui/close-window", close_window)
@@ -70,7 +88,7 @@ def _render(server: WhatsAppApiServer, phone: str) -> str:
     for event in server.events:
         if event.phone != phone:
             continue
-        who = "service" if event.who == "service" else "user"
+        who = {"service": "service", "…": "note"}.get(event.who, "user")
         stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
         rows.append(
             f'<div class="msg {who}"><div class="meta">{escape(event.who)} {stamp}</div>'
@@ -86,19 +104,23 @@ def _render(server: WhatsAppApiServer, phone: str) -> str:
             f"<button>{escape(title)}</button></form>"
             for ident, title in last.choices
         )
-        choices = f"<p>Tap: {buttons}</p>"
-    window = "open" if server.window_open(phone) else "closed"
-    return f"""<!doctype html><html><head><meta charset="utf-8">
-<title>WhatsApp test server – {escape(phone)}</title><style>{_STYLE}</style></head><body>
-<form method="get" action="/">Phone <input name="phone" value="{escape(phone)}">
-<button>Switch</button></form>
-<p class="meta">24-hour window: {window}; webhook: {escape(str(server.webhook_url))};
-{len(server.pending)} webhook(s) waiting; {len(server.violations)} violation(s)</p>
-{"".join(rows) or "<p>No messages yet.</p>"}
+        choices = f"<p>Tik: {buttons}</p>"
+    window = "open" if server.window_open(phone) else "dicht"
+    number = f'<input type="hidden" name="phone" value="{escape(phone)}">'
+    return f"""<!doctype html><html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>WhatsApp-testserver – {escape(phone)}</title><style>{_STYLE}</style></head><body>
+<form method="get" action="/">Je nummer <input name="phone" value="{escape(phone)}" size="14">
+<button>Wissel</button></form>
+<p class="meta">24-uursvenster: {window} · webhook: {escape(str(server.webhook_url))} ·
+{len(server.pending)} webhook(s) wachten · {len(server.violations)} overtreding(en)</p>
+{"".join(rows) or "<p>Nog geen berichten. Typ iets, bv. hallo.</p>"}
 {choices}
-<form method="post" action="/ui/send"><input type="hidden" name="phone" value="{escape(phone)}">
-<input name="text" autofocus placeholder="Type a message"> <input name="name" placeholder="Name"
-size="8"> <button>Send</button></form>
-<form method="post" action="/ui/close-window"><input type="hidden" name="phone"
-value="{escape(phone)}"><button>Close the 24-hour window</button></form>
+<form method="post" action="/ui/send">{number}
+<input name="text" autofocus placeholder="Typ een bericht" aria-label="Bericht">
+<input name="name" placeholder="Naam" aria-label="Naam" size="6"> <button>Stuur</button></form>
+<form method="post" action="/ui/close-window">{number}<button
+title="Doe alsof je laatste bericht meer dan een dag oud is: WhatsApp laat dan alleen
+goedgekeurde sjablonen door">24 uur later</button></form>
+<script>{_RELOAD % len(server.events)}</script>
 </body></html>"""
