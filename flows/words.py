@@ -30,6 +30,9 @@ WORDS: dict[str, str] = {
     "mijn afspraken": "afspraken",
     "afspraken": "afspraken",
     "toestemming": "toestemming",
+    "checkin": "checkin",
+    "check in": "checkin",
+    "herinneringen": "herinneringen",
 }
 PAUSE_WORDS = ("pauze", "pause")  # "pauze 2 weken" carries how long
 # Questions whose answer is the youth's own words: what they want to tell us, a note with a

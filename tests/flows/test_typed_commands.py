@@ -42,6 +42,8 @@ def at_age_step() -> Chat:
         ("Vergeet me", "vergeetmij"),
         ("forget me", "vergeetmij"),
         ("mijn afspraken", "afspraken"),
+        ("Check-in", "checkin"),
+        ("herinneringen", "herinneringen"),
     ],
 )
 def test_the_whole_message_as_a_word_is_the_command(typed: str, command: str) -> None:
