@@ -6,14 +6,26 @@ from dataclasses import replace
 from typing import Any
 
 from config.settings import Settings
+from core import whatsapp_templates
 from tests.waapi.objects import SentMessage
 from tests.waapi.server import WhatsAppApiServer
 
 VERIFY_TOKEN = "test-verify-token"
 
 
+def register_templates(wa_api: WhatsAppApiServer) -> None:
+    """Our templates (config/whatsapp_templates.toml) as the partnership registers them."""
+    for spec in whatsapp_templates.load().values():
+        for lang, wording in spec.wordings.items():
+            wa_api.register_template(
+                spec.name, lang, len(spec.variables), body=wording.body, buttons=wording.buttons
+            )
+
+
 def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any) -> Settings:
-    """The service pointed at the test server, which posts its webhooks back to the service."""
+    """The service pointed at the test server (our templates registered there), which posts
+    its webhooks back to the service."""
+    register_templates(wa_api)
     wa_api.webhook_url = f"http://127.0.0.1:{settings.http_port}/webhooks/whatsapp"
     return replace(
         settings,

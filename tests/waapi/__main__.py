@@ -24,6 +24,10 @@ async def _serve(args: argparse.Namespace) -> None:
         phone_number_id=args.phone_number_id,
         webhook_url=args.webhook_url,
     )
+    if not args.no_instap_templates:
+        from tests.support.whatsapp import register_templates  # Instap's own, as registered
+
+        register_templates(server)
     for template in args.template:
         name, lang, params = template.split(":")
         server.register_template(name, lang, int(params))
@@ -62,6 +66,11 @@ def main() -> None:
         default=[],
         metavar="NAME:LANG:PARAMS",
         help="register a template, e.g. herinnering:nl:2 (repeatable)",
+    )
+    parser.add_argument(
+        "--no-instap-templates",
+        action="store_true",
+        help="do not register Instap's templates (config/whatsapp_templates.toml)",
     )
     parser.add_argument(
         "--verify", action="store_true", help="do the GET handshake against the webhook at start"

@@ -73,7 +73,10 @@ class UserSimulation(WaState):
                 f"no button {button_id or title!r} on {message.wamid}: {message.buttons}"
             )
         context = {"from": self.display_phone_number, "id": message.wamid}
-        reply = inbound.button_reply(context, button.id, button.title)
+        if message.type == "template":
+            reply = inbound.template_button(context, button.id, button.title)
+        else:
+            reply = inbound.button_reply(context, button.id, button.title)
         return self.receive(phone, reply, name=None, log=f"<tapped [{button.title}]>")
 
     async def user_picks_row(
