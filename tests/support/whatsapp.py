@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
+
+import aiohttp
 
 from config.settings import Settings
 from core import whatsapp_templates
+from instap.app import Service
+from storage.workers import WorkerView
+from tests.support.inbox import PASSWORD, add_worker, form_value
+from tests.support.service import fast_forward
 from tests.waapi.objects import SentMessage
 from tests.waapi.server import WhatsAppApiServer
 
@@ -91,3 +98,31 @@ async def complete_intake(youth: WaYouth, name: str = "Lotte") -> None:
     await youth.taps("Avond (17u–20u)", "✅ Avond")
     await youth.taps("Klaar", "Klopt dit?")
     await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
+
+
+def time_passes(service: Service, wa_api: WhatsAppApiServer, delta: timedelta) -> None:
+    """Our clocks and Meta's move on together (a quiet weekend, a few days without a word)."""
+    fast_forward(service, delta)
+    wa_api.advance(seconds=delta.total_seconds())
+
+
+async def sara_takes_the_case(service: Service) -> tuple[WorkerView, int]:
+    """Sara, a WAM! worker, claims the one waiting case; returns her and its id."""
+    sara = await add_worker(service.db, "Sara")
+    (waiting,) = (await service.inbox.queue(sara)).waiting
+    await service.inbox.claim(sara, waiting.case.id)
+    return sara, waiting.case.id
+
+
+async def case_page(service: Service, worker: WorkerView, case_id: int) -> str:
+    """The case page as the worker's browser gets it: logged in over HTTP."""
+    base = f"http://127.0.0.1:{service.settings.http_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(f"{base}/inbox/login") as login:
+            token = form_value(await login.text(), "login_token")
+        form = {"username": worker.username, "password": PASSWORD, "login_token": token}
+        async with http.post(f"{base}/inbox/login", data=form) as answer:
+            assert answer.status == 200, await answer.text()
+        async with http.get(f"{base}/inbox/cases/{case_id}") as page:
+            assert page.status == 200
+            return await page.text()
