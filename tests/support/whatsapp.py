@@ -8,6 +8,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.whatsapp import WEBHOOK_PATH
 from config.settings import Settings
 from core import whatsapp_templates
 from instap.app import Service
@@ -18,6 +19,7 @@ from tests.waapi.objects import SentMessage
 from tests.waapi.server import WhatsAppApiServer
 
 VERIFY_TOKEN = "test-verify-token"
+CHAT_RATE = 50.0  # messages a second to one number: Meta's pair limit is the sender's test
 
 
 def register_templates(wa_api: WhatsAppApiServer) -> None:
@@ -29,11 +31,15 @@ def register_templates(wa_api: WhatsAppApiServer) -> None:
             )
 
 
-def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any) -> Settings:
-    """The service pointed at the test server (our templates registered there), which posts
-    its webhooks back to the service."""
+def connect(wa_api: WhatsAppApiServer, port: int) -> None:
+    """The test server (our templates registered there) posts its webhooks to this port."""
     register_templates(wa_api)
-    wa_api.webhook_url = f"http://127.0.0.1:{settings.http_port}/webhooks/whatsapp"
+    wa_api.webhook_url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+
+
+def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any) -> Settings:
+    """The service pointed at the test server, which posts its webhooks back to the service."""
+    connect(wa_api, settings.http_port)
     return replace(
         settings,
         whatsapp_access_token=wa_api.access_token,
@@ -41,9 +47,22 @@ def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any)
         whatsapp_app_secret=wa_api.app_secret,
         whatsapp_verify_token=VERIFY_TOKEN,
         whatsapp_api_base_url=wa_api.base_url,
-        whatsapp_chat_rate=50.0,  # the pair rate limit itself is the sender's (test_sender.py)
+        whatsapp_chat_rate=CHAT_RATE,
         **changes,
     )
+
+
+def whatsapp_env(wa_api: WhatsAppApiServer, port: int) -> dict[str, str]:
+    """The same as environment variables, for an instance in its own process on `port`."""
+    connect(wa_api, port)
+    return {
+        "WHATSAPP_ACCESS_TOKEN": wa_api.access_token,
+        "WHATSAPP_PHONE_NUMBER_ID": wa_api.phone_number_id,
+        "WHATSAPP_APP_SECRET": wa_api.app_secret,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_API_BASE_URL": wa_api.base_url,
+        "WHATSAPP_CHAT_RATE": str(CHAT_RATE),
+    }
 
 
 def shown(message: SentMessage) -> str:
