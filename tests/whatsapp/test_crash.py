@@ -4,6 +4,7 @@ none answered twice (as tests/e2e/test_crash.py for Telegram)."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.process import inbound_statuses, instap, settled
@@ -14,6 +15,10 @@ YOUTHS = [f"3247070{n:04d}" for n in range(20)]
 
 def texts(wa_api: WhatsAppApiServer, phone: str) -> list[str]:
     return [m.text or "" for m in wa_api.sent_to(phone)]
+
+
+def asked_age(wa_api: WhatsAppApiServer, phone: str) -> Callable[[], bool]:
+    return lambda: any("Hoe oud ben je?" in t for t in texts(wa_api, phone))
 
 
 async def test_sigkill_between_acknowledge_and_handling_loses_nothing(
@@ -33,11 +38,7 @@ async def test_sigkill_between_acknowledge_and_handling_loses_nothing(
     # 2. After restart every acknowledged message is handled, in order, exactly once.
     with instap(db_url, wa_api, tmp_path, "web,receive,process,send"):
         for phone in YOUTHS:
-            await wa_api.wait_until(
-                lambda p=phone: any("Hoe oud ben je?" in t for t in texts(wa_api, p)),
-                timeout=60,
-                what=f"{phone} asked their age",
-            )
+            await wa_api.wait_until(asked_age(wa_api, phone), timeout=60, what=f"{phone}'s age")
         # Any (wrong) second answer would be stored and delivered before this holds.
         await wa_api.wait_until(lambda: settled(db_url), timeout=60, what="settled")
         await wa_api.wait_delivered(timeout=30)  # the statuses of what was sent, too
