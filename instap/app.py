@@ -82,6 +82,10 @@ class Service:
         task.add_done_callback(self.background.discard)
 
 
+def _left_to_the_sweep(key: str) -> None:
+    """Stored for this youth; an instance with the "process" role will pick it up."""
+
+
 def build(settings: Settings) -> Service:
     """Wire the parts; nothing starts yet. Raises on a broken partnerships file."""
     directory = load_directory(settings.partnerships_file)
@@ -116,12 +120,13 @@ def build(settings: Settings) -> Service:
     inbox.entry_addresses = Addresses(settings.web_base, settings.telegram_bot_username or None)
     engine = Engine(db, runtime, sender.notify)
     dispatcher = Dispatcher(db, engine)
-    receiver = (
-        tg.TelegramReceiver(bot, db, dispatcher.notify, settings.webhook_secret) if bot else None
-    )
+    # What arrives is handled here only by an instance with the "process" role; without it,
+    # it is stored and left to a processing instance's sweep.
+    handle = dispatcher.notify if "process" in settings.roles else _left_to_the_sweep
+    receiver = tg.TelegramReceiver(bot, db, handle, settings.webhook_secret) if bot else None
     pages = Templates(CHAT_TEMPLATES, INBOX_TEMPLATES)
     webchat = WebChat(
-        db, bus, dispatcher.notify, settings.secret_key, pages, clock=lambda: engine.runtime.clock()
+        db, bus, handle, settings.secret_key, pages, clock=lambda: engine.runtime.clock()
     )  # the engine's clock: buttons of an appointment that is over go grey
     secure = settings.public_url.startswith("https://")
     totp_roles = settings.require_totp_roles
@@ -152,7 +157,7 @@ def build(settings: Settings) -> Service:
     whatsapp_receiver = None
     if whatsapp is not None:
         whatsapp_receiver = wa.WhatsAppReceiver(
-            db, dispatcher.notify, settings.whatsapp_app_secret, settings.whatsapp_verify_token
+            db, handle, settings.whatsapp_app_secret, settings.whatsapp_verify_token
         )
         app.add_routes(whatsapp_receiver.routes())
     reminders = Reminders(db, runtime, sender.notify)

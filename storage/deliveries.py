@@ -35,15 +35,23 @@ async def apply(session: AsyncSession, message: Message, status: str, unreachabl
 
 
 async def record(
-    session: AsyncSession, ref: str, status: str, unreachable: bool, now: datetime
+    session: AsyncSession,
+    ref: str,
+    status: str,
+    unreachable: bool,
+    now: datetime,
+    keep: bool = True,
 ) -> Message | None:
-    """A status for our message `ref`; the message it changed (None: kept for later)."""
+    """A status for our message `ref`; the message it changed (None: kept for later, or
+    dropped when not `keep`: the youth was erased, and a wamid holds their number)."""
     await lock_key(session, f"status:{ref}")
     found = select(Message).where(Message.channel_message_id == ref, Message.direction == "out")
     message = (await session.execute(found.limit(1))).scalar_one_or_none()
     if message is not None:
         await apply(session, message, status, unreachable)
         return message
+    if not keep:
+        return None
     kept = await session.get(ChannelStatus, ref)
     if kept is None:
         session.add(ChannelStatus(ref=ref, status=status, unreachable=unreachable, updated_at=now))

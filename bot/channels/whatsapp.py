@@ -143,8 +143,11 @@ def message_rows(values: list[dict[str, Any]]) -> list[tuple[str, str, str, dict
     return rows
 
 
-def statuses_of(values: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
-    """(wamid, status, unreachable) for each status of ours we understand."""
+Status = tuple[str, str, bool, str]  # wamid, status, unreachable, the recipient's number
+
+
+def statuses_of(values: list[dict[str, Any]]) -> list[Status]:
+    """(wamid, status, unreachable, recipient) for each status of ours we understand."""
     found = []
     for value in values:
         for status in value.get("statuses") or []:
@@ -152,7 +155,12 @@ def statuses_of(values: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
                 continue
             codes = {e.get("code") for e in status.get("errors") or [] if isinstance(e, dict)}
             found.append(
-                (str(status.get("id")), str(status["status"]), bool(codes & UNDELIVERABLE))
+                (
+                    str(status.get("id")),
+                    str(status["status"]),
+                    bool(codes & UNDELIVERABLE),
+                    str(status.get("recipient_id") or ""),
+                )
             )
     return found
 
@@ -207,14 +215,16 @@ class WhatsAppReceiver:
     async def store(
         self,
         rows: list[tuple[str, str, str, dict[str, Any]]],
-        statuses: list[tuple[str, str, bool]],
+        statuses: list[Status],
     ) -> None:
         now = utcnow()
         changed: dict[int, str] = {}  # case id → partnership
         async with self.db.transaction() as session:
             await inbound.store(session, rows, now)
-            for ref, status, unreachable in statuses:
-                message = await deliveries.record(session, ref, status, unreachable, now)
+            for ref, status, unreachable, recipient in statuses:
+                # A wamid carries the number: kept for later only while the youth is ours.
+                known = await youths.find(session, "whatsapp", recipient) is not None
+                message = await deliveries.record(session, ref, status, unreachable, now, known)
                 case = await casework.case_of_youth(session, message.youth_id) if message else None
                 if case is not None:
                     changed[case.id] = case.partnership_id

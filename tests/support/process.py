@@ -1,6 +1,7 @@
 """Instap as a separate process (`python -m instap run`), to kill -9 it, and what it left behind.
 
-The process talks to the test's Bot API server; its log goes to a file in `var`.
+The process talks to the test's Bot API or WhatsApp Cloud API server; its log goes to a file
+in `var`.
 """
 
 from __future__ import annotations
@@ -20,21 +21,34 @@ from storage.models import OutboxJob
 from tests.botapi.server import BotApiServer
 from tests.support.dialog import ROOT
 from tests.support.postgres import free_port
+from tests.support.whatsapp import whatsapp_env
+from tests.waapi.server import WhatsAppApiServer
 
 
-@contextmanager
-def instap(
-    db_url: str, bot_api: BotApiServer, var: Path, roles: str
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `python -m instap run` with these roles; kill it on the way out if still running."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
+def telegram_env(bot_api: BotApiServer) -> dict[str, str]:
+    """The settings that point an instance at the Bot API test server (polling)."""
+    return {
         "TELEGRAM_BOT_TOKEN": bot_api.token,
         "TELEGRAM_API_BASE_URL": bot_api.base_url,
         "TELEGRAM_API_FILE_URL": bot_api.base_file_url,
         "TELEGRAM_MODE": "polling",
-        "HTTP_PORT": str(free_port()),
+    }
+
+
+@contextmanager
+def instap(
+    db_url: str, api: BotApiServer | WhatsAppApiServer, var: Path, roles: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `python -m instap run` with these roles, talking to this test server (a WhatsApp
+    one posts its webhooks to the instance from then on); kill it on the way out if still
+    running."""
+    port = free_port()
+    channel = telegram_env(api) if isinstance(api, BotApiServer) else whatsapp_env(api, port)
+    env = {
+        **os.environ,
+        **channel,
+        "DATABASE_URL": db_url,
+        "HTTP_PORT": str(port),
         "VAR_DIR": str(var),
         "SECRET_KEY": "crash-test",
         "PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from config.settings import Settings
 from instap.app import Service, build, running
 from storage import inbound
+from storage.clock import utcnow
 from storage.models import OutboxJob
 from tests.support.dialog import ROOT
 from tests.support.postgres import free_port
@@ -49,13 +50,24 @@ async def serving(settings: Settings) -> AsyncIterator[Service]:
         yield service
 
 
-def travel(service: Service, moment: datetime) -> None:
-    """Every clock of the service (engine, tickers, sender, inbox) at one fixed moment."""
-    runtime = replace(service.engine.runtime, clock=lambda: moment)
+def set_clock(service: Service, clock: Callable[[], datetime]) -> None:
+    """Every clock of the service (engine, tickers, sender, inbox) reads `clock`."""
+    runtime = replace(service.engine.runtime, clock=clock)
     service.engine.runtime = service.checkins.runtime = service.reminders.runtime = runtime
     service.sixmonths.runtime = runtime
-    service.sender.clock = lambda: moment
-    service.inbox.clock = lambda: moment
+    service.sender.clock = clock
+    service.inbox.clock = clock
+
+
+def travel(service: Service, moment: datetime) -> None:
+    """Every clock of the service at one fixed moment."""
+    set_clock(service, lambda: moment)
+
+
+def fast_forward(service: Service, delta: timedelta) -> None:
+    """Every clock of the service jumps `delta` ahead, and keeps running from there."""
+    ahead = service.engine.runtime.clock() - utcnow() + delta
+    set_clock(service, lambda: utcnow() + ahead)
 
 
 async def settled(service: Service, timeout: float = 30.0) -> None:  # noqa: ASYNC109

@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
+import aiohttp
+
+from bot.channels.whatsapp import WEBHOOK_PATH
 from config.settings import Settings
+from core import whatsapp_templates
+from instap.app import Service
+from storage.workers import WorkerView
+from tests.support.inbox import PASSWORD, add_worker, form_value
+from tests.support.service import fast_forward
 from tests.waapi.objects import SentMessage
 from tests.waapi.server import WhatsAppApiServer
 
 VERIFY_TOKEN = "test-verify-token"
+CHAT_RATE = 50.0  # messages a second to one number: Meta's pair limit is the sender's test
+
+
+def register_templates(wa_api: WhatsAppApiServer) -> None:
+    """Our templates (config/whatsapp_templates.toml) as the partnership registers them."""
+    wa_api.register_templates_file(whatsapp_templates.FILE)
+
+
+def connect(wa_api: WhatsAppApiServer, port: int) -> None:
+    """The test server (our templates registered there) posts its webhooks to this port."""
+    register_templates(wa_api)
+    wa_api.webhook_url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
 
 
 def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any) -> Settings:
     """The service pointed at the test server, which posts its webhooks back to the service."""
-    wa_api.webhook_url = f"http://127.0.0.1:{settings.http_port}/webhooks/whatsapp"
+    connect(wa_api, settings.http_port)
     return replace(
         settings,
         whatsapp_access_token=wa_api.access_token,
@@ -22,9 +43,22 @@ def with_whatsapp(settings: Settings, wa_api: WhatsAppApiServer, **changes: Any)
         whatsapp_app_secret=wa_api.app_secret,
         whatsapp_verify_token=VERIFY_TOKEN,
         whatsapp_api_base_url=wa_api.base_url,
-        whatsapp_chat_rate=50.0,  # the pair rate limit itself is the sender's (test_sender.py)
+        whatsapp_chat_rate=CHAT_RATE,
         **changes,
     )
+
+
+def whatsapp_env(wa_api: WhatsAppApiServer, port: int) -> dict[str, str]:
+    """The same as environment variables, for an instance in its own process on `port`."""
+    connect(wa_api, port)
+    return {
+        "WHATSAPP_ACCESS_TOKEN": wa_api.access_token,
+        "WHATSAPP_PHONE_NUMBER_ID": wa_api.phone_number_id,
+        "WHATSAPP_APP_SECRET": wa_api.app_secret,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_API_BASE_URL": wa_api.base_url,
+        "WHATSAPP_CHAT_RATE": str(CHAT_RATE),
+    }
 
 
 def shown(message: SentMessage) -> str:
@@ -79,3 +113,31 @@ async def complete_intake(youth: WaYouth, name: str = "Lotte") -> None:
     await youth.taps("Avond (17u–20u)", "✅ Avond")
     await youth.taps("Klaar", "Klopt dit?")
     await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
+
+
+def time_passes(service: Service, wa_api: WhatsAppApiServer, delta: timedelta) -> None:
+    """Our clocks and Meta's move on together (a quiet weekend, a few days without a word)."""
+    fast_forward(service, delta)
+    wa_api.advance(seconds=delta.total_seconds())
+
+
+async def sara_takes_the_case(service: Service) -> tuple[WorkerView, int]:
+    """Sara, a WAM! worker, claims the one waiting case; returns her and its id."""
+    sara = await add_worker(service.db, "Sara")
+    (waiting,) = (await service.inbox.queue(sara)).waiting
+    await service.inbox.claim(sara, waiting.case.id)
+    return sara, waiting.case.id
+
+
+async def case_page(service: Service, worker: WorkerView, case_id: int) -> str:
+    """The case page as the worker's browser gets it: logged in over HTTP."""
+    base = f"http://127.0.0.1:{service.settings.http_port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(f"{base}/inbox/login") as login:
+            token = form_value(await login.text(), "login_token")
+        form = {"username": worker.username, "password": PASSWORD, "login_token": token}
+        async with http.post(f"{base}/inbox/login", data=form) as answer:
+            assert answer.status == 200, await answer.text()
+        async with http.get(f"{base}/inbox/cases/{case_id}") as page:
+            assert page.status == 200
+            return await page.text()

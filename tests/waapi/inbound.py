@@ -21,6 +21,7 @@ __all__ = [
     "sign",
     "status_object",
     "statuses_value",
+    "template_button",
     "text",
 ]
 
@@ -109,9 +110,9 @@ def button_reply(context: JSON, button_id: str, title: str) -> JSON:
     }
 
 
-def template_button(context: JSON, payload: str, text: str) -> JSON:
-    """A tap on a template's quick-reply button: Meta sends its payload, not an interactive."""
-    return {"context": context, "type": "button", "button": {"payload": payload, "text": text}}
+def template_button(context: JSON, payload: str, title: str) -> JSON:
+    """A tap on a template's quick-reply button: its payload and its title (type "button")."""
+    return {"context": context, "type": "button", "button": {"payload": payload, "text": title}}
 
 
 def list_reply(context: JSON, row_id: str, title: str, description: str | None) -> JSON:

@@ -6,7 +6,17 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JSON", "Button", "Call", "Event", "Media", "Row", "SentMessage", "parse_sent"]
+__all__ = [
+    "JSON",
+    "Button",
+    "Call",
+    "Event",
+    "Media",
+    "Row",
+    "SentMessage",
+    "body_params",
+    "parse_sent",
+]
 
 JSON = dict[str, Any]
 
@@ -110,12 +120,11 @@ class SentMessage:
 
     def summary(self) -> str:
         """One transcript line: the text plus what can be tapped or what template was used."""
-        if self.type == "template" and self.text is None:
-            params = ", ".join(repr(p) for p in self.template_params)
-            return f"<template {self.template_name}/{self.template_lang}({params})>"
         parts = [self.text or f"<{self.type}>"]
         if self.type == "template":
-            parts.insert(0, f"<template {self.template_name}/{self.template_lang}>")
+            params = ", ".join(repr(p) for p in self.template_params)
+            parts[0] = f"<template {self.template_name}/{self.template_lang}({params})>"
+            parts += [self.text] if self.text else []
         if self.filename:
             parts.append(f"<{self.type} {self.filename}>")
         if self.buttons:
@@ -127,6 +136,17 @@ class SentMessage:
 
 def _text_of(value: Any) -> str | None:
     return value.get("text") if isinstance(value, dict) else None
+
+
+def body_params(template: JSON) -> list[str]:
+    """The body variables of a template send, in order."""
+    return [
+        str(p.get("text", p.get("payload", "")))
+        for component in template.get("components") or []
+        if isinstance(component, dict) and component.get("type") == "body"
+        for p in component.get("parameters") or []
+        if isinstance(p, dict)
+    ]
 
 
 def parse_sent(payload: JSON, wamid: str, to: str, at: float) -> SentMessage:
@@ -155,12 +175,7 @@ def parse_sent(payload: JSON, wamid: str, to: str, at: float) -> SentMessage:
     elif kind == "template":
         sent.template_name = content.get("name")
         sent.template_lang = (content.get("language") or {}).get("code")
-        sent.template_params = [
-            str(p.get("text", p.get("payload", "")))
-            for component in content.get("components") or []
-            if component.get("type") == "body"
-            for p in component.get("parameters") or []
-        ]
+        sent.template_params = body_params(content)
     elif isinstance(content, dict):
         sent.text = content.get("caption")
         sent.media_id = content.get("id")

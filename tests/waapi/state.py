@@ -10,15 +10,16 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.whatsapp_templates import VARIABLE, load
+from core.whatsapp_templates import load
 
 from . import inbound
 from .errors import MetaError, invalid_parameter
-from .objects import JSON, Button, Call, Event, Media, SentMessage, parse_sent
+from .objects import JSON, Call, Event, Media, SentMessage, parse_sent
+from .templates import Registered, check_template, show_template
 
 __all__ = ["WINDOW_SECONDS", "PendingWebhook", "WaState"]
 
@@ -50,9 +51,7 @@ class WaState:
         # (messages, seconds): more sends to one user in that time -> 131056 (off by default;
         # Meta allows bursts, then about one message per 6 seconds per user).
         self.pair_rate_limit: tuple[int, float] | None = None
-        self.templates: dict[tuple[str, str], int] = {}  # (name, lang) -> body variables
-        # (name, lang) -> body text with {{1}}.. and quick-reply titles, when registered with them
-        self.template_texts: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+        self.templates: dict[tuple[str, str], Registered] = {}
         self.media: dict[str, Media] = {}
         self.sent: list[SentMessage] = []
         self.received: dict[str, JSON] = {}  # wamid -> inbound message object
@@ -99,13 +98,16 @@ class WaState:
         return last is not None and self.now - last < WINDOW_SECONDS
 
     def register_template(
-        self, name: str, lang: str, params: int = 0, *, body: str = "", buttons: Sequence[str] = ()
+        self,
+        name: str,
+        lang: str,
+        params: int = 0,
+        body: str | None = None,
+        buttons: tuple[str, ...] | list[str] = (),
     ) -> None:
-        """Make template `name` in language `lang` with `params` body variables known; with its
-        `body` and quick-reply `buttons`, a send of it reads (and is tapped) as the youth sees it."""
-        self.templates[(name, lang)] = params
-        if body:
-            self.template_texts[(name, lang)] = (body, tuple(buttons))
+        """Make template `name` in language `lang` known: `params` body variables, the body
+        with {{1}}… (what the youth reads) and its quick-reply button titles."""
+        self.templates[(name, lang)] = Registered(name, lang, params, body, tuple(buttons))
 
     def register_templates_file(self, path: Path) -> list[str]:
         """Register every template of an Instap templates file (config/whatsapp_templates.toml)
@@ -114,7 +116,7 @@ class WaState:
         for spec in load(path).values():
             for lang, wording in spec.wordings.items():
                 self.register_template(
-                    spec.name, lang, len(spec.variables), body=wording.body, buttons=wording.buttons
+                    spec.name, lang, len(spec.variables), wording.body, wording.buttons
                 )
                 done.append(f"{spec.name}/{lang}")
         return done
@@ -201,7 +203,7 @@ class WaState:
             raise invalid_parameter(f"to {body.get('to')!r} is not a phone number", code=100)
         kind = str(body.get("type", "text"))
         if kind == "template":
-            self._check_template(body.get("template") or {})
+            check_template(self.templates, body.get("template") or {})
         if self.blocked.get(to) == "error":
             raise MetaError(
                 400,
@@ -234,34 +236,13 @@ class WaState:
                 violation=False,
             )
 
-    def _check_template(self, template: JSON) -> None:
-        name = str(template.get("name"))
-        lang = str((template.get("language") or {}).get("code"))
-        expected = self.templates.get((name, lang))
-        if expected is None:
-            raise MetaError(
-                404,
-                132001,
-                "Template name does not exist in the translation",
-                details=f"template name ({name}) does not exist in {lang}; registered: "
-                f"{sorted(self.templates)}",
-            )
-        got = parse_sent({"type": "template", "template": template}, "", "", 0).template_params
-        if len(got) != expected:
-            raise MetaError(
-                400,
-                132000,
-                "Number of parameters does not match the expected number of params",
-                details=f"body: number of localizable_params ({len(got)}) does not match the "
-                f"expected number of params ({expected})",
-            )
-
     def accept_send(self, body: JSON) -> SentMessage:
         """Record a send that passed every check; queue its statuses; return it."""
         to = _wa_id(str(body["to"]))
         sent = parse_sent(body, self.new_wamid(to), to, self.now)
         if sent.type == "template":
-            self._as_the_youth_sees_it(sent)
+            registered = self.templates[(str(sent.template_name), str(sent.template_lang))]
+            show_template(sent, registered)
         self.sent.append(sent)
         self.log(to, "service", sent.summary())
         if self.blocked.get(to) == "status":
@@ -278,22 +259,6 @@ class WaState:
         if self.reads:
             self.queue_status(sent, "read")
         return sent
-
-    def _as_the_youth_sees_it(self, sent: SentMessage) -> None:
-        """A registered template's text with its variables, and its quick replies as buttons
-        (their ids are the payloads our service put in the send)."""
-        known = self.template_texts.get((str(sent.template_name), str(sent.template_lang)))
-        if known is None:
-            return
-        body, titles = known
-        params = sent.template_params
-        sent.text = VARIABLE.sub(lambda m: params[int(m.group(1)) - 1], body)
-        payloads = {
-            int(c.get("index", 0)): str((c.get("parameters") or [{}])[0].get("payload", ""))
-            for c in (sent.payload.get("template") or {}).get("components") or []
-            if c.get("type") == "button"
-        }
-        sent.buttons = [Button(payloads.get(i, title), title) for i, title in enumerate(titles)]
 
     def sent_to(self, phone: str) -> list[SentMessage]:
         """What our service sent to `phone` (accepted sends only), oldest first."""

@@ -142,7 +142,16 @@ def list_message(rows: list[tuple[str, str]], button: str = "Kies") -> JSON:
     }
 
 
-def template(name: str, lang: str, *params: str) -> JSON:
+def template(name: str, lang: str, *params: str, payloads: tuple[str, ...] = ()) -> JSON:
+    quick_replies = [
+        {
+            "type": "button",
+            "sub_type": "quick_reply",
+            "index": str(i),
+            "parameters": [{"type": "payload", "payload": payload}],
+        }
+        for i, payload in enumerate(payloads)
+    ]
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -152,7 +161,8 @@ def template(name: str, lang: str, *params: str) -> JSON:
             "name": name,
             "language": {"policy": "deterministic", "code": lang},
             "components": [
-                {"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}
+                {"type": "body", "parameters": [{"type": "text", "text": p} for p in params]},
+                *quick_replies,
             ],
         },
     }
@@ -322,6 +332,37 @@ async def test_the_24_hour_window_and_templates(
     await wa_api.user_sends_text(NOOR, "ik ben er weer")
     wa_api.close_window(NOOR)
     assert (await send(client, wa_api, text("x")))[1]["error"]["code"] == 131047
+
+
+async def test_a_template_shows_its_wording_and_a_tap_sends_the_payload_back(
+    wa_api: WhatsAppApiServer, receiver: Receiver, client: aiohttp.ClientSession
+) -> None:
+    wa_api.register_template(
+        "herinnering", "nl", 2, body="Je afspraak met {{1}} is {{2}}. Kom je?",
+        buttons=("Oké, ik kom", "Dat past niet"),
+    )  # fmt: skip
+    body = template("herinnering", "nl", "Sara", "maandag om 14u", payloads=("ok:7", "no:7"))
+    status, answer = await send(client, wa_api, body)
+    assert status == 200
+
+    (sent,) = wa_api.sent_to(NOOR)
+    assert sent.text == "Je afspraak met Sara is maandag om 14u. Kom je?"
+    assert [(b.title, b.id) for b in sent.buttons] == [("Oké, ik kom", "ok:7"), ("Dat past niet", "no:7")]  # fmt: skip
+    assert "Je afspraak met Sara is maandag om 14u." in wa_api.transcript_text(NOOR)
+
+    await wa_api.user_chooses(NOOR, "Dat past niet")
+    await wa_api.wait_delivered()
+    (tap,) = receiver.messages()
+    assert tap["type"] == "button"
+    assert tap["button"] == {"payload": "no:7", "text": "Dat past niet"}
+    assert tap["context"] == {"from": wa_api.display_phone_number, "id": answer["messages"][0]["id"]}  # fmt: skip
+    assert wa_api.window_open(NOOR)  # a tap is a message: the window opens
+
+    # A payload for a button the template does not have: Meta refuses the send.
+    wa_api.register_template("bericht", "nl", 1, body="Er is een bericht van {{1}}.")
+    status, answer = await send(client, wa_api, template("bericht", "nl", "Sara", payloads=("x",)))
+    assert (status, answer["error"]["code"]) == (400, 132000)
+    assert "quick_reply button index 0" in take_violations(wa_api)[0]
 
 
 async def test_faults_on_demand(

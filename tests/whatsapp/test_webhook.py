@@ -178,8 +178,8 @@ async def test_a_status_before_the_wamid_was_stored_is_applied_when_it_is(
     db: Database, door: tuple[TestClient[Any, Any], list[str]]
 ) -> None:
     client, _ = door
+    job = await sent_message(db, None)  # Meta answered the send; the sender has not stored it
     await post(client, status("wamid.EARLY", "delivered"))
-    job = await sent_message(db, None)
     async with db.transaction() as session:
         await outbox.mark_sent(session, job, "wamid.EARLY", NOW)
     assert await delivery(db) == ("delivered", False)
@@ -208,9 +208,20 @@ async def test_statuses_no_message_claimed_are_dropped_after_a_day(
 ) -> None:
     """The first parts of a split text have wamids we never keep: their statuses go."""
     client, _ = door
+    await sent_message(db, None)
     await post(client, status("wamid.PART1", "read"))
     async with db.transaction() as session:
         await deliveries.forget_before(session, datetime.now(UTC) - timedelta(hours=1))
         assert await session.get(ChannelStatus, "wamid.PART1") is not None
         await deliveries.forget_before(session, datetime.now(UTC) + timedelta(days=1))
         assert await session.get(ChannelStatus, "wamid.PART1") is None
+
+
+async def test_a_status_for_a_number_we_do_not_know_keeps_nothing(
+    db: Database, door: tuple[TestClient[Any, Any], list[str]]
+) -> None:
+    """After /vergeetmij Meta still reports our last messages; a wamid holds the number."""
+    client, _ = door
+    await post(client, status("wamid.HBgLMzI0NzAxMjM0NTY=", "read"))
+    async with db.transaction() as session:
+        assert list((await session.execute(select(ChannelStatus))).scalars()) == []
