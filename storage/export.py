@@ -201,6 +201,7 @@ def answers(data: Mapping[str, Any], partnerships: Mapping[str, str]) -> dict[st
         "referral": "how_you_found_us",
         "consent": "you_agreed_to_share",
         "reach": "when_we_can_reach_you",
+        "entry_point": "poster_or_link_you_came_through",
     }
     out: dict[str, Any] = {}
     for key, value in data.items():
