@@ -270,6 +270,7 @@ class PartnershipTable(Table):
     retention_closed_days: Annotated[int, BeforeValidator(between(30, 3650))] = 365
     entry_points: tuple[EntryPointTable, ...] = ()
     whatsapp_number: Annotated[OptionalText, AfterValidator(e164)] = None
+    show_phone_numbers: StrictBool = False
 
     @model_validator(mode="after")
     def serves_places(self) -> PartnershipTable:

@@ -87,6 +87,7 @@ class Partnership:
     retention_closed_days: int = 365  # a closed case is erased this long after closing
     entry_points: tuple[EntryPoint, ...] = ()  # posters and cards that link to the chat
     whatsapp_number: str | None = None  # E.164 digits without +, for the wa.me links
+    show_phone_numbers: bool = False  # workers see WhatsApp numbers in full, not masked
 
     def is_open(self, moment: datetime) -> bool:
         """Whether `moment` (local wall-clock time) falls inside the working hours."""

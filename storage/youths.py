@@ -36,6 +36,14 @@ async def get_or_create(
     return youth
 
 
+def full_number(wa_id: str) -> str:
+    """A WhatsApp number in full, for a partnership that shows them: "+32 470 12 34 56"."""
+    d = "".join(c for c in wa_id if c.isdigit())
+    if len(d) == 11:
+        return f"+{d[:2]} {d[2:5]} {d[5:7]} {d[7:9]} {d[9:]}"
+    return f"+{d}"
+
+
 def masked_number(wa_id: str) -> str:
     """A WhatsApp number as workers see it: "32470123456" → "+32 470 •• •• 56"."""
     digits = "".join(c for c in wa_id if c.isdigit())

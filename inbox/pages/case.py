@@ -40,7 +40,7 @@ class CasePage(Screen):
         self.appointments = site.appointments
 
     def answers_card(
-        self, answers: Mapping[str, object], case: CaseSummary
+        self, answers: Mapping[str, object], case: CaseSummary, phone: str = ""
     ) -> list[tuple[str, str]]:
         """The intake answers as (label, value) lines, in plain Dutch."""
 
@@ -60,7 +60,7 @@ class CasePage(Screen):
             (N_("Via"), self.entry_label(str(answers.get("entry_point") or ""))),
             (N_("Best bereikbaar"), listed("reach", REACH)),
             (N_("Taal"), gettext(LANGUAGE_LABELS.get(case.language, case.language))),
-            (N_("Kanaal"), channel_label(case)),
+            (N_("Kanaal"), channel_label(case, phone)),
             (N_("Na zes maanden"), six_month(case.six_month)),
         ]
         return [(label, value) for label, value in lines if value]
@@ -88,7 +88,7 @@ class CasePage(Screen):
             "case.html",
             status=status,
             view=view,
-            card=self.answers_card(view.answers, view.case),
+            card=self.answers_card(view.answers, view.case, view.phone),
             suggestions=[(by_id[s.worker_id], s) for s in view.suggestions if s.worker_id in by_id],
             ref=uuid.uuid4().hex,
             draft=draft,
@@ -146,8 +146,9 @@ def parse_time(value: str) -> datetime | None:
         raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
 
 
-def channel_label(case: CaseSummary) -> str:
-    """Telegram, WhatsApp with the number masked, or the web chat."""
+def channel_label(case: CaseSummary, phone: str = "") -> str:
+    """Telegram, WhatsApp with the number (masked unless the partnership shows them), or the
+    web chat."""
     if case.channel == "whatsapp":
-        return f"WhatsApp ({case.number})"
+        return f"WhatsApp ({phone or case.number})"
     return "Telegram" if case.channel == "telegram" else gettext(N_("webchat"))

@@ -22,7 +22,7 @@ from inbox.service.views import (
     QueueView,
     UrgentPromise,
 )
-from storage import casework, checkins, window, workers
+from storage import casework, checkins, window, workers, youths
 from storage.casework import CaseSummary, TimelineItem
 from storage.models import Youth
 from storage.workers import WorkerView
@@ -104,6 +104,8 @@ class Cases(Base):
             may_act = await self.can_act(session, worker, case)
             closes = window.closes_at(youth.channel, await window.last_written(session, youth.id))
             kept = await window.kept_count(session, youth.id) if closes is not None else 0
+            shown = youth.channel == "whatsapp" and partnership.show_phone_numbers
+            phone = youths.full_number(youth.channel_user_id) if shown else ""
         checkins_view = CheckinsView(
             rhythm=youth.checkin_rhythm,
             quiet_hours=youth.quiet_hours,
@@ -130,6 +132,7 @@ class Cases(Base):
             may_act=may_act,
             window_closes_at=closes,
             kept=kept,
+            phone=phone,
         )
 
     async def timeline_after(

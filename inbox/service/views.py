@@ -77,3 +77,4 @@ class CaseView:
     # WhatsApp's 24-hour window: when free messages stop (None: no window on this channel).
     window_closes_at: datetime | None = None
     kept: int = 0  # messages waiting until the youth writes again
+    phone: str = ""  # the WhatsApp number in full, only where the partnership shows numbers

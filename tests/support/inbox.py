@@ -27,10 +27,11 @@ async def add_worker(db: Database, name: str, *, role: str = "worker", partnersh
 
 
 async def add_case(
-    db: Database, name: str = "Noor", partnership: str = "wam", chat: str = "1"
-) -> int:
+    db: Database, name: str = "Noor", partnership: str = "wam", chat: str = "1",
+    channel: str = "telegram",
+) -> int:  # fmt: skip
     async with db.transaction() as session:
-        youth = await youths.get_or_create(session, "telegram", chat, "nl", utcnow())
+        youth = await youths.get_or_create(session, channel, chat, "nl", utcnow())
         youth.state = {"step": "done"}
         answers = {
             "name": name,

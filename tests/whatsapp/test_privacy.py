@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
+from core.bus import Bus
+from core.i18n import Translator
+from inbox.pages.case import channel_label
+from inbox.service import Inbox
 from storage import inbound, privacy, youths
 from storage.db import Database
 from storage.export import export
 from storage.models import Case, Inbound
 from storage.youths import masked_number
+from tests.support.dialog import directory
+from tests.support.inbox import add_case, add_worker
 from tests.support.rows import everything
 from tests.support.service import make_settings, serving, settled
 from tests.support.whatsapp import WaYouth, complete_intake, with_whatsapp
@@ -75,3 +82,21 @@ async def test_a_youth_types_vergeet_mij_taps_yes_and_nothing_of_them_is_left(
         assert not any((tmp_path / "media").iterdir())  # her voice message is gone too
         # A new message starts afresh: nothing of before is known.
         await noor.says("hallo", "Hoe mogen we je noemen?")
+
+
+async def test_a_partnership_that_shows_numbers_sees_them_in_full(db: Database) -> None:
+    """The number is masked for workers unless the partnership chose otherwise
+    (`show_phone_numbers = true` in partnerships.toml): a coach who calls their youths."""
+    d = directory()
+    wam = replace(d.partnership("wam"), show_phone_numbers=True)
+    shows = replace(d, partnerships=tuple(wam if p.id == "wam" else p for p in d.partnerships))
+    case_id = await add_case(db, chat=NUMBER, channel="whatsapp")
+    sara = await add_worker(db, "Sara")
+    masked = Inbox(db, d, Translator(), Bus(), lambda: None)
+    full = Inbox(db, shows, Translator(), Bus(), lambda: None)
+
+    hidden = await masked.case(sara, case_id)
+    shown = await full.case(sara, case_id)
+
+    assert (channel_label(hidden.case, hidden.phone)) == "WhatsApp (+32 470 •• •• 56)"
+    assert (channel_label(shown.case, shown.phone)) == "WhatsApp (+32 470 12 34 56)"
