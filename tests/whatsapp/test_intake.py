@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from storage import registrations
+from storage.models import Consent
 from tests.support.service import make_settings, serving
 from tests.support.whatsapp import WaYouth, complete_intake, with_whatsapp
 from tests.waapi.server import WhatsAppApiServer
@@ -20,6 +23,11 @@ async def test_a_youth_signs_up_on_whatsapp(
         await complete_intake(WaYouth(wa_api, LOTTE))
         async with service.db.transaction() as session:
             (case,) = await registrations.waiting(session, "wam")
+            ledger = (
+                await session.execute(select(Consent.kind, Consent.given, Consent.channel))
+            ).all()
+    # Her yes is in the consent ledger with the app she said it in.
+    assert ledger == [("intake", True, "whatsapp")]
     assert case.answers["name"] == "Lotte"
     assert case.answers["municipality"] == "Maasmechelen"
     assert case.answers["needs"] == ["work"]
