@@ -10,17 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import inspect
 import json
 import logging
 import os
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from tests.support.waits import WaitTimeout
 
 from .methods import HANDLERS
 from .objects import JSON, ApiError, Call, UploadedFile
@@ -48,10 +48,6 @@ def default_spec_path() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[3] / "shared" / "telegram-bot-api" / "api.json"
-
-
-class WaitTimeout(AssertionError):
-    """A wait_until / wait_for_bot_messages condition did not come true in time."""
 
 
 @dataclass
@@ -425,31 +421,6 @@ class BotApiServer(BotState):
     def polls_started(self) -> int:
         """How many getUpdates calls have begun; the newest may be waiting (long poll) now."""
         return self._poll_generation
-
-    async def wait_until(
-        self,
-        predicate: Callable[[], bool | Awaitable[bool]],
-        timeout: float = 10.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
-        *,
-        what: str = "condition",
-    ) -> None:
-        """Wait until predicate() is true; raise WaitTimeout with the transcript if not."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            outcome = predicate()
-            if inspect.isawaitable(outcome):
-                outcome = await outcome
-            if outcome:
-                return
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise WaitTimeout(
-                    f"timed out after {timeout}s waiting for {what}\n"
-                    f"--- transcript ---\n{self.transcript_text()}\n"
-                    f"--- violations ---\n{self.violations}"
-                )
-            await self.wait_change(min(remaining, 0.1))
 
     async def wait_for_bot_messages(
         self,

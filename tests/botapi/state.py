@@ -6,13 +6,13 @@ helpers play the part of people talking to the bot.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
 import itertools
 import time
 from collections.abc import Callable
 from typing import Any
+
+from tests.support.waits import Changes
 
 from .objects import (
     JSON,
@@ -45,7 +45,7 @@ DEFAULT_UPDATES_EXCLUDED = frozenset({"chat_member", "message_reaction", "messag
 _GROUP_USER_ID = 4242
 
 
-class BotState:
+class BotState(Changes):
     """The data behind the server plus the helpers that simulate users."""
 
     def __init__(self, spec: Spec, token: str) -> None:
@@ -74,20 +74,9 @@ class BotState:
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.bot_texts: dict[tuple[str, str], str] = {}  # (kind, language_code) -> text
         self.menu_buttons: dict[int | None, JSON] = {}
-        self._changed = asyncio.Event()
+        Changes.__init__(self)
 
     # --- change notification ----------------------------------------------------------
-
-    def notify(self) -> None:
-        """Wake everything waiting for a change (long polls, webhook worker, waits)."""
-        self._changed.set()
-        self._changed = asyncio.Event()
-
-    async def wait_change(self, seconds: float) -> None:
-        """Return after the next notify() or after `seconds`, whichever comes first."""
-        event = self._changed
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
 
     def now(self) -> int:
         return int(self.clock())

@@ -6,8 +6,6 @@ store, what our service sent, blocked numbers, and the queue of webhooks to deli
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import time
 from collections.abc import Callable
@@ -15,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.whatsapp_templates import load
+from tests.support.waits import Changes
 
 from . import inbound
 from .errors import MetaError, invalid_parameter
@@ -36,7 +35,7 @@ class PendingWebhook:
     attempts: int = 0
 
 
-class WaState:
+class WaState(Changes):
     """The data behind the server; the server adds HTTP and the simulated users."""
 
     def __init__(
@@ -65,18 +64,9 @@ class WaState:
         self.pending: list[PendingWebhook] = []
         self.delivered: list[JSON] = []
         self._ids = itertools.count(1)
-        self._changed = asyncio.Event()
+        Changes.__init__(self)
 
     # --- change notification ------------------------------------------------------------
-
-    def notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
-
-    async def wait_change(self, seconds: float) -> None:
-        event = self._changed
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
 
     # --- clock and window ---------------------------------------------------------------
 

@@ -6,9 +6,9 @@ new message's wamid at once; ``wait_for_sent`` / ``wait_until`` wait on conditio
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+
+from tests.support.waits import WaitTimeout
 
 from . import inbound
 from .media import kind_for_mime
@@ -24,10 +24,6 @@ _DEFAULT_MIME = {
     "video": "video/mp4",
     "sticker": "image/webp",
 }
-
-
-class WaitTimeout(AssertionError):
-    """A wait_* condition did not come true in time."""
 
 
 class UserSimulation(WaState):
@@ -157,31 +153,6 @@ class UserSimulation(WaState):
         return self.receive(phone, message, name=name, log=f"<{message.get('type', 'raw')}>")
 
     # --- waiting ------------------------------------------------------------------------
-
-    async def wait_until(
-        self,
-        predicate: Callable[[], bool | Awaitable[bool]],
-        timeout: float = 10.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
-        *,
-        what: str = "condition",
-    ) -> None:
-        """Wait until predicate() is true; raise WaitTimeout with the transcript if not."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            outcome = predicate()
-            if inspect.isawaitable(outcome):
-                outcome = await outcome
-            if outcome:
-                return
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise WaitTimeout(
-                    f"timed out after {timeout}s waiting for {what}\n"
-                    f"--- transcript ---\n{self.transcript_text()}\n"
-                    f"--- violations ---\n{self.violations}"
-                )
-            await self.wait_change(min(remaining, 0.1))
 
     async def wait_for_sent(
         self,

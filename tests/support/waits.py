@@ -1,0 +1,61 @@
+"""Waiting on a fake server's state without sleeping: what the Bot API and WhatsApp test
+servers share (tests/botapi, tests/waapi)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+from collections.abc import Awaitable, Callable
+
+
+class WaitTimeout(AssertionError):
+    """A wait_* condition did not come true in time."""
+
+
+class Changes:
+    """A state that wakes its waiters on every change; `wait_until` fails with the transcript."""
+
+    violations: list[str]
+
+    def __init__(self) -> None:
+        self._changed = asyncio.Event()
+
+    def notify(self) -> None:
+        """Wake everything waiting for a change (long polls, webhook workers, waits)."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_change(self, seconds: float) -> None:
+        """Return after the next notify() or after `seconds`, whichever comes first."""
+        event = self._changed
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+
+    def transcript_text(self) -> str:
+        raise NotImplementedError
+
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool | Awaitable[bool]],
+        timeout: float = 10.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
+        *,
+        what: str = "condition",
+    ) -> None:
+        """Wait until predicate() is true; raise WaitTimeout with the transcript if not."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            outcome = predicate()
+            if inspect.isawaitable(outcome):
+                outcome = await outcome
+            if outcome:
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise WaitTimeout(
+                    f"timed out after {timeout}s waiting for {what}\n"
+                    f"--- transcript ---\n{self.transcript_text()}\n"
+                    f"--- violations ---\n{self.violations}"
+                )
+            await self.wait_change(min(remaining, 0.1))
