@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.waits import checked, summary_line
+
 from .server import BotApiServer, default_spec_path
 from .spec import Spec
 
@@ -39,26 +41,9 @@ def telegram_api_spec(telegram_api_spec_path: Path) -> Spec:
 async def bot_api(telegram_api_spec: Spec) -> AsyncIterator[BotApiServer]:
     """A running fake Bot API on a free port; fails the test if any call broke the spec."""
     server = BotApiServer(spec=telegram_api_spec, webhook_retry_delay=0.05)
-    await server.start()
-    try:
+    async with checked(server, "Bot API", TOTALS):
         yield server
-    finally:
-        await server.stop()
-    TOTALS["servers"] += 1
-    TOTALS["calls"] += len(server.calls)
-    TOTALS["violations"] += len(server.violations)
-    if server.violations:
-        listing = "\n".join(f"  - {v}" for v in server.violations)
-        pytest.fail(
-            f"{len(server.violations)} Bot API violation(s):\n{listing}\n"
-            f"--- transcript ---\n{server.transcript_text()}",
-            pytrace=False,
-        )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if TOTALS["servers"]:
-        terminalreporter.write_line(
-            f"Bot API test server: {TOTALS['calls']} calls in {TOTALS['servers']} tests, "
-            f"{TOTALS['violations']} spec violations"
-        )
+    summary_line(terminalreporter, "Bot API", TOTALS)

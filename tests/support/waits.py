@@ -6,7 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sized
+from contextlib import asynccontextmanager
+from typing import Protocol
+
+import pytest
 
 
 class WaitTimeout(AssertionError):
@@ -59,3 +63,43 @@ class Changes:
                     f"--- violations ---\n{self.violations}"
                 )
             await self.wait_change(min(remaining, 0.1))
+
+
+class FakeServer(Protocol):
+    calls: Sized
+    violations: list[str]
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def transcript_text(self) -> str: ...
+
+
+@asynccontextmanager
+async def checked(
+    server: FakeServer, label: str, totals: dict[str, int], more: Callable[[], str] = str
+) -> AsyncIterator[None]:
+    """Run a test server for one test; fail the test if any request broke the spec, and add
+    its calls to the run's totals (printed by `summary_line`)."""
+    await server.start()
+    try:
+        yield
+    finally:
+        await server.stop()
+    totals["servers"] += 1
+    totals["calls"] += len(server.calls)
+    totals["violations"] += len(server.violations)
+    if server.violations:
+        listing = "\n".join(f"  - {v}" for v in server.violations)
+        pytest.fail(
+            f"{len(server.violations)} {label} violation(s):\n{listing}\n"
+            f"--- transcript ---\n{server.transcript_text()}{more()}",
+            pytrace=False,
+        )
+
+
+def summary_line(reporter: pytest.TerminalReporter, label: str, totals: dict[str, int]) -> None:
+    if totals["servers"]:
+        reporter.write_line(
+            f"{label} test server: {totals['calls']} calls in {totals['servers']} tests, "
+            f"{totals['violations']} spec violations"
+        )

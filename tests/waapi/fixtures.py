@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.support.waits import checked, summary_line
+
 from .server import WhatsAppApiServer
 from .spec import WaSpec, default_spec_path
 
@@ -37,27 +39,13 @@ async def wa_api(whatsapp_api_spec: WaSpec) -> AsyncIterator[WhatsAppApiServer]:
     server = WhatsAppApiServer(
         whatsapp_api_spec, webhook_retry_delay=0.05, webhook_max_retry_delay=0.5
     )
-    await server.start()
-    try:
+
+    def never_taken() -> str:
+        return f"\n--- {len(server.pending)} webhook(s) never accepted by the service ---"
+
+    async with checked(server, "WhatsApp API", TOTALS, never_taken):
         yield server
-    finally:
-        await server.stop()
-    TOTALS["servers"] += 1
-    TOTALS["calls"] += len(server.calls)
-    TOTALS["violations"] += len(server.violations)
-    if server.violations:
-        listing = "\n".join(f"  - {v}" for v in server.violations)
-        pytest.fail(
-            f"{len(server.violations)} WhatsApp API violation(s):\n{listing}\n"
-            f"--- transcript ---\n{server.transcript_text()}\n"
-            f"--- {len(server.pending)} webhook(s) never accepted by the service ---",
-            pytrace=False,
-        )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if TOTALS["servers"]:
-        terminalreporter.write_line(
-            f"WhatsApp test server: {TOTALS['calls']} calls in {TOTALS['servers']} tests, "
-            f"{TOTALS['violations']} spec violations"
-        )
+    summary_line(terminalreporter, "WhatsApp", TOTALS)
