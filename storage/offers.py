@@ -129,9 +129,10 @@ async def locked(session: AsyncSession, session_id: int) -> tuple[OfferSession, 
 
 
 async def booking_of(session: AsyncSession, session_id: int, youth_id: int) -> Booking | None:
-    return await session.scalar(
+    found: Booking | None = await session.scalar(
         select(Booking).where(Booking.session_id == session_id, Booking.youth_id == youth_id)
     )
+    return found
 
 
 async def seats_taken(session: AsyncSession, session_id: int) -> int:
