@@ -35,7 +35,9 @@ from flows.model import (
     N_,
     AppointmentAnswer,
     BlockedIn,
+    BookSeat,
     ButtonIn,
+    CancelBooking,
     CheckinAnswer,
     CheckinNote,
     CommandIn,
@@ -69,6 +71,7 @@ from storage import (
     casework,
     checkins,
     inbound,
+    offers,
     outbox,
     registrations,
     sixmonths,
@@ -227,6 +230,12 @@ class Engine:
             paused_until=youth.paused_until,
             consents=await self.consents_for(session, youth) if want.consents else (),
             six_month=await sixmonths.view_of(session, youth.id, want.six_month),
+            offer=await offers.session_view(session, want.offer, want.partnership, youth.id)
+            if want.offer
+            else None,
+            offers=await offers.upcoming(session, want.partnership, youth.id, now)
+            if want.offers
+            else (),
         )
 
     async def upcoming(
@@ -403,6 +412,15 @@ class Engine:
                 if flagged is not None:
                     self.touched.append((flagged.partnership_id, flagged.id))
                     await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
+            case BookSeat(session_id, seated, waiting):
+                got = await offers.book(session, session_id, youth.id, now)
+                reply = seated if got == "booked" else waiting
+                await self.send(session, youth, incoming, False, reply, now)
+            case CancelBooking(session_id, promoted):
+                moved_up = await offers.cancel(session, session_id, youth.id, now)
+                other = await session.get(Youth, moved_up) if moved_up is not None else None
+                if other is not None and not other.stopped:  # /stop: the seat, but no message
+                    await send_reply(session, self.runtime.translator, other, promoted, now)
             case ExportData():
                 reply, filename, content = await export_for(session, self.runtime, youth, now)
                 await self.send(session, youth, incoming, False, reply, now)
