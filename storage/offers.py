@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.views import OfferView
-from storage.models import Booking, Offer, OfferSession
+from storage.offer_models import Booking, Offer, OfferSession
 
 KINDS = ("groepswerk", "atelier", "netwerkmoment", "infosessie")
 CAPACITY = range(1, 201)

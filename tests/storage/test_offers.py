@@ -11,7 +11,8 @@ import pytest
 
 from storage import offers, youths
 from storage.db import Database
-from storage.models import Offer, Worker
+from storage.models import Worker
+from storage.offer_models import Offer
 from tests.conftest import fresh_postgres_database
 from tests.support.postgres import PostgresServer
 
