@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.whatsapp_render import numbered_choice
+from bot import offering
 from bot.incoming import TAPPED, Incoming, decode
+from bot.numbered import numbered
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
 from core.i18n import language_of
 from core.outgoing import (
     answer_tap,
     fetch_media,
     notify_worker,
-    rows_from,
     send_edit,
     send_file,
     send_reply,
@@ -35,7 +34,9 @@ from flows.model import (
     N_,
     AppointmentAnswer,
     BlockedIn,
+    BookSeat,
     ButtonIn,
+    CancelBooking,
     CheckinAnswer,
     CheckinNote,
     CommandIn,
@@ -207,6 +208,7 @@ class Engine:
         self, session: AsyncSession, youth: Youth, want: Needs, incoming: Incoming, now: datetime
     ) -> Context:
         """What the flows may know for this event: only what `flows.lookups.needs` asked for."""
+        offer, listed = await offering.lookup(session, want, youth.id, now)
         handler, back_at, answer_by = (
             await self.who_answers(session, youth, now) if want.handler else (None, None, None)
         )
@@ -227,6 +229,8 @@ class Engine:
             paused_until=youth.paused_until,
             consents=await self.consents_for(session, youth) if want.consents else (),
             six_month=await sixmonths.view_of(session, youth.id, want.six_month),
+            offer=offer,
+            offers=listed,
         )
 
     async def upcoming(
@@ -403,6 +407,8 @@ class Engine:
                 if flagged is not None:
                     self.touched.append((flagged.partnership_id, flagged.id))
                     await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
+            case BookSeat() | CancelBooking():
+                await offering.apply(session, self.runtime.translator, youth, effect, now)
             case ExportData():
                 reply, filename, content = await export_for(session, self.runtime, youth, now)
                 await self.send(session, youth, incoming, False, reply, now)
@@ -467,18 +473,6 @@ class Engine:
             await send_edit(session, youth, target, ref, rendered[0], now)
             return
         await send_reply(session, self.runtime.translator, youth, reply, now)
-
-
-async def numbered(session: AsyncSession, youth: Youth, incoming: Incoming) -> Incoming:
-    """A typed "3" on WhatsApp, where more than ten options came numbered: the third option."""
-    if incoming.channel != "whatsapp" or not isinstance(incoming.event, TextIn):
-        return incoming
-    last = await outbox.with_buttons(session, youth.id, limit=1)
-    rows = rows_from((last[-1].buttons or {}).get("rows")) if last else ()
-    chosen = numbered_choice(incoming.event.text, rows)
-    if chosen is None:
-        return incoming
-    return replace(incoming, event=ButtonIn(chosen.data), button_ref=last[-1].channel_message_id)
 
 
 async def timeline_text(session: AsyncSession, youth: Youth, incoming: Incoming) -> str:

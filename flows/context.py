@@ -8,7 +8,7 @@ from typing import Literal
 
 from flows.directory import Directory
 from flows.safety import Lexicon
-from flows.views import AppointmentView, CheckinView, ConsentView, SixMonthView
+from flows.views import AppointmentView, CheckinView, ConsentView, OfferView, SixMonthView
 
 Channel = Literal["telegram", "web"]
 
@@ -40,3 +40,7 @@ class Context:
     consents: tuple[ConsentView, ...] = ()  # for /toestemming: the newest answer per kind
     # The six-month question an sm: button names, or the pending one a typed answer answers.
     six_month: SixMonthView | None = None
+    # Group offers: the session an ofr: button names (None: gone or not of this partnership),
+    # and for /aanbod the partnership's next open sessions.
+    offer: OfferView | None = None
+    offers: tuple[OfferView, ...] = ()

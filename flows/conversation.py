@@ -6,6 +6,7 @@ order  what                          handled by
 2      crisis words in any text      help lines first, then carry on gently
 3      commands (/start, /stop, …)   here, in every step; /checkin, /pauze in flows.checkins
 4      appointment buttons           flows.appointments, in every step
+       /aanbod and ofr: buttons       flows.offers, in every step
 5      check-in, rhythm, pause       flows.checkins, in every step
        /mijngegevens, /vergeetmij,    flows.privacy, in every step
        /toestemming and their buttons
@@ -24,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flows import appointments, checkins, intake, privacy, sixmonths, understand, words
+from flows import appointments, checkins, intake, offers, privacy, sixmonths, understand, words
 from flows.context import Context
 from flows.entry import entry_key_in, known_key
 from flows.help import DEFAULT_HELP_LINES, help_line_parts
@@ -70,6 +71,7 @@ COMMAND_ALIASES = {
     "forgetme": "vergeetmij",
     "wis": "vergeetmij",
     "consent": "toestemming",
+    "offers": "aanbod",
 }
 
 
@@ -123,6 +125,8 @@ def route(state: State, event: Event, ctx: Context) -> Transition:
         return command(state, event, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith(appointments.BUTTONS):
         return appointments.on_button(state, event.data, ctx.appointment, ctx)
+    if isinstance(event, ButtonIn) and event.data.startswith(offers.BUTTONS):
+        return offers.on_button(state, event.data, ctx.offer, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("forget:"):
         return privacy.on_forget_button(state, event.data, ctx)
     if isinstance(event, ButtonIn) and event.data.startswith("ledger:"):
@@ -268,6 +272,8 @@ def command(state: State, event: CommandIn, ctx: Context) -> Transition:
         return Transition(state, (say(*help_reply(state, ctx)),))
     if name == "afspraken":
         return Transition(state, (Send(appointments.upcoming_reply(ctx)),))
+    if name == "aanbod":
+        return offers.listing(state, ctx)
     if name == "herinneringen":
         on = not ctx.reminders_on
         text = (

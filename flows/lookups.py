@@ -12,6 +12,8 @@
     /afspraken                             the upcoming appointments     → upcoming
     /toestemming (/consent)                the newest consent per kind   → consents
     sm:… button, or a text while asked     the six-month question        → six_month
+    ofr:… button                           that session (of the partnership) → offer
+    /aanbod (registered)                   the partnership's next sessions → offers
 
 Button data is read by the flow that made it (flows.appointments, flows.checkins). A
 worker's /koppel CODE is no youth's event at all (`worker_link`): no youth is looked up.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows import appointments, checkins, sixmonths, words
+from flows import appointments, checkins, offers, sixmonths, words
 from flows.conversation import COMMAND_ALIASES
 from flows.model import ButtonIn, CommandIn, Event, TextIn
 from flows.state import State
@@ -39,6 +41,9 @@ class Needs:
     upcoming: bool = False  # the youth's next appointments
     consents: bool = False  # the newest answer per kind of consent
     six_month: int = 0  # the case whose six-month question a button or typed text answers
+    offer: int = 0  # the offer session an ofr: button names …
+    offers: bool = False  # … or the next sessions, for /aanbod
+    partnership: str = ""  # … of this partnership (the youth's)
 
 
 def needs(event: Event, state: State) -> Needs:
@@ -59,6 +64,9 @@ def needs(event: Event, state: State) -> Needs:
         upcoming=command == "afspraken",
         consents=command == "toestemming",
         six_month=six_month_of(event, state),
+        offer=offers.session_of(event.data) if isinstance(event, ButtonIn) else 0,
+        offers=command == "aanbod" and state.step == "done",
+        partnership=state.answers.partnership_id,
     )
 
 

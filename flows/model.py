@@ -246,8 +246,30 @@ class SixMonthAnswer:
     result: str | None  # work | training | looking | other | unknown
 
 
+@dataclass(frozen=True)
+class BookSeat:
+    """Book the youth for an offer's session: `seated` is said if they got a seat, else `waiting`.
+
+    Only the database knows, under its lock, whether the last seat is still free.
+    """
+
+    session_id: int
+    seated: Reply
+    waiting: Reply
+
+
+@dataclass(frozen=True)
+class CancelBooking:
+    """Cancel the youth's booking; `promoted` goes to the first waiting youth if a seat came free."""
+
+    session_id: int
+    promoted: Reply
+
+
 Effect = (
     Send
+    | BookSeat
+    | CancelBooking
     | SetLanguage
     | CreateCase
     | CountUncovered

@@ -68,3 +68,18 @@ class Stored:
     delete_on: datetime | None
     rule: str  # unfinished_intake | open_case | closed_case
     keep_days: int  # after closing, for open_case
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """One session of a group offer, as a youth sees it (with their own booking, if any)."""
+
+    session_id: int
+    title: str
+    place: str
+    address: str
+    starts_at: datetime  # timezone-aware, UTC
+    minutes: int
+    seats_left: int
+    cancelled: bool = False
+    mine: str = ""  # "" (no booking) | booked | waiting | cancelled

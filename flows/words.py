@@ -33,6 +33,7 @@ WORDS: dict[str, str] = {
     "checkin": "checkin",
     "check in": "checkin",
     "herinneringen": "herinneringen",
+    "aanbod": "aanbod",
 }
 PAUSE_WORDS = ("pauze", "pause")  # "pauze 2 weken" carries how long
 # Questions whose answer is the youth's own words: what they want to tell us, a note with a

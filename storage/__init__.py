@@ -1,1 +1,5 @@
 """Persistence: SQLAlchemy models, the database handle and one repository per aggregate."""
+
+# The group-offer tables live in their own module: imported with the package, so that
+# Base.metadata (migrations, tests) always holds them.
+from storage import offer_models as offer_models

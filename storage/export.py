@@ -35,6 +35,7 @@ from storage.models import (
     Worker,
     Youth,
 )
+from storage.offer_models import Booking, Offer, OfferSession
 from storage.privacy import Deletion, youth_key
 
 FORMAT, VERSION = "instap-export", 1
@@ -69,6 +70,11 @@ APPOINTMENT_STATUS = {
     "cancelled": "cancelled",
     "done": "took place",
     "no_show": "you did not come",
+}
+BOOKING_STATUS = {
+    "booked": "you have a seat",
+    "waiting": "on the waiting list",
+    "cancelled": "you cancelled",
 }
 CHECK_IN_KINDS = {"checkin": "check-in", "recontact": "message after a long silence"}
 CONSENT_ABOUT = {"intake": "keeping and sharing your registration", "checkins": "check-ins"}
@@ -383,6 +389,7 @@ async def export(
             }
             for a in appointments
         ],
+        "group_sessions": await group_sessions(session, youth.id),
         "check_ins": [
             {
                 "id": c.id,
@@ -464,3 +471,27 @@ async def export(
         },
         "erasure": {"on": when(deletion.at), "rule": plain(DELETION_RULES, deletion.rule)},
     }
+
+
+async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str, Any]]:
+    """The youth's sign-ups for group offers (seats, waiting-list places, cancelled ones)."""
+    found = await session.execute(
+        select(Booking, OfferSession, Offer)
+        .join(OfferSession, OfferSession.id == Booking.session_id)
+        .join(Offer, Offer.id == OfferSession.offer_id)
+        .where(Booking.youth_id == youth_id)
+        .order_by(Booking.id)
+    )
+    return [
+        {
+            "id": b.id,
+            "what": o.title,
+            "starts_at": when(s.starts_at),
+            "minutes": s.minutes,
+            "place": f"{o.place}, {o.address}",
+            "status": plain(BOOKING_STATUS, b.state),
+            "signed_up_at": when(b.created_at),
+            "last_change": when(b.updated_at),
+        }
+        for b, s, o in found.tuples()
+    ]

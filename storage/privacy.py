@@ -32,6 +32,7 @@ from storage.models import (
     SafetyEvent,
     Youth,
 )
+from storage.offer_models import Booking
 
 ERASED = "erased"  # Youth.channel of an erased youth; Case.outcome of its case
 
@@ -79,7 +80,7 @@ async def erase(session: AsyncSession, youth: Youth, reason: str, now: datetime)
         session.add(CaseEvent(case_id=case.id, worker_id=None, kind="erased",
                               data={"reason": reason}, created_at=now))  # fmt: skip
     name = name or str((youth.state.get("answers") or {}).get("name") or "")
-    for model in (Message, OutboxJob, CheckIn, Consent, Appointment, SafetyEvent):
+    for model in (Message, OutboxJob, CheckIn, Consent, Appointment, SafetyEvent, Booking):
         await session.execute(delete(model).where(model.youth_id == youth.id))
     await session.execute(delete(Inbound).where(Inbound.youth_key == youth_key(youth)))
     if name:  # worker notifications name the youth ("Nieuw bericht van Noor")

@@ -15,7 +15,7 @@ from core.bus import Bus
 from core.i18n import Translator
 from inbox.appointments import Appointments
 from inbox.service import Inbox
-from storage import casework, outbox
+from storage import casework, offers, outbox
 from storage.db import Database
 from storage.models import (
     Appointment,
@@ -37,6 +37,7 @@ from storage.models import (
     Worker,
     Youth,
 )
+from storage.offer_models import Booking
 from tests.support.clock import Clock
 from tests.support.dialog import directory
 from tests.support.inbox import add_worker, link_telegram
@@ -78,11 +79,25 @@ async def rich_life(db: Database, clock: Clock, media: Path) -> tuple[Life, Priv
         sara, life.case_id, day=date(2026, 12, 10), at=time(14), minutes=60,
         place="Kantoor WAM!, Maasmechelen", kind="gesprek", note="Neem je id mee",
     )  # fmt: skip
+    await sign_up_for_cooking(db, life, sara.id, clock)
     await life.live_until(clock.now + timedelta(days=8))
     await life.press(f"ci:{await life.open_checkin()}:2")
     await life.says(SECRETS[1])
     await life.says("ik wil niet meer leven")
     return life, privacy
+
+
+async def sign_up_for_cooking(db: Database, life: Life, leader_id: int, clock: Clock) -> None:
+    """A seat at WAM!'s cooking atelier in 11 days."""
+    async with db.transaction() as session:
+        offer = await offers.create_offer(
+            session, partnership_id="wam", title="Samen koken", description="", kind="atelier",
+            place="De Kring", address="Marktplein 9, Maasmechelen", capacity=8,
+            leader_id=leader_id, now=clock.now,
+        )  # fmt: skip
+        start = clock.now + timedelta(days=11)
+        (row,) = await offers.add_sessions(session, offer, [start], 120, clock.now)
+        assert await offers.book(session, row.id, life.youth_id, clock.now) == "booked"
 
 
 def store_file(path: Path, content: bytes) -> None:
@@ -124,6 +139,7 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[Any]]:
             "profiles": set((await session.execute(profiles)).scalars()),
             "needs": {tuple(row) for row in (await session.execute(needs)).all()},
             "signals": await ids(CaseSignal, is_hers(CaseSignal)),
+            "bookings": await ids(Booking, Booking.youth_id == life.youth_id),
         }
 
 
@@ -134,6 +150,7 @@ TABLES = {
     "checkins": "check_ins", "consents": "consents", "safety_events": "safety",
     "inbound": "deliveries", "outbox": "outbox", "audit_log": "audit",
     "case_profiles": "profiles", "case_needs": "needs", "case_signals": "signals",
+    "bookings": "bookings",
 }  # fmt: skip
 NOT_ABOUT_A_YOUTH = {
     "workers": "the coaches' accounts",
@@ -143,6 +160,8 @@ NOT_ABOUT_A_YOUTH = {
     "uncovered_demand": "counts of places without a partnership, nothing personal",
     "signposts": "counts of youths sent elsewhere, nothing personal",
     "channel_statuses": "a WhatsApp message id and its state (delivered, read), nothing personal",
+    "offers": "a partnership's group offers (who leads it is a coach)",
+    "offer_sessions": "when an offer's sessions are",
 }
 
 
@@ -171,6 +190,7 @@ def exported_ids(data: dict[str, Any]) -> dict[str, set[Any]]:
         "profiles": {c["id"] for c in registrations if c["for_the_report"] is not None},
         "needs": {(c["id"], n) for c in registrations for n in c["help_with_for_the_report"]},
         "signals": {a["id"] for c in registrations for a in c["alerts"]},
+        "bookings": {b["id"] for b in data["group_sessions"]},
     }
 
 

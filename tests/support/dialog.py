@@ -18,7 +18,7 @@ from flows.directory import Directory
 from flows.model import ButtonIn, Effect, Event, Send, SetLanguage, TextIn
 from flows.safety import Lexicon
 from flows.state import State
-from flows.views import AppointmentView, CheckinView, ConsentView, SixMonthView
+from flows.views import AppointmentView, CheckinView, ConsentView, OfferView, SixMonthView
 
 ROOT = Path(__file__).resolve().parents[2]
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -66,6 +66,8 @@ class Chat:
     consents: tuple[ConsentView, ...] = ()
     six_month: SixMonthView | None = None  # what the engine would look up for sm: / a typed answer
     places: Directory | None = None  # another partnerships file than the flow tests' own
+    offer: OfferView | None = None  # what the engine would look up for ofr:
+    offers: tuple[OfferView, ...] = ()  # what the engine would look up for /aanbod
 
     def send(self, event: Event) -> list[str]:
         ctx = Context(
@@ -82,6 +84,8 @@ class Chat:
             paused_until=self.paused_until,
             consents=self.consents,
             six_month=self.six_month,
+            offer=self.offer,
+            offers=self.offers,
         )
         transition = conversation.step(self.state, event, ctx)
         self.state = transition.state
