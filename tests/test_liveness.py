@@ -58,3 +58,12 @@ def test_what_counts_as_moving_past_a_question() -> None:
     assert not passed_by([came_in(3, "Ik heb dan les.")])  # no answer yet
     assert not passed_by([came_in(3, "/hulp"), out(4, None)])  # a command is an aside
     assert not passed_by([out(3, "appt:ok:7:1")])  # the coach planned something
+
+
+def test_every_group_session_in_a_list_stays_tappable() -> None:
+    """/aanbod shows each session as a message with "Ik kom": all of them count, and a
+    question after them is still the newest question (the flows answer a full or past
+    session kindly)."""
+    messages = [out(1, "ofr:in:3"), out(2, "ofr:in:4"), out(3, "ofr:out:3"), out(4, "ref:x")]
+    assert liveness(messages, {}, T0) == {1: LIVE, 2: LIVE, 3: LIVE, 4: LIVE}
+    assert liveness(messages, {}, T0, passed=True) == {1: LIVE, 2: LIVE, 3: LIVE, 4: "older"}

@@ -1,8 +1,9 @@
 """Which bot messages still have buttons that mean something (the web chat greys the rest).
 
 An appointment's answer buttons stay live until it is confirmed or answered, moved,
-cancelled or over, whatever came after them; every other question's buttons only on the
-newest such question, until the youth moved past it by writing. Telegram keeps every
+cancelled or over, whatever came after them; a group offer's buttons ("Ik kom", "Toch niet")
+always (a session that is full, cancelled or over gets the flows' kind answer); every other
+question's buttons only on the newest such question, until the youth moved past it by writing. Telegram keeps every
 keyboard; a press on a dead one gets the flows' kind answer there.
 """
 
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flows.appointments import read_press
+from flows.offers import BUTTONS as OFFER
 from storage.models import Appointment, Message
 
 ANSWERED = ("confirmed",)
@@ -31,9 +33,17 @@ def appointment_of(rows: list[list[dict[str, Any]]]) -> tuple[int, int] | None:
     return None
 
 
+def is_offer(rows: list[list[dict[str, Any]]]) -> bool:
+    """Whether these are a group offer's buttons: each session's own, live on every list."""
+    return any(str(b.get("data", "")).startswith(OFFER) for row in rows for b in row)
+
+
 def newest_question(messages: list[Message]) -> int | None:
-    """The newest message with buttons that are not an appointment's (oldest first given)."""
-    questions = [m.id for m in messages if appointment_of(rows_of(m)) is None]
+    """The newest message with buttons that are not an appointment's or an offer's (oldest
+    first given)."""
+    questions = [
+        m.id for m in messages if appointment_of(rows_of(m)) is None and not is_offer(rows_of(m))
+    ]
     return questions[-1] if questions else None
 
 
@@ -60,7 +70,9 @@ def liveness(
     found: dict[int, str] = {}
     for message in messages:
         target = appointment_of(rows_of(message))
-        if target is None:
+        if is_offer(rows_of(message)):
+            found[message.id] = LIVE
+        elif target is None:
             found[message.id] = LIVE if message.id == newest else "older"
         else:
             found[message.id] = appointment_live(
