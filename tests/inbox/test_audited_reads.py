@@ -68,6 +68,9 @@ NO_YOUTH_DATA = {
     ("DELETE", "/api/tokens/{}"): "revoking the worker's own API token",
     ("POST", "/inbox/account/tokens"): "the worker's own API token",
     ("POST", "/inbox/account/tokens/{}/revoke"): "revoking the worker's own API token",
+    ("GET", "/inbox/posters"): "the partnership's posters and links: nothing about a youth",
+    ("GET", "/inbox/posters/{}/{}"): "a poster's QR code",
+    ("GET", "/inbox/posters/{}/print"): "a poster to print",
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
