@@ -99,9 +99,10 @@ class WaYouth:
         return "\n".join(shown(m) for m in self.api.sent_to(self.phone)[before:])
 
 
-async def complete_intake(youth: WaYouth, name: str = "Lotte") -> None:
-    """Through the intake to a case in WAM!'s queue, tapping and picking as on a phone."""
-    await youth.says("hallo", "Hoe mogen we je noemen?")
+async def complete_intake(youth: WaYouth, name: str = "Lotte", first: str = "hallo") -> None:
+    """Through the intake to a case in WAM!'s queue, tapping and picking as on a phone;
+    `first`: what the youth sends first (a poster's prefilled text, say)."""
+    await youth.says(first, "Hoe mogen we je noemen?")
     await youth.says(name, "Hoe oud ben je?")
     await youth.says("19", "In welke gemeente woon je?")
     await youth.says("Maasmechelen", "Waarmee wil je hulp?")

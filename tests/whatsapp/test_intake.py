@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from core.entry_links import WHATSAPP_TEXT
 from storage import registrations
 from storage.models import Consent
 from tests.support.service import make_settings, serving
@@ -51,3 +52,16 @@ async def test_typed_answers_work_where_buttons_are_offered(
         await youth.says("overslaan", "Hoe heb je ons gevonden?")
         await youth.says("via een vriend", "Is dat oké voor jou?")
         await youth.says("ja", "Wanneer kunnen we je het best bereiken?")
+
+
+async def test_a_youth_from_a_poster_sends_the_prefilled_text_and_the_case_knows_it(
+    db_url: str, wa_api: WhatsAppApiServer, tmp_path: Path
+) -> None:
+    """The poster's wa.me link fills in "… (ocmw-maaseik)": the case and the report say so."""
+    settings = with_whatsapp(make_settings(db_url, tmp_path), wa_api)
+    first = WHATSAPP_TEXT.format(key="ocmw-maaseik")
+    async with serving(settings) as service:
+        await complete_intake(WaYouth(wa_api, LOTTE), first=first)
+        async with service.db.transaction() as session:
+            (case,) = await registrations.waiting(session, "wam")
+    assert case.answers["entry_point"] == "ocmw-maaseik"
