@@ -35,7 +35,7 @@ from storage.models import (
     Worker,
     Youth,
 )
-from storage.offer_models import Booking, Offer, OfferSession
+from storage.offer_models import Booking, Offer, OfferReminder, OfferSession
 from storage.privacy import Deletion, youth_key
 
 FORMAT, VERSION = "instap-export", 1
@@ -482,6 +482,14 @@ async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str,
         .where(Booking.youth_id == youth_id)
         .order_by(Booking.id)
     )
+    rows = list(found.tuples())
+    reminders = (
+        await session.scalars(
+            select(OfferReminder)
+            .where(OfferReminder.booking_id.in_([b.id for b, _, _ in rows]))
+            .order_by(OfferReminder.due_at, OfferReminder.id)
+        )
+    ).all()
     return [
         {
             "id": b.id,
@@ -492,6 +500,17 @@ async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str,
             "status": plain(BOOKING_STATUS, b.state),
             "signed_up_at": when(b.created_at),
             "last_change": when(b.updated_at),
+            "said_late": b.late,
+            "reminders": [
+                {
+                    "id": r.id,
+                    "due_at": when(r.due_at),
+                    "status": r.status,
+                    "sent_at": when(r.sent_at),
+                }
+                for r in reminders
+                if r.booking_id == b.id
+            ],
         }
-        for b, s, o in found.tuples()
+        for b, s, o in rows
     ]
