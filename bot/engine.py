@@ -47,6 +47,7 @@ from flows.model import (
     Effect,
     ExportData,
     Forget,
+    LateForSession,
     MarkUnreachable,
     MediaIn,
     RecordConsent,
@@ -407,8 +408,8 @@ class Engine:
                 if flagged is not None:
                     self.touched.append((flagged.partnership_id, flagged.id))
                     await self.ping_worker(session, flagged, WISH_PINGS.get(answer), now)
-            case BookSeat() | CancelBooking():
-                await offering.apply(session, self.runtime.translator, youth, effect, now)
+            case BookSeat() | CancelBooking() | LateForSession():
+                await offering.apply(session, self.runtime, youth, effect, now)
             case ExportData():
                 reply, filename, content = await export_for(session, self.runtime, youth, now)
                 await self.send(session, youth, incoming, False, reply, now)

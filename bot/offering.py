@@ -6,12 +6,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.i18n import Translator
 from core.outgoing import send_reply
+from core.planning import pacing_of
+from core.runtime import Runtime
+from flows.appointments import reminder_times
 from flows.lookups import Needs
-from flows.model import BookSeat, CancelBooking
+from flows.model import BookSeat, CancelBooking, LateForSession
 from flows.views import OfferView
-from storage import offers
+from storage import offer_reminders, offers
 from storage.models import Youth
 
 
@@ -29,20 +31,50 @@ async def lookup(
 
 
 async def apply(
-    session: AsyncSession, translator: Translator, youth: Youth,
-    effect: BookSeat | CancelBooking, now: datetime,
+    session: AsyncSession, runtime: Runtime, youth: Youth,
+    effect: BookSeat | CancelBooking | LateForSession, now: datetime,
 ) -> None:  # fmt: skip
-    """Book or cancel, and tell the youth who tapped (a seat, or the waiting list).
+    """Book, cancel or note "te laat", and tell the youth who tapped (a seat, or the waiting list).
 
-    A seat freed by a cancel goes to the first waiting youth, who is told through the outbox
-    (unless they chose /stop: they keep the seat, without a message).
+    A seat gets its reminders planned; a cancel withdraws them. A seat freed by a cancel goes
+    to the first waiting youth, who is told through the outbox (unless they chose /stop: they
+    keep the seat, without a message) and gets the reminders.
     """
+    if isinstance(effect, LateForSession):
+        await offer_reminders.note_late(session, effect.session_id, youth.id, now)
+        return
     if isinstance(effect, BookSeat):
         got = await offers.book(session, effect.session_id, youth.id, now)
         said = effect.seated if got == "booked" else effect.waiting
-        await send_reply(session, translator, youth, said, now)
+        if got == "booked":
+            await plan_reminders(session, runtime, effect.session_id, youth, now)
+        await send_reply(session, runtime.translator, youth, said, now)
         return
     moved_up = await offers.cancel(session, effect.session_id, youth.id, now)
+    mine = await offers.booking_of(session, effect.session_id, youth.id)
+    if mine is not None:
+        await offer_reminders.withdraw(session, mine.id)
     other = await session.get(Youth, moved_up) if moved_up is not None else None
+    if other is not None:
+        await plan_reminders(session, runtime, effect.session_id, other, now)
     if other is not None and not other.stopped:
-        await send_reply(session, translator, other, effect.promoted, now)
+        await send_reply(session, runtime.translator, other, effect.promoted, now)
+
+
+async def plan_reminders(
+    session: AsyncSession, runtime: Runtime, session_id: int, youth: Youth, now: datetime
+) -> None:
+    """The youth's seat is reminded at the partnership's offsets, outside their quiet hours.
+
+    Also for a session moved after sign-up: call it again for each seat (the old ones go).
+    """
+    row, offer = await offers.locked(session, session_id)
+    booking = await offers.booking_of(session, session_id, youth.id)
+    if booking is None or booking.state != "booked" or row.cancelled:
+        return
+    partnership = runtime.directory.partnership(offer.partnership_id)
+    due = reminder_times(
+        row.starts_at, partnership.reminders_minutes_before, tz=runtime.timezone,
+        quiet=pacing_of(youth, None, partnership).quiet.as_tuple(), now=now,
+    )  # fmt: skip
+    await offer_reminders.plan(session, booking, row.starts_at, due)

@@ -266,10 +266,18 @@ class CancelBooking:
     promoted: Reply
 
 
+@dataclass(frozen=True)
+class LateForSession:
+    """The youth tapped "Ik ben te laat" on a group session's reminder: noted on their seat."""
+
+    session_id: int
+
+
 Effect = (
     Send
     | BookSeat
     | CancelBooking
+    | LateForSession
     | SetLanguage
     | CreateCase
     | CountUncovered

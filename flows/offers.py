@@ -11,6 +11,10 @@
     ofr:no:{id}                              "Oké", nothing stored
     ofr:out:{id}, booked or waiting          CancelBooking (the first waiting youth is told)
     ofr:…, already booked / not booked       says where the youth stands, nothing stored
+    reminder (the tick, `reminder`)          "Even een herinnering: …" with "Ik ben te laat"
+                                             and "Toch niet"
+    ofr:late:{id}, booked, until the end     LateForSession, "Oké, we weten het. Tot straks!"
+    ofr:late:{id}, no seat                   "Je was niet ingeschreven."
     ofr:… of a cancelled, unknown session    "gaat niet meer door"
     ofr:… of a session that began            "al voorbij"
 
@@ -20,6 +24,8 @@ partnership) and the list for /aanbod (`Context.offers`).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flows.context import Context
 from flows.model import (
     N_,
@@ -27,6 +33,7 @@ from flows.model import (
     Button,
     CancelBooking,
     Effect,
+    LateForSession,
     Msg,
     Reply,
     Send,
@@ -38,7 +45,7 @@ from flows.state import State
 from flows.views import OfferView
 
 BUTTONS = "ofr:"
-ACTIONS = ("in", "wait", "no", "out")
+ACTIONS = ("in", "wait", "no", "out", "late")
 MORE = N_("Typ /aanbod om te zien wat er nog komt.")
 
 
@@ -94,6 +101,8 @@ def on_button(state: State, pressed: str, view: OfferView | None, ctx: Context) 
     action = pressed.removeprefix(BUTTONS).partition(":")[0]
     if view is None or view.cancelled:
         return Transition(state, (say(msg(N_("Die activiteit gaat niet meer door.")), msg(MORE)),))
+    if action == "late":
+        return late(state, view, ctx)
     if view.starts_at <= ctx.now:
         return Transition(state, (say(msg(N_("Die activiteit is al voorbij.")), msg(MORE)),))
     if action == "out":
@@ -138,3 +147,23 @@ def cancel(state: State, view: OfferView) -> Transition:
     )
     done = msg(N_("Oké, je bent uitgeschreven voor {title}."), title=view.title)
     return Transition(state, (CancelBooking(view.session_id, promoted), say(done, msg(MORE))))
+
+
+def reminder(view: OfferView) -> Reply:
+    """The reminder of a booked session (bot.ticks.offer_reminders sends it)."""
+    line = msg(
+        N_("Even een herinnering: {title} is {when}. 📍 {place}"),
+        title=view.title, when=view.starts_at, place=f"{view.place}, {view.address}",
+    )  # fmt: skip
+    buttons = ((Button(msg(N_("Ik ben te laat")), data("late", view)),), *cancel_button(view))
+    return Reply((line,), buttons)
+
+
+def late(state: State, view: OfferView, ctx: Context) -> Transition:
+    """ "Ik ben te laat": noted on the seat until the session ends."""
+    if view.starts_at + timedelta(minutes=view.minutes) <= ctx.now:
+        return Transition(state, (say(msg(N_("Die activiteit is al voorbij.")), msg(MORE)),))
+    if view.mine != "booked":
+        return Transition(state, (say(msg(N_("Je was niet ingeschreven.")), msg(MORE)),))
+    kind = msg(N_("Oké, we weten het. Tot straks!"))
+    return Transition(state, (LateForSession(view.session_id), say(kind)))

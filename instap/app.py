@@ -23,6 +23,7 @@ from bot.channels.whatsapp_api import WhatsAppApi
 from bot.dispatcher import Dispatcher
 from bot.engine import Engine
 from bot.ticks.checkins import CheckIns
+from bot.ticks.offer_reminders import OfferReminders
 from bot.ticks.privacy import Privacy
 from bot.ticks.reminders import Reminders
 from bot.ticks.scheduler import ticking
@@ -72,6 +73,7 @@ class Service:
     privacy: Privacy
     sixmonths: SixMonths
     webapp: web.Application
+    offer_reminders: OfferReminders
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
 
@@ -166,7 +168,7 @@ def build(settings: Settings) -> Service:
     sixmonths = SixMonths(db, runtime, sender.notify)
     service = Service(
         settings, db, runtime, bus, engine, dispatcher, sender, bot, receiver, whatsapp, inbox,
-        reminders, checkins, privacy, sixmonths, app,
+        reminders, checkins, privacy, sixmonths, app, OfferReminders(db, runtime, sender.notify),
     )  # fmt: skip
 
     def case_changed(partnership_id: str, case_id: int) -> None:
@@ -206,6 +208,7 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             scheduler = ticking(
                 {
                     "reminders": service.reminders.tick,
+                    "offer_reminders": service.offer_reminders.tick,
                     "checkins": service.checkins.tick,
                     "sixmonths": service.sixmonths.tick,
                     "erasure": service.privacy.tick,

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.state import State
+from storage.export_offers import group_sessions
 from storage.export_report import for_the_report
+from storage.export_words import plain, when
 from storage.models import (
     Appointment,
     AuditEntry,
@@ -35,7 +37,6 @@ from storage.models import (
     Worker,
     Youth,
 )
-from storage.offer_models import Booking, Offer, OfferSession
 from storage.privacy import Deletion, youth_key
 
 FORMAT, VERSION = "instap-export", 1
@@ -70,11 +71,6 @@ APPOINTMENT_STATUS = {
     "cancelled": "cancelled",
     "done": "took place",
     "no_show": "you did not come",
-}
-BOOKING_STATUS = {
-    "booked": "you have a seat",
-    "waiting": "on the waiting list",
-    "cancelled": "you cancelled",
 }
 CHECK_IN_KINDS = {"checkin": "check-in", "recontact": "message after a long silence"}
 CONSENT_ABOUT = {"intake": "keeping and sharing your registration", "checkins": "check-ins"}
@@ -164,15 +160,6 @@ STEPS = {
     "done": "registered",
     "ended": "sent to another service",
 }
-
-
-def when(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def plain(table: Mapping[str, str], code: str | None) -> str | None:
-    """A code in plain words; an unknown code as it is (nothing stored is hidden)."""
-    return None if code is None else table.get(code, code.replace("_", " "))
 
 
 def message_kind(message: Message) -> str:
@@ -471,27 +458,3 @@ async def export(
         },
         "erasure": {"on": when(deletion.at), "rule": plain(DELETION_RULES, deletion.rule)},
     }
-
-
-async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str, Any]]:
-    """The youth's sign-ups for group offers (seats, waiting-list places, cancelled ones)."""
-    found = await session.execute(
-        select(Booking, OfferSession, Offer)
-        .join(OfferSession, OfferSession.id == Booking.session_id)
-        .join(Offer, Offer.id == OfferSession.offer_id)
-        .where(Booking.youth_id == youth_id)
-        .order_by(Booking.id)
-    )
-    return [
-        {
-            "id": b.id,
-            "what": o.title,
-            "starts_at": when(s.starts_at),
-            "minutes": s.minutes,
-            "place": f"{o.place}, {o.address}",
-            "status": plain(BOOKING_STATUS, b.state),
-            "signed_up_at": when(b.created_at),
-            "last_change": when(b.updated_at),
-        }
-        for b, s, o in found.tuples()
-    ]

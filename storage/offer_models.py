@@ -53,5 +53,30 @@ class Booking(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("offer_sessions.id", ondelete="CASCADE"))
     youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(12))  # booked | waiting | cancelled
+    late: Mapped[bool] = mapped_column(Boolean, default=False)  # "Ik ben te laat" on a reminder
     created_at: Mapped[datetime]  # the tap: the waiting list goes in this order
     updated_at: Mapped[datetime]
+
+
+class OfferReminder(Base):
+    """A reminder of a booked seat, due at a time: claimed by one tick, sent once.
+
+    `starts_at` is the session's start it was planned for: a moved session leaves it stale,
+    and the tick skips a stale one (like an appointment reminder's version).
+    """
+
+    __tablename__ = "offer_reminders"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "starts_at", "offset_minutes"),
+        Index("ix_offer_reminders_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    offset_minutes: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|sent|skipped|cancelled
+    sent_at: Mapped[datetime | None]

@@ -15,7 +15,7 @@ from core.bus import Bus
 from core.i18n import Translator
 from inbox.appointments import Appointments
 from inbox.service import Inbox
-from storage import casework, offers, outbox
+from storage import casework, offer_reminders, offers, outbox
 from storage.db import Database
 from storage.models import (
     Appointment,
@@ -37,7 +37,7 @@ from storage.models import (
     Worker,
     Youth,
 )
-from storage.offer_models import Booking
+from storage.offer_models import Booking, OfferReminder
 from tests.support.clock import Clock
 from tests.support.dialog import directory
 from tests.support.inbox import add_worker, link_telegram
@@ -98,6 +98,9 @@ async def sign_up_for_cooking(db: Database, life: Life, leader_id: int, clock: C
         start = clock.now + timedelta(days=11)
         (row,) = await offers.add_sessions(session, offer, [start], 120, clock.now)
         assert await offers.book(session, row.id, life.youth_id, clock.now) == "booked"
+        booking = await offers.booking_of(session, row.id, life.youth_id)
+        assert booking is not None
+        await offer_reminders.plan(session, booking, start, [(60, start - timedelta(hours=1))])
 
 
 def store_file(path: Path, content: bytes) -> None:
@@ -140,6 +143,12 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[Any]]:
             "needs": {tuple(row) for row in (await session.execute(needs)).all()},
             "signals": await ids(CaseSignal, is_hers(CaseSignal)),
             "bookings": await ids(Booking, Booking.youth_id == life.youth_id),
+            "offer_reminders": await ids(
+                OfferReminder,
+                OfferReminder.booking_id.in_(
+                    select(Booking.id).where(Booking.youth_id == life.youth_id)
+                ),
+            ),
         }
 
 
@@ -150,7 +159,7 @@ TABLES = {
     "checkins": "check_ins", "consents": "consents", "safety_events": "safety",
     "inbound": "deliveries", "outbox": "outbox", "audit_log": "audit",
     "case_profiles": "profiles", "case_needs": "needs", "case_signals": "signals",
-    "bookings": "bookings",
+    "bookings": "bookings", "offer_reminders": "offer_reminders",
 }  # fmt: skip
 NOT_ABOUT_A_YOUTH = {
     "workers": "the coaches' accounts",
@@ -191,6 +200,7 @@ def exported_ids(data: dict[str, Any]) -> dict[str, set[Any]]:
         "needs": {(c["id"], n) for c in registrations for n in c["help_with_for_the_report"]},
         "signals": {a["id"] for c in registrations for a in c["alerts"]},
         "bookings": {b["id"] for b in data["group_sessions"]},
+        "offer_reminders": {r["id"] for b in data["group_sessions"] for r in b["reminders"]},
     }
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 from core.outgoing import send_reply
 from core.planning import pacing_of
@@ -17,7 +20,7 @@ from core.runtime import Runtime
 from core.whatsapp_templates import REMINDER
 from flows.appointments import appointment_message
 from flows.context import Context
-from flows.pacing import held_because
+from flows.pacing import Pacing, held_because
 from storage import appointments
 from storage.appointments import view_of
 from storage.db import Database
@@ -54,13 +57,11 @@ class Reminders:
                     continue
                 partnership = self.runtime.directory.partnership(case.partnership_id)
                 pacing = pacing_of(youth, case, partnership)
-                held = held_because(now, pacing, self.runtime.timezone, capped=False)
-                if held == "quiet":  # the youth's quiet hours changed since it was planned
-                    later = pacing.quiet.next_open(now, self.runtime.timezone)
-                    if later < appointment.starts_at:
-                        reminder.due_at = later
-                        continue
-                if held is not None:  # paused, stopped, blocked, or quiet until it starts
+                verdict = sendable(now, pacing, self.runtime.timezone, appointment.starts_at)
+                if isinstance(verdict, datetime):
+                    reminder.due_at = verdict
+                    continue
+                if verdict == "skip":
                     reminder.status = "skipped"
                     continue
                 ctx = Context(
@@ -82,3 +83,19 @@ class Reminders:
         if sent:
             self.on_outbox()
         return sent
+
+
+def sendable(
+    now: datetime, pacing: Pacing, tz: ZoneInfo, starts_at: datetime
+) -> Literal["send", "skip"] | datetime:
+    """Whether a due reminder goes out now, is skipped, or waits for the quiet hours' end.
+
+    Quiet hours may have changed since it was planned: then it goes when they end, if that
+    is still before the start. Paused, stopped or blocked: skipped.
+    """
+    held = held_because(now, pacing, tz, capped=False)
+    if held == "quiet":
+        later = pacing.quiet.next_open(now, tz)
+        if later < starts_at:
+            return later
+    return "send" if held is None else "skip"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from flows.model import BookSeat, CancelBooking, CommandIn, Reply
-from flows.offers import session_of
+from flows.model import BookSeat, CancelBooking, CommandIn, LateForSession, Reply
+from flows.offers import reminder, session_of
 from flows.state import Answers, State
 from flows.views import OfferView
 from tests.support.dialog import Chat, translator
@@ -130,3 +130,40 @@ def test_button_data_is_short_and_read_back() -> None:
     assert session_of("ofr:wait:123456789012") == 123456789012
     assert len(b"ofr:wait:123456789012") <= 64
     assert session_of("ofr:in:x") == 0 and session_of("appt:ok:1:1") == 0
+
+
+REMINDED = (
+    "Even een herinnering: Samen koken is vrijdag 27 november om 14u. "
+    "📍 De Kring, Marktplein 9, Heusden-Zolder"
+)
+
+
+def test_the_reminder_names_the_session_with_late_and_cancel_buttons() -> None:
+    shown = translator().reply(reminder(replace(COOKING, mine="booked")), "nl")
+    assert [r.text for r in shown] == [REMINDED]
+    assert [(b.text, b.data) for r in shown for row in r.buttons for b in row] == [
+        ("Ik ben te laat", "ofr:late:7"), ("Toch niet", "ofr:out:7"),
+    ]  # fmt: skip
+    english = translator().reply(reminder(COOKING), "en")[0].text
+    assert english.startswith("Just a reminder: Samen koken is on ")
+
+
+def test_ik_ben_te_laat_is_noted_with_a_kind_answer_until_the_session_ends() -> None:
+    mine = replace(COOKING, mine="booked")
+    chat = noor(offer=mine)
+    assert chat.send_button("ofr:late:7") == "Oké, we weten het. Tot straks!"
+    assert chat.of_type(LateForSession) == [LateForSession(7)]
+    started = noor(offer=mine, now=COOKING.starts_at + timedelta(minutes=10))
+    assert started.send_button("ofr:late:7") == "Oké, we weten het. Tot straks!"
+    ended = noor(offer=mine, now=COOKING.starts_at + timedelta(minutes=120))
+    assert ended.send_button("ofr:late:7") == f"Die activiteit is al voorbij.\n{MORE}"
+    waiting = noor(offer=replace(COOKING, mine="waiting"))
+    assert waiting.send_button("ofr:late:7") == f"Je was niet ingeschreven.\n{MORE}"
+    assert not ended.of_type(LateForSession) and not waiting.of_type(LateForSession)
+
+
+def test_toch_niet_on_the_reminder_cancels_the_seat() -> None:
+    chat = noor(offer=replace(COOKING, mine="booked"))
+    assert chat.send_button("ofr:out:7") == f"Oké, je bent uitgeschreven voor Samen koken.\n{MORE}"
+    (cancelled,) = chat.of_type(CancelBooking)
+    assert isinstance(cancelled, CancelBooking) and cancelled.session_id == 7

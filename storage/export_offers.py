@@ -1,0 +1,60 @@
+"""The /mijngegevens part about group offers: sign-ups, their reminders and "te laat"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.export_words import plain, when
+from storage.offer_models import Booking, Offer, OfferReminder, OfferSession
+
+BOOKING_STATUS = {
+    "booked": "you have a seat",
+    "waiting": "on the waiting list",
+    "cancelled": "you cancelled",
+}
+
+
+async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str, Any]]:
+    """The youth's sign-ups for group offers (seats, waiting-list places, cancelled ones)."""
+    found = await session.execute(
+        select(Booking, OfferSession, Offer)
+        .join(OfferSession, OfferSession.id == Booking.session_id)
+        .join(Offer, Offer.id == OfferSession.offer_id)
+        .where(Booking.youth_id == youth_id)
+        .order_by(Booking.id)
+    )
+    rows = list(found.tuples())
+    reminders = (
+        await session.scalars(
+            select(OfferReminder)
+            .where(OfferReminder.booking_id.in_([b.id for b, _, _ in rows]))
+            .order_by(OfferReminder.due_at, OfferReminder.id)
+        )
+    ).all()
+    return [
+        {
+            "id": b.id,
+            "what": o.title,
+            "starts_at": when(s.starts_at),
+            "minutes": s.minutes,
+            "place": f"{o.place}, {o.address}",
+            "status": plain(BOOKING_STATUS, b.state),
+            "signed_up_at": when(b.created_at),
+            "last_change": when(b.updated_at),
+            "said_late": b.late,
+            "reminders": [
+                {
+                    "id": r.id,
+                    "due_at": when(r.due_at),
+                    "status": r.status,
+                    "sent_at": when(r.sent_at),
+                }
+                for r in reminders
+                if r.booking_id == b.id
+            ],
+        }
+        for b, s, o in rows
+    ]
