@@ -78,28 +78,23 @@ async def offers_of(
         select(Offer).where(Offer.partnership_id == partnership_id).order_by(Offer.id.desc())
     )
     lines = []
-    for offer in offers:
+    for offer in list(offers):
         rows = await session.scalars(
             select(OfferSession)
             .where(OfferSession.offer_id == offer.id, OfferSession.starts_at > now)
             .order_by(OfferSession.starts_at, OfferSession.id)
             .limit(NEXT)
         )
-        sessions = tuple([await session_line(session, row) for row in rows])
+        sessions = tuple([await session_line(session, row) for row in list(rows)])
         lines.append(OfferLine(offer, leaders.get(offer.leader_id, "?"), sessions))
     return lines
 
 
 async def session_line(session: AsyncSession, row: OfferSession) -> SessionLine:
-    counts = dict(
-        (
-            await session.execute(
-                select(Booking.state, func.count())
-                .where(Booking.session_id == row.id)
-                .group_by(Booking.state)
-            )
-        ).tuples()
+    result = await session.execute(
+        select(Booking.state, func.count()).where(Booking.session_id == row.id).group_by(Booking.state)
     )
+    counts = {state: int(n) for state, n in result.all()}
     return SessionLine(
         row.id, row.starts_at, row.minutes, counts.get("booked", 0), counts.get("waiting", 0),
         row.cancelled,
