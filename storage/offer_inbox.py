@@ -92,7 +92,9 @@ async def offers_of(
 
 async def session_line(session: AsyncSession, row: OfferSession) -> SessionLine:
     result = await session.execute(
-        select(Booking.state, func.count()).where(Booking.session_id == row.id).group_by(Booking.state)
+        select(Booking.state, func.count())
+        .where(Booking.session_id == row.id)
+        .group_by(Booking.state)
     )
     counts = {state: int(n) for state, n in result.all()}
     return SessionLine(
@@ -115,7 +117,9 @@ async def session_of(
     return (found[0], found[1]) if found is not None else None
 
 
-async def detail(session: AsyncSession, partnership_id: str, session_id: int) -> SessionDetail | None:
+async def detail(
+    session: AsyncSession, partnership_id: str, session_id: int
+) -> SessionDetail | None:
     """The session with who signed up and who waits (youths of this partnership only)."""
     found = await session_of(session, partnership_id, session_id)
     if found is None:
@@ -132,7 +136,8 @@ async def detail(session: AsyncSession, partnership_id: str, session_id: int) ->
         .order_by(Booking.created_at, Booking.id, Case.id.desc())
     )
     seen: set[int] = set()
-    booked, waiting = [], []
+    booked: list[Person] = []
+    waiting: list[Person] = []
     for booking, case in people.tuples():
         if booking.youth_id in seen:  # a second (older) case with the partnership
             continue

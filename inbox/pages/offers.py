@@ -138,7 +138,9 @@ class OfferPages(Screen):
         Each youth shown gets one audit row per look."""
         worker = auth.require_worker(request)
         async with self.db.transaction() as session:
-            found = await offer_inbox.detail(session, worker.partnership_id, id_param(request, "sid"))
+            found = await offer_inbox.detail(
+                session, worker.partnership_id, id_param(request, "sid")
+            )
             if found is None:
                 raise NotFound(NO_SESSION)
             now = self.formats.now()
@@ -164,7 +166,7 @@ class OfferPages(Screen):
         walk_ins = number(str(form.get("walk_ins", "0") or "0"), WALK_INS)
         if walk_ins is None:
             raise web.HTTPSeeOther(flash_url(request, back, error=gettext(BAD_WALK_INS)))
-        present = {int(v) for v in form.getall("present", []) if str(v).isdigit()}
+        present = {int(str(v)) for v in form.getall("present", []) if str(v).isdigit()}
         async with self.db.transaction() as session:
             found = await offer_inbox.detail(session, worker.partnership_id, session_id)
             if found is None:

@@ -120,14 +120,20 @@ async def test_the_list_shows_seats_taken_and_the_waiting_list(site: Offers) -> 
     assert "vrijdag 19 maart 14u · 2 van 2 plaatsen vol · 1 op de wachtlijst" in visible(page)
 
 
+PAST = "Dat moment is al voorbij. Kies een moment in de toekomst."
+DURATION = "Een sessie duurt tussen 1 minuut en 12 uur (720 minuten)."
+SEATS = "Het aantal plaatsen ligt tussen 1 en 200."
+
+
 @pytest.mark.parametrize(
     ("changes", "where", "message"),
     [
-        ({"date": "2027-03-09"}, "date", "Dat moment is al voorbij. Kies een moment in de toekomst."),
-        ({"minutes": "0"}, "minutes", "Een sessie duurt tussen 1 minuut en 12 uur (720 minuten)."),
-        ({"minutes": "780"}, "minutes", "Een sessie duurt tussen 1 minuut en 12 uur (720 minuten)."),
-        ({"capacity": "0"}, "capacity", "Het aantal plaatsen ligt tussen 1 en 200."),
-        ({"capacity": "10000"}, "capacity", "Het aantal plaatsen ligt tussen 1 en 200."),
+        ({"date": "2027-03-09"}, "date", PAST),
+        ({"date": "2027-03-10", "time": "09:30"}, "date", PAST),  # today, an hour ago
+        ({"minutes": "0"}, "minutes", DURATION),
+        ({"minutes": "780"}, "minutes", DURATION),
+        ({"capacity": "0"}, "capacity", SEATS),
+        ({"capacity": "10000"}, "capacity", SEATS),
         ({"title": "  "}, "title", "Geef het aanbod een titel."),
         ({"weeks": "60"}, "weeks", "Kies tussen 1 en 52 weken."),
     ],
@@ -168,7 +174,8 @@ async def test_the_session_shows_first_names_and_the_waiting_list_in_order(site:
     boxes = re.findall(r'name="present" value="\d+"> ([^<]+)</label>', shown)
     assert boxes == ["Noor", "Lotte"]
     waiting = re.search(r'<ol class="waiting">(.*?)</ol>', shown)
-    assert waiting is not None and re.findall(r"<li>([^<]+)</li>", waiting.group(1)) == ["Mo", "Ella"]
+    assert waiting is not None
+    assert re.findall(r"<li>([^<]+)</li>", waiting.group(1)) == ["Mo", "Ella"]
     assert "Lina" not in shown  # a youth of another partnership
     async with site.db.transaction() as session:
         rows = (await session.execute(select(AuditEntry.case_id, AuditEntry.action))).all()
@@ -225,8 +232,8 @@ async def test_a_worker_of_another_partnership_sees_nothing(site: Offers) -> Non
 
 
 async def test_the_forms_need_the_csrf_token(site: Offers) -> None:
-    status, _ = await site.post("/inbox/offers", {**ATELIER, "leader": str(site.sara.id)}, csrf=False)
+    status, _ = await site.post(
+        "/inbox/offers", {**ATELIER, "leader": str(site.sara.id)}, csrf=False
+    )
     assert status == 403
     assert await site.sessions() == []
-
-
