@@ -76,6 +76,7 @@ BOOKING_STATUS = {
     "waiting": "on the waiting list",
     "cancelled": "you cancelled",
 }
+ATTENDED = {"True": "you were there", "False": "you were not there"}
 CHECK_IN_KINDS = {"checkin": "check-in", "recontact": "message after a long silence"}
 CONSENT_ABOUT = {"intake": "keeping and sharing your registration", "checkins": "check-ins"}
 DELIVERY = {
@@ -492,6 +493,7 @@ async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str,
             "status": plain(BOOKING_STATUS, b.state),
             "signed_up_at": when(b.created_at),
             "last_change": when(b.updated_at),
+            "attended": plain(ATTENDED, None if b.attended is None else str(b.attended)),
         }
         for b, s, o in found.tuples()
     ]
