@@ -1,4 +1,5 @@
-"""The /mijngegevens part about group offers: sign-ups, their reminders and "te laat"."""
+"""The /mijngegevens part about group offers: sign-ups, their reminders, "te laat" and whether
+the youth was there."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ BOOKING_STATUS = {
     "waiting": "on the waiting list",
     "cancelled": "you cancelled",
 }
+ATTENDED = {"True": "you were there", "False": "you were not there"}
 
 
 async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str, Any]]:
@@ -45,6 +47,7 @@ async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str,
             "signed_up_at": when(b.created_at),
             "last_change": when(b.updated_at),
             "said_late": b.late,
+            "attended": plain(ATTENDED, None if b.attended is None else str(b.attended)),
             "reminders": [
                 {
                     "id": r.id,

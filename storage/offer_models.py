@@ -38,6 +38,7 @@ class OfferSession(Base):
     starts_at: Mapped[datetime] = mapped_column(index=True)
     minutes: Mapped[int] = mapped_column(Integer)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    walk_ins: Mapped[int] = mapped_column(Integer, default=0)  # came without a chat: counted only
 
 
 class Booking(Base):
@@ -56,6 +57,7 @@ class Booking(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)  # "Ik ben te laat" on a reminder
     created_at: Mapped[datetime]  # the tap: the waiting list goes in this order
     updated_at: Mapped[datetime]
+    attended: Mapped[bool | None]  # None until the leader saves who was there
 
 
 class OfferReminder(Base):

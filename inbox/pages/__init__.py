@@ -22,6 +22,7 @@ from inbox.pages.case import CasePage
 from inbox.pages.exports import Exports
 from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
+from inbox.pages.offers import OfferPages
 from inbox.pages.posters import Posters
 from inbox.pages.privacy import Privacy
 from inbox.pages.queue import Queue
@@ -59,6 +60,7 @@ class InboxPages(Screen):
         self.report = ReportPage(self.site)
         self.posters = Posters(self.site)
         self.telegram = Telegram(self.site)
+        self.offers = OfferPages(self.site)
         self.exports = Exports(self.site, reporting) if reporting is not None else None
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -105,6 +107,7 @@ class InboxPages(Screen):
             web.post(r"/inbox/team/{worker_id:\d{1,19}}/presence", guarded(team.presence)),
             web.get("/inbox/report", guarded(self.report.page)),
             *self.poster_routes(),
+            *self.offer_routes(),
             web.get("/inbox/telegram", guarded(self.telegram.page)),
             web.post("/inbox/telegram", guarded(self.telegram.code)),
             *self.export_routes(),
@@ -120,6 +123,16 @@ class InboxPages(Screen):
                 poster + r"/{channel:web|telegram|whatsapp}.{kind:svg|png}", guarded(posters.code)
             ),
             web.get(poster + "/print", guarded(posters.print_view)),
+        ]
+
+    def offer_routes(self) -> list[web.AbstractRouteDef]:
+        guarded, offers = self.guarded, self.offers
+        one = r"/inbox/offers/sessions/{sid:\d{1,19}}"
+        return [
+            web.get("/inbox/offers", guarded(offers.page)),
+            web.post("/inbox/offers", guarded(offers.create)),
+            web.get(one, guarded(offers.session_page)),
+            web.post(one + "/attendance", guarded(offers.attendance)),
         ]
 
     def export_routes(self) -> list[web.AbstractRouteDef]:

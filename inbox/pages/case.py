@@ -18,7 +18,9 @@ from inbox.pages.base import Screen, Site, id_param
 from inbox.pages.formats import gettext
 from inbox.pages.labels import LANGUAGE_LABELS, PROFILE_FIELDS, SIX_MONTH_LABELS
 from inbox.pages.trend import trend
+from storage import offer_inbox
 from storage.casework import CaseSummary
+from storage.models import Case
 from storage.profiles import CHOICES
 
 NAMED_EVENTS = (
@@ -111,7 +113,14 @@ class CasePage(Screen):
             profile_fields=PROFILE_FIELDS,
             profile_values=profile_form or {f: getattr(profile.profile, f) for f in CHOICES},
             profile_error=profile_error,
+            attended=await self.attended(view.case.id),
         )
+
+    async def attended(self, case_id: int) -> list[offer_inbox.Attended]:
+        """The group sessions the youth was at (the case is already read, and audited)."""
+        async with self.db.transaction() as session:
+            case = await session.get(Case, case_id)
+            return await offer_inbox.attended_by(session, case) if case is not None else []
 
     async def timeline(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)

@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "view_audit": N_("bekeek wie het dossier bekeek"),
     "view_appointments": N_("bekeek de afspraken"),
     "view_agenda": N_("zag de afspraak in de agenda"),
+    "view_offer_session": N_("zag de inschrijving voor een groepsaanbod"),
     "view_media": N_("opende een foto, spraakbericht of bestand"),
     "claim": N_("nam de aanmelding op"),
     "assign": N_("wees de aanmelding toe"),

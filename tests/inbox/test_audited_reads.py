@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,8 +23,9 @@ from sqlalchemy import delete, select
 from inbox import auth
 from inbox.appointments import Appointments
 from instap.app import Service, build
-from storage import workers
+from storage import offers, workers
 from storage.clock import utcnow
+from storage.db import Database
 from storage.models import AuditEntry, Case, Message
 from storage.workers import WorkerView
 from tests.inbox.test_isolation import quick_hashes  # noqa: F401 (a fixture)
@@ -71,6 +72,10 @@ NO_YOUTH_DATA = {
     ("GET", "/inbox/posters"): "the partnership's posters and links: nothing about a youth",
     ("GET", "/inbox/posters/{}/{}"): "a poster's QR code",
     ("GET", "/inbox/posters/{}/print"): "a poster to print",
+    ("GET", "/inbox/offers"): "the partnership's offers: seats taken and waiting, as counts",
+    ("POST", "/inbox/offers"): "making an offer",
+    ("POST", "/inbox/offers/sessions/{}/attendance"): "saving who came; the page after it is "
+    "the session page, audited below",
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
@@ -110,6 +115,7 @@ class App:
     noor: int
     lotte: int
     media: int  # Noor's voice message
+    offer_session: int  # a group session Noor signed up for
     tokens: dict[int, str] = field(default_factory=dict)
 
     async def get(self, path: str, worker: WorkerView, **query: str) -> tuple[int, str]:
@@ -176,9 +182,27 @@ async def app(db_url: str, tmp_path: Path) -> AsyncIterator[App]:
         session.add(message)
         await session.flush()
         media = message.id
+    offer_session = await book_a_session(db, anna, noor)
     async with TestClient(TestServer(service.webapp)) as client:
-        yield App(service, client, anna, sara, noor, lotte, media)
+        yield App(service, client, anna, sara, noor, lotte, media, offer_session)
     await db.dispose()
+
+
+async def book_a_session(db: Database, leader: WorkerView, case_id: int) -> int:
+    """A weekly atelier of the partnership with the youth of `case_id` signed up."""
+    async with db.transaction() as session:
+        case = await session.get(Case, case_id)
+        assert case is not None
+        now = utcnow()
+        offer = await offers.create_offer(
+            session, partnership_id=leader.partnership_id, title="Atelier", description="",
+            kind="atelier", place="De Schakel", address="", capacity=5, leader_id=leader.id,
+            now=now,
+        )  # fmt: skip
+        start = datetime.combine(DAY, time(14), tzinfo=UTC)
+        (row,) = await offers.add_sessions(session, offer, [start], 120, now)
+        await offers.book(session, row.id, case.youth_id, now)
+        return row.id
 
 
 def every_route(app: App) -> list[tuple[str, str, str]]:
@@ -193,7 +217,7 @@ def every_route(app: App) -> list[tuple[str, str, str]]:
 
 async def test_every_read_of_a_youth_is_audited(app: App) -> None:
     acting = acting_routes()
-    ids = {"id": app.noor, "case_id": app.noor, "message_id": app.media}
+    ids = {"id": app.noor, "case_id": app.noor, "message_id": app.media, "sid": app.offer_session}
     shown_on = {"/inbox/agenda": {app.noor, app.lotte}, "/api/agenda": {app.noor, app.lotte}}
     walked = set()
     for method, where, path in every_route(app):
