@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from inbox.appointments import Appointments
+from storage import offers
 from tests.support.inbox import add_worker
 from tests.support.service import make_settings, serving
 from tests.support.webchat import WebYouth
@@ -74,18 +75,7 @@ async def test_buttons_follow_the_appointment_and_an_old_press_is_answered_kindl
             await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
             assert (await ws.receive_json())["type"] == "ready"
             youth = LiveYouth(ws)
-            await youth.says("/start", "Hoe mogen we je noemen?")
-            await youth.says("Yassin", "Hoe oud ben je?")
-            await youth.says("22", "In welke gemeente woon je?")
-            await youth.says("Maasmechelen", "Waarmee wil je hulp?")
-            await youth.taps("Werk", "✅ Werk")
-            await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
-            await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
-            await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
-            await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
-            await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
-            await youth.taps("Klaar", "Klopt dit?")
-            await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
+            await register(youth)
             # Only the newest question's buttons work; the summary's are dead now.
             summary = youth.with_text("Klopt dit?")
             await youth.live_of(summary, False)
@@ -129,3 +119,59 @@ async def test_buttons_follow_the_appointment_and_an_old_press_is_answered_kindl
             assert again.messages[moved]["why"] == "answered"
             stale = again.with_text("Die afspraak is intussen verzet.")
             assert again.messages[stale]["live"] is False  # confirmed since
+
+
+async def test_every_session_of_the_aanbod_list_stays_tappable_in_the_web_chat(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Yassin types /aanbod: two sessions, each with "Ik kom". He taps the first (older)
+    one; the second still works, also after a reload."""
+    settings = make_settings(db_url, tmp_path)
+    base = f"http://127.0.0.1:{settings.http_port}"
+    async with serving(settings) as service, aiohttp.ClientSession() as http:
+        sara = await add_worker(service.db, "Sara")
+        day = (datetime.now(BRUSSELS) + timedelta(days=7)).date()
+        async with service.db.transaction() as session:
+            now = datetime.now(BRUSSELS)
+            for title, hour in (("Samen koken", 14), ("Atelier sollicitatie", 10)):
+                offer = await offers.create_offer(
+                    session, partnership_id="wam", title=title, description="Samen.",
+                    kind="atelier", place="De Kring", address="Marktplein 9, Maasmechelen",
+                    capacity=8, leader_id=sara.id, now=now,
+                )  # fmt: skip
+                starts = datetime.combine(day, time(hour), tzinfo=BRUSSELS)
+                await offers.add_sessions(session, offer, offers.weekly_starts(starts, 1), 120, now)
+        async with http.ws_connect(f"{base}/chat/ws") as ws:
+            await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
+            assert (await ws.receive_json())["type"] == "ready"
+            youth = LiveYouth(ws)
+            await register(youth)
+            await youth.says("/aanbod", "Samen koken")  # the atelier at 10u comes before it
+            first = min(i for i, m in youth.messages.items() if "📅" in str(m.get("text", "")))
+            second = max(i for i, m in youth.messages.items() if "📅" in str(m.get("text", "")))
+            await youth.live_of(first, True)
+            await youth.live_of(second, True)
+            [[tap]] = youth.messages[first]["buttons"]
+            await youth.presses(first, tap["data"], "Top, je bent ingeschreven")
+            await youth.live_of(second, True)
+        async with http.ws_connect(f"{base}/chat/ws") as ws:
+            await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
+            again = LiveYouth(ws)
+            await again.read_until("Top, je bent ingeschreven")
+            assert again.messages[second]["live"] is True
+
+
+async def register(youth: LiveYouth) -> None:
+    """Yassin signs up in the web chat, tapping as on a phone."""
+    await youth.says("/start", "Hoe mogen we je noemen?")
+    await youth.says("Yassin", "Hoe oud ben je?")
+    await youth.says("22", "In welke gemeente woon je?")
+    await youth.says("Maasmechelen", "Waarmee wil je hulp?")
+    await youth.taps("Werk", "✅ Werk")
+    await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
+    await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
+    await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
+    await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
+    await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
+    await youth.taps("Klaar", "Klopt dit?")
+    await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
