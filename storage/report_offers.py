@@ -42,7 +42,8 @@ def units(scope: Scope) -> Subquery:
     (session_id, offer_id, title, kind, youth_id or NULL, people)."""
     saved = exists().where(Booking.session_id == OfferSession.id, Booking.attended.is_not(None))
     held = (
-        select(OfferSession.id, OfferSession.walk_ins, Offer.id.label("offer_id"), Offer.title, Offer.kind)  # fmt: skip
+        select(OfferSession.id, OfferSession.walk_ins, Offer.id.label("offer_id"))
+        .add_columns(Offer.title, Offer.kind)
         .join(Offer, Offer.id == OfferSession.offer_id)
         .where(
             scope.of_partnership(Offer.partnership_id),
@@ -58,9 +59,13 @@ def units(scope: Scope) -> Subquery:
     )  # fmt: skip
     present = (
         select(
-            held.c.id, held.c.offer_id, held.c.title, held.c.kind, Booking.youth_id,
+            held.c.id,
+            held.c.offer_id,
+            held.c.title,
+            held.c.kind,
+            Booking.youth_id,
             literal(1, Integer),
-        )  # fmt: skip
+        )
         .join(Booking, Booking.session_id == held.c.id)
         .where(Booking.attended.is_(True))
     )
