@@ -32,6 +32,7 @@ class OfferSession(Base):
     """One moment of an offer; a weekly series is one row per week."""
 
     __tablename__ = "offer_sessions"
+    __table_args__ = (Index("ix_offer_sessions_offer_starts", "offer_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
@@ -48,6 +49,7 @@ class Booking(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "youth_id"),
         Index("ix_bookings_queue", "session_id", "state", "created_at"),
+        Index("ix_bookings_attended", "session_id", "attended", "youth_id"),  # the report
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -64,6 +64,7 @@ async def build(
     `entry_points`: the label of each poster or card (key → label) in the scope."""
     from storage import report_esf as esf
     from storage import report_inflow as inflow
+    from storage import report_offers as offers
     from storage import report_response as response
     from storage import report_team as teamwork
     from storage.report_sql import BRUSSELS, Scope, Span
@@ -79,6 +80,7 @@ async def build(
         *await response.tables(session, scope, promises),
         *await teamwork.tables(session, scope, counted),
         *await esf.tables(session, scope),
+        *await offers.tables(session, scope),
         await inflow.blind_spots(session, scope),
     ]
     return Report(partnership_id, period, tuple(tables))

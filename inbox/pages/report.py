@@ -30,10 +30,12 @@ def charts(report: Report) -> dict[str, Chart]:
     outcome = [(str(r[0]), number(r[1])) for r in report.table("closed_by_outcome").rows[:-1]]
     answered = dict((str(r[0]), number(r[1])) for r in report.table("first_response").rows)
     response = [(name, answered.get(row, 0)) for row, name in RESPONSE_ROWS]
+    attended = [(str(r[0]), number(r[2])) for r in report.table("offers_by_kind").rows[:-1]]
     return {
         "inflow_over_time": columns(report.table("inflow_over_time")),
         "closed_by_outcome": bars(report.table("closed_by_outcome"), outcome),
         "first_response": bars(report.table("first_response"), response, "Eerste antwoord"),
+        "offers_by_kind": bars(report.table("offers_by_kind"), attended, "Aanwezigheden per soort"),
     }
 
 

@@ -167,6 +167,25 @@ EXPECTED: dict[str, tuple[Row, ...]] = {
         ("Na zes maanden: iets anders", 8, 6, 2, 2, 2, 20),  # 6, 14
         ("Na zes maanden: onbekend (niet gevraagd of geen antwoord)", 20, 15, 5, 5, 5, 50),
     ),  # the last row: blocks 3, 7, 11, 15, 19 never answered
+    # Group offers (tests/inbox/offers_population.py). Columns: sessions held, attendances,
+    # of which walk-ins, unique participants, average attendance per session.
+    # Koken: 6 Mar (0, 1, 2 + 2 walk-ins) and 13 Mar (0, 3); 20 Mar nothing saved, 27 Mar
+    # cancelled, 19 Dec 2025 before the period. Werkattitude: 2 Jun (2, 4, 5, 6 + 3), 9 Jun
+    # (4, 5), 16 Jun (saved: nobody), 4 Aug (5 walk-ins); 23 Jun nothing saved. Netwerkmoment:
+    # 1 Jan 2026 00:30 (3 walk-ins; 2025 in UTC) and 24 Sep (0, 2, 4, 7 + 10); 1 Jan 2027
+    # 00:30 is after the period (2026 in UTC). WAM's "Koken in Gent" is not WWIN's.
+    "offers_by_kind": (
+        ("groepswerk", 2, 7, 2, 4, 3.5),  # youths 0, 1, 2, 3
+        ("atelier", 4, 14, 8, 4, 3.5),  # youths 2, 4, 5, 6
+        ("netwerkmoment", 2, 17, 13, 4, 8.5),  # youths 0, 2, 4, 7
+        ("infosessie", 0, 0, 0, 0, None),
+        ("totaal", 8, 38, 23, 8, 4.8),  # youths 0…7, each once; 38 / 8 = 4,75
+    ),
+    "offers_by_offer": (
+        ("Koken", "groepswerk", 2, 7, 2, 4, 3.5),
+        ("Werkattitude", "atelier", 4, 14, 8, 4, 3.5),
+        ("Netwerkmoment met werkgevers", "netwerkmoment", 2, 17, 13, 4, 8.5),
+    ),
 }
 ESF_COLUMNS = (
     "Indicator", "vrouw", "man", "x (non-binair of anders)", "wil ik niet zeggen", "onbekend",
@@ -339,6 +358,10 @@ async def test_the_report_page_shows_the_known_figures(jan: Jan) -> None:
         for key, (columns, rows) in parser.tables.items()
     }
     assert_figures(tables)
+    page = body.decode()
+    assert 'id="chart-offers_by_kind"' in page  # attendances per kind, as bars
+    assert "Aanwezigheden per soort: groepswerk: 7, atelier: 14, netwerkmoment: 17" in page
+    assert "Wie zonder chat kwam, kunnen we niet als persoon tellen" in page  # the footnote
 
 
 # --- the CSV, the XLSX and the API ------------------------------------------------------------
@@ -378,6 +401,8 @@ async def test_the_csv_shows_the_known_figures_as_belgian_excel_reads_them(jan: 
         "ESF+: deelnemers per gender en gemeenschappelijke outputindicator": "esf_participants",
         "ESF+: resultaat bij vertrek": "esf_results",
         "ESF+: situatie zes maanden na vertrek": "esf_six_months",
+        "Groepsaanbod per soort": "offers_by_kind",
+        "Groepsaanbod per aanbod": "offers_by_offer",
     }
     tables: dict[str, tuple[tuple[str, ...], tuple[Row, ...]]] = {}
     for block in blocks(lines[2:]):
@@ -488,3 +513,14 @@ async def test_a_quarter_counts_only_what_ran_in_it(jan: Jan) -> None:
         ("Na zes maanden: onbekend (niet gevraagd of geen antwoord)", 8, 6, 2, 2, 2, 20),  # 3, 7
     ]
     assert tables["in_guidance"][-1] == ("totaal", 140)  # open now, whatever the period
+    # Group offers in Q3: Werkattitude's 4 Aug (5 walk-ins), the netwerkmoment of 24 Sep.
+    assert tables["offers_by_kind"] == [
+        ("groepswerk", 0, 0, 0, 0, None),
+        ("atelier", 1, 5, 5, 0, 5.0),
+        ("netwerkmoment", 1, 14, 10, 4, 14.0),
+        ("infosessie", 0, 0, 0, 0, None),
+        ("totaal", 2, 19, 15, 4, 9.5),
+    ]
+    assert [row[0] for row in tables["offers_by_offer"]] == [
+        "Werkattitude", "Netwerkmoment met werkgevers",
+    ]  # fmt: skip

@@ -33,8 +33,8 @@ Youths i = 0…399, in blocks of ten: block b = i // 10 (0…39).
 - WAM, another partnership: 5 youths in March 2026, with a profile, closed to work: none of
   them may show in WWIN's figures.
 
-Group attendances (the 1,699 attendances of the issue's "Why") are left out: group offers
-do not exist yet (issue 15).
+Group offers (issue 15): WWIN's koken, atelier werkattitude and netwerkmoment, and one of
+WAM's, as tests/inbox/offers_population.py tells it.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from inbox.passwords import hash_password
 from storage import casework, followup, profiles, registrations, sixmonths, workers, youths
 from storage.db import Database
 from storage.models import Worker
+from tests.inbox.offers_population import WAM, build_offers
 from tests.support.inbox import PASSWORD
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -137,12 +138,14 @@ async def build_wwin(db: Database) -> None:
     async with db.transaction() as session:
         team = [await add_worker(session, "wwin", who) for who in WORKERS]
         await add_worker(session, "wwin", COORDINATOR)
-        for i in range(YOUTHS):
-            await youth(session, i, team[i // 10 % 3])
+        ids = [await youth(session, i, team[i // 10 % 3]) for i in range(YOUTHS)]
+        await build_offers(session, "wwin", team[0], ids)
         eva = await add_worker(session, "wam", ("Eva", "Eva Maes", "worker", 10))
+        wam: list[int] = []
         for i in range(5):
             at = local(date(2026, 3, 2 + i))
             person = await youths.get_or_create(session, "web", f"wam{i}", "nl", at)
+            wam.append(person.id)
             answers = {"name": f"Wam {i}", "age": 20, "municipality": "Gent", "needs": ["work"]}
             case = await registrations.open_case(session, person, "wam", answers, at)
             assert await casework.claim(session, case.id, eva, at + timedelta(hours=1))
@@ -151,10 +154,11 @@ async def build_wwin(db: Database) -> None:
             values: dict[str, object] = {"gender": "woman", "labour_status": "unemployed"}
             await profiles.set_profile(session, case.id, values, eva.id, at)
             await casework.set_status(session, case, "closed", "work", eva, at + timedelta(days=9))
+        await build_offers(session, "wam", eva, wam, WAM)
 
 
-async def youth(session: AsyncSession, i: int, worker: Worker) -> None:
-    """One youth's way through WWIN, as the story above tells it."""
+async def youth(session: AsyncSession, i: int, worker: Worker) -> int:
+    """One youth's way through WWIN, as the story above tells it; their id."""
     block, at = i // 10, registered(i)
     person = await youths.get_or_create(session, "web", f"wwin{i}", "nl", at)
     answers = {
@@ -172,7 +176,7 @@ async def youth(session: AsyncSession, i: int, worker: Worker) -> None:
     if result is None:
         if block >= 38:
             await casework.set_status(session, case, "paused", None, worker, at + timedelta(days=14))  # fmt: skip
-        return
+        return person.id
     closed = at + timedelta(days=28, hours=6)
     if values is not None and qualification(block) is not None:
         await profiles.set_profile(session, case.id, {"qualification": qualification(block)}, worker.id, closed)  # fmt: skip
@@ -183,3 +187,4 @@ async def youth(session: AsyncSession, i: int, worker: Worker) -> None:
         answer = six_month_answer(block)
         if answer is not None:
             assert await sixmonths.record_answer(session, person.id, case.id, answer, asked + timedelta(hours=3))  # fmt: skip
+    return person.id
