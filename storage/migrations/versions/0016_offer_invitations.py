@@ -37,13 +37,17 @@ def upgrade() -> None:
         sa.Column("worker_id", Id, nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["session_id"], ["offer_sessions.id"],
-            name="fk_offer_invitations_session_id_offer_sessions", ondelete="CASCADE",
-        ),  # fmt: skip
-        sa.ForeignKeyConstraint(
-            ["youth_id"], ["youths.id"], name="fk_offer_invitations_youth_id_youths",
+            ["session_id"],
+            ["offer_sessions.id"],
+            name="fk_offer_invitations_session_id_offer_sessions",
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
+        sa.ForeignKeyConstraint(
+            ["youth_id"],
+            ["youths.id"],
+            name="fk_offer_invitations_youth_id_youths",
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["worker_id"], ["workers.id"], name="fk_offer_invitations_worker_id_workers"
         ),
