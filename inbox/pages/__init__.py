@@ -136,7 +136,7 @@ class InboxPages(Screen):
             web.get(one, guarded(offers.session_page)),
             web.post(one + "/attendance", guarded(offers.attendance)),
             web.get(one + "/invite", guarded(self.invites.page)),
-            web.post(one + "/invite", guarded(self.invites.send)),
+            web.post(one + "/invitations", guarded(self.invites.send)),
         ]
 
     def export_routes(self) -> list[web.AbstractRouteDef]:

@@ -3,6 +3,8 @@ who is skipped and why before anything goes out; "Verstuur" invites each youth o
 often it is posted, with "Ik kom", "Misschien", "Nee, dank je" and the .ics, after the youth's
 quiet hours. And "we hebben je gemist" after a missed session, once per series."""
 
+# ruff: noqa: F811 (the `site` fixture of the Aanbod pages, shared: its parameters shadow it)
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -55,7 +57,9 @@ def buttons(job: OutboxJob) -> list[tuple[str, str]]:
 
 
 async def send(site: Offers, sid: int, **form: str) -> str:
-    status, page = await site.post(f"/inbox/offers/sessions/{sid}/invite", {"who": "mine", **form})
+    status, page = await site.post(
+        f"/inbox/offers/sessions/{sid}/invitations", {"who": "mine", **form}
+    )
     assert status == 200
     return text_of(page)
 
@@ -174,3 +178,12 @@ async def test_we_hebben_je_gemist_once_per_series_and_not_when_stopped(site: Of
     site.clock.now = datetime(2027, 3, 26, 16, 0, tzinfo=UTC)  # missed the second one too
     await site.mark(second, [site.noor], "0")
     assert len(await jobs_of(site, cases["Lotte"])) == 1  # once per series
+
+
+async def test_verstuur_needs_the_csrf_token(site: Offers) -> None:
+    sid = await first_session(site)
+    await sara_has(site)
+    path = f"/inbox/offers/sessions/{sid}/invitations"
+    status, _ = await site.post(path, {"who": "mine"}, csrf=False)
+    assert status == 403
+    assert await jobs_of(site, site.noor) == []
