@@ -24,9 +24,9 @@ from typing import Any, ClassVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Rendered, Translator
-from flows.calendar import ics
+from flows.calendar import ics, session_ics
 from flows.model import N_, Reply
-from flows.views import AppointmentView
+from flows.views import AppointmentView, OfferView
 from storage import outbox
 from storage.models import Message, Worker, Youth
 
@@ -241,9 +241,13 @@ async def enqueue(
     message: Outgoing,
     now: datetime,
     timeline: Message | None = None,
+    not_before: datetime | None = None,
 ) -> None:
-    """Put one job in the youth's outbox; `timeline` is the message row it delivers."""
-    await outbox.enqueue(session, youth, message.kind, message.to_json(), now, timeline)
+    """Put one job in the youth's outbox; `timeline` is the message row it delivers.
+
+    `not_before`: the job waits until then (an invitation after the youth's quiet hours).
+    """
+    await outbox.enqueue(session, youth, message.kind, message.to_json(), now, timeline, not_before)
 
 
 async def send_reply(
@@ -255,10 +259,12 @@ async def send_reply(
     *,
     purpose: str = "",
     params: tuple[str, ...] = (),
+    not_before: datetime | None = None,
 ) -> None:
     """A flow's reply in the youth's language, buttons included: on the timeline, then out.
 
-    `purpose` and `params`: what a template says of it if it must wait (see `Text`).
+    `purpose` and `params`: what a template says of it if it must wait (see `Text`);
+    `not_before`: when it may go out (see `enqueue`).
     """
     for part in translator.reply(reply, youth.lang):
         text = Text(youth.channel_user_id, part.text, rows_of(part), purpose, params)
@@ -267,7 +273,7 @@ async def send_reply(
             session, youth, direction="out", author="bot", text=part.text,
             buttons=buttons or None, now=now,
         )  # fmt: skip
-        await enqueue(session, youth, text, now, message)
+        await enqueue(session, youth, text, now, message, not_before)
 
 
 async def send_text(
@@ -314,6 +320,20 @@ async def send_calendar(
     await send_file(session, youth, "ics", caption, filename, ics(view, summary, now), now)
 
 
+SESSION_CAPTION = N_("📅 Zet {title} in je agenda.")
+
+
+async def send_session_calendar(
+    session: AsyncSession, translator: Translator, youth: Youth, view: OfferView, now: datetime,
+    not_before: datetime | None = None,
+) -> None:  # fmt: skip
+    """A group session as an .ics file (with an invitation), due with it."""
+    caption = translator.gettext(SESSION_CAPTION, youth.lang).format(title=view.title)
+    filename = f"activiteit-{view.starts_at.astimezone(translator.tz):%Y-%m-%d}.ics"
+    content = session_ics(view, now)
+    await send_file(session, youth, "ics", caption, filename, content, now, not_before)
+
+
 async def send_file(
     session: AsyncSession,
     youth: Youth,
@@ -322,6 +342,7 @@ async def send_file(
     filename: str,
     content: str,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> None:
     """A text file for the youth: a Telegram document, a download in the web chat."""  # fmt: skip
     message = await outbox.add_message(
@@ -329,7 +350,7 @@ async def send_file(
     )
     message.media = {"kind": kind, "filename": filename, "content": content}
     document = Document(youth.channel_user_id, caption, filename, content)
-    await enqueue(session, youth, document, now, message)
+    await enqueue(session, youth, document, now, message, not_before)
 
 
 async def answer_tap(session: AsyncSession, youth: Youth, callback_id: str, now: datetime) -> None:

@@ -1,10 +1,10 @@
-"""An appointment as an iCalendar file (RFC 5545) the youth can add to their own agenda."""
+"""An appointment or a group session as an iCalendar file (RFC 5545) the youth can add to their own agenda."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flows.views import AppointmentView
+from flows.views import AppointmentView, OfferView
 
 
 def escape(text: str) -> str:
@@ -36,7 +36,22 @@ def stamp(moment: datetime) -> str:
 
 def ics(view: AppointmentView, summary: str, now: datetime) -> str:
     """One VEVENT; the UID changes with the version, so a moved appointment replaces nothing."""
-    end = view.starts_at + timedelta(minutes=view.minutes)
+    uid = f"appointment-{view.id}-{view.version}@instap"
+    return vevent(uid, view.starts_at, view.minutes, summary, view.place, view.note, now)
+
+
+def session_ics(view: OfferView, now: datetime) -> str:
+    """A group session (an invitation's agenda entry): its title, place and address."""
+    place = f"{view.place}, {view.address}" if view.address else view.place
+    uid = f"offer-session-{view.session_id}@instap"
+    return vevent(uid, view.starts_at, view.minutes, view.title, place, "", now)
+
+
+def vevent(
+    uid: str, starts_at: datetime, minutes: int, summary: str, place: str, note: str,
+    now: datetime,
+) -> str:  # fmt: skip
+    end = starts_at + timedelta(minutes=minutes)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -44,14 +59,14 @@ def ics(view: AppointmentView, summary: str, now: datetime) -> str:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:appointment-{view.id}-{view.version}@instap",
+        f"UID:{uid}",
         f"DTSTAMP:{stamp(now)}",
-        f"DTSTART:{stamp(view.starts_at)}",
+        f"DTSTART:{stamp(starts_at)}",
         f"DTEND:{stamp(end)}",
         f"SUMMARY:{escape(summary)}",
-        f"LOCATION:{escape(view.place)}",
+        f"LOCATION:{escape(place)}",
     ]
-    if view.note:
-        lines.append(f"DESCRIPTION:{escape(view.note)}")
+    if note:
+        lines.append(f"DESCRIPTION:{escape(note)}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(fold(line) for line in lines) + "\r\n"

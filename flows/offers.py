@@ -9,8 +9,11 @@
     ofr:in:{id}, full                        "Het zit vol. Wil je op de wachtlijst?"
     ofr:wait:{id}                            BookSeat (a seat if one came free meanwhile)
     ofr:no:{id}                              "Oké", nothing stored
+    ofr:maybe:{id} (an invitation's button)  "Tik later op Ik kom", the buttons kept
     ofr:out:{id}, booked or waiting          CancelBooking (the first waiting youth is told)
     ofr:…, already booked / not booked       says where the youth stands, nothing stored
+    invitation (a worker, `invitation`)      the session with "Ik kom", "Misschien", "Nee, dank je"
+    missed (attendance saved, `missed`)      "We hebben je gemist …" with "Toon het aanbod"
     reminder (the tick, `reminder`)          "Even een herinnering: …" with "Ik ben te laat"
                                              and "Toch niet"
     ofr:late:{id}, booked, until the end     LateForSession, "Oké, we weten het. Tot straks!"
@@ -45,7 +48,8 @@ from flows.state import State
 from flows.views import OfferView
 
 BUTTONS = "ofr:"
-ACTIONS = ("in", "wait", "no", "out", "late")
+ACTIONS = ("in", "wait", "no", "out", "late", "maybe")
+SHOW_OFFERS = "cmd:aanbod"  # a button that acts as the typed /aanbod (flows.words)
 MORE = N_("Typ /aanbod om te zien wat er nog komt.")
 
 
@@ -111,6 +115,9 @@ def on_button(state: State, pressed: str, view: OfferView | None, ctx: Context) 
         return Transition(state, (say(msg(N_("Oké, geen probleem.")), msg(MORE)),))
     if view.mine in ("booked", "waiting"):
         return Transition(state, (Send(session_reply(view)),))
+    if action == "maybe":
+        later = msg(N_("Oké! Tik later op Ik kom als je zeker bent."))
+        return Transition(state, (Send(Reply((later,), invitation_buttons(view))),))
     if action == "in" and view.seats_left == 0:
         question = msg(N_("Het zit vol. Wil je op de wachtlijst?"))
         buttons = (
@@ -167,3 +174,26 @@ def late(state: State, view: OfferView, ctx: Context) -> Transition:
         return Transition(state, (say(msg(N_("Je was niet ingeschreven.")), msg(MORE)),))
     kind = msg(N_("Oké, we weten het. Tot straks!"))
     return Transition(state, (LateForSession(view.session_id), say(kind)))
+
+
+def invitation(view: OfferView) -> Reply:
+    """A worker's invitation to one session (the inbox sends it, with the .ics)."""
+    hello = msg(N_("Je bent uitgenodigd! Heb je zin om te komen?"))
+    return Reply((hello, what(view)), invitation_buttons(view))
+
+
+def invitation_buttons(view: OfferView) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button(msg(N_("Ik kom")), data("in", view)),),
+        (Button(msg(N_("Misschien")), data("maybe", view)),),
+        (Button(msg(N_("Nee, dank je")), data("no", view)),),
+    )
+
+
+def missed(title: str) -> Reply:
+    """After a session the youth had a seat for and did not come to (once per offer)."""
+    line = msg(
+        N_("We hebben je gemist bij {title}. Alles oké? Je bent welkom volgende keer."),
+        title=title,
+    )
+    return Reply((line,), ((Button(msg(N_("Toon het aanbod")), SHOW_OFFERS),),))

@@ -7,7 +7,7 @@ Only the whole message: "ik wil stoppen met school" is something to tell the coa
 
 from __future__ import annotations
 
-from flows.model import CommandIn, Event, TextIn
+from flows.model import ButtonIn, CommandIn, Event, TextIn
 from flows.state import State, Step
 from flows.understand import fold
 
@@ -35,6 +35,8 @@ WORDS: dict[str, str] = {
     "herinneringen": "herinneringen",
     "aanbod": "aanbod",
 }
+BUTTON = "cmd:"  # a button that acts as the command after it
+BUTTONED = frozenset({"aanbod"})
 PAUSE_WORDS = ("pauze", "pause")  # "pauze 2 weken" carries how long
 # Questions whose answer is the youth's own words: what they want to tell us, a note with a
 # check-in, why an appointment should move. There no word is a command.
@@ -46,7 +48,9 @@ ANSWERS: dict[str, frozenset[Step]] = {
 
 
 def typed_command(event: Event, state: State) -> Event:
-    """The command a typed word stands for, or the event as it was."""
+    """The command a typed word (or a cmd: button, like "Toon het aanbod") stands for, or the event."""
+    if isinstance(event, ButtonIn) and event.data.startswith(BUTTON) and event.data[4:] in BUTTONED:
+        return CommandIn(event.data[4:], "")
     if not isinstance(event, TextIn) or len(event.text) > 40 or expects_free_text(state):
         return event
     folded = fold(event.text)

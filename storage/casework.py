@@ -30,6 +30,7 @@ AUDIT_ACTIONS = (
     "appointments_handed_over", "add_worker", "presence", "add_token", "logout_everywhere",
     "totp_on", "totp_reset", "revoke_token", "deactivated", "view_report",
     "export_report", "export_participants", "profile", "view_profile", "view_offer_session",
+    "view_offer_invite", "offer_invited",
 )  # fmt: skip
 VISIT = timedelta(minutes=30)  # a case tab that keeps refreshing is one visit, not one per look
 

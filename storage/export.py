@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.state import State
-from storage.export_offers import group_sessions
+from storage.export_offers import group_invitations, group_missed, group_sessions
 from storage.export_report import for_the_report
 from storage.export_words import plain, when
 from storage.models import (
@@ -377,6 +377,8 @@ async def export(
             for a in appointments
         ],
         "group_sessions": await group_sessions(session, youth.id),
+        "group_invitations": await group_invitations(session, youth.id),
+        "we_missed_you": await group_missed(session, youth.id),
         "check_ins": [
             {
                 "id": c.id,

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.export_words import plain, when
-from storage.offer_models import Booking, Offer, OfferReminder, OfferSession
+from storage.offer_models import (
+    Booking,
+    Offer,
+    OfferInvitation,
+    OfferMissed,
+    OfferReminder,
+    OfferSession,
+)
 
 BOOKING_STATUS = {
     "booked": "you have a seat",
@@ -60,4 +67,37 @@ async def group_sessions(session: AsyncSession, youth_id: int) -> list[dict[str,
             ],
         }
         for b, s, o in rows
+    ]
+
+
+async def group_invitations(session: AsyncSession, youth_id: int) -> list[dict[str, Any]]:
+    """The group sessions a coach invited the youth to."""
+    invited = await session.execute(
+        select(OfferInvitation, OfferSession, Offer)
+        .join(OfferSession, OfferSession.id == OfferInvitation.session_id)
+        .join(Offer, Offer.id == OfferSession.offer_id)
+        .where(OfferInvitation.youth_id == youth_id)
+        .order_by(OfferInvitation.id)
+    )
+    return [
+        {
+            "id": i.id,
+            "what": o.title,
+            "starts_at": when(s.starts_at),
+            "invited_at": when(i.created_at),
+        }
+        for i, s, o in invited.tuples()
+    ]
+
+
+async def group_missed(session: AsyncSession, youth_id: int) -> list[dict[str, Any]]:
+    """The offers after which we wrote "we hebben je gemist" (once per offer)."""
+    missed = await session.execute(
+        select(OfferMissed, Offer)
+        .join(Offer, Offer.id == OfferMissed.offer_id)
+        .where(OfferMissed.youth_id == youth_id)
+        .order_by(OfferMissed.id)
+    )
+    return [
+        {"id": m.id, "what": o.title, "sent_at": when(m.created_at)} for m, o in missed.tuples()
     ]

@@ -84,3 +84,28 @@ class OfferReminder(Base):
         String(16), default="pending"
     )  # pending|sent|skipped|cancelled
     sent_at: Mapped[datetime | None]
+
+
+class OfferInvitation(Base):
+    """A worker invited a youth to a session: once per youth and session, however often sent."""
+
+    __tablename__ = "offer_invitations"
+    __table_args__ = (UniqueConstraint("session_id", "youth_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("offer_sessions.id", ondelete="CASCADE"))
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+
+
+class OfferMissed(Base):
+    """ "We hebben je gemist" was sent: at most once per offer (a series) and youth."""
+
+    __tablename__ = "offer_missed"
+    __table_args__ = (UniqueConstraint("offer_id", "youth_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]

@@ -65,7 +65,9 @@ async def enqueue(
     payload: dict[str, Any],
     now: datetime,
     message: Message | None = None,
+    not_before: datetime | None = None,
 ) -> None:
+    """A job for the youth, due now or (quiet hours) at `not_before`."""
     session.add(
         OutboxJob(
             youth_id=youth.id,
@@ -76,7 +78,7 @@ async def enqueue(
             status="pending",
             attempts=0,
             timeouts=0,
-            not_before=now,
+            not_before=not_before or now,
             created_at=now,
         )
     )

@@ -15,7 +15,7 @@ from core.bus import Bus
 from core.i18n import Translator
 from inbox.appointments import Appointments
 from inbox.service import Inbox
-from storage import casework, offer_reminders, offers, outbox
+from storage import casework, offer_invites, offer_reminders, offers, outbox
 from storage.db import Database
 from storage.models import (
     Appointment,
@@ -37,7 +37,7 @@ from storage.models import (
     Worker,
     Youth,
 )
-from storage.offer_models import Booking, OfferReminder
+from storage.offer_models import Booking, OfferInvitation, OfferMissed, OfferReminder
 from tests.support.clock import Clock
 from tests.support.dialog import directory
 from tests.support.inbox import add_worker, link_telegram
@@ -101,6 +101,9 @@ async def sign_up_for_cooking(db: Database, life: Life, leader_id: int, clock: C
         booking = await offers.booking_of(session, row.id, life.youth_id)
         assert booking is not None
         await offer_reminders.plan(session, booking, start, [(60, start - timedelta(hours=1))])
+        # Sara invited her to it, and after an earlier session of it we missed her.
+        offer_invites.invited(session, row.id, life.youth_id, leader_id, clock.now)
+        assert await offer_invites.first_miss(session, offer.id, life.youth_id, clock.now)
 
 
 def store_file(path: Path, content: bytes) -> None:
@@ -149,6 +152,8 @@ async def snapshot(db: Database, life: Life) -> dict[str, set[Any]]:
                     select(Booking.id).where(Booking.youth_id == life.youth_id)
                 ),
             ),
+            "invitations": await ids(OfferInvitation, OfferInvitation.youth_id == life.youth_id),
+            "missed": await ids(OfferMissed, OfferMissed.youth_id == life.youth_id),
         }
 
 
@@ -160,6 +165,7 @@ TABLES = {
     "inbound": "deliveries", "outbox": "outbox", "audit_log": "audit",
     "case_profiles": "profiles", "case_needs": "needs", "case_signals": "signals",
     "bookings": "bookings", "offer_reminders": "offer_reminders",
+    "offer_invitations": "invitations", "offer_missed": "missed",
 }  # fmt: skip
 NOT_ABOUT_A_YOUTH = {
     "workers": "the coaches' accounts",
@@ -201,6 +207,8 @@ def exported_ids(data: dict[str, Any]) -> dict[str, set[Any]]:
         "signals": {a["id"] for c in registrations for a in c["alerts"]},
         "bookings": {b["id"] for b in data["group_sessions"]},
         "offer_reminders": {r["id"] for b in data["group_sessions"] for r in b["reminders"]},
+        "invitations": {i["id"] for i in data["group_invitations"]},
+        "missed": {m["id"] for m in data["we_missed_you"]},
     }
 
 

@@ -22,6 +22,7 @@ from inbox.pages.case import CasePage
 from inbox.pages.exports import Exports
 from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
+from inbox.pages.offer_invites import OfferInvites
 from inbox.pages.offers import OfferPages
 from inbox.pages.posters import Posters
 from inbox.pages.privacy import Privacy
@@ -61,6 +62,7 @@ class InboxPages(Screen):
         self.posters = Posters(self.site)
         self.telegram = Telegram(self.site)
         self.offers = OfferPages(self.site)
+        self.invites = OfferInvites(self.site)
         self.exports = Exports(self.site, reporting) if reporting is not None else None
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -133,6 +135,8 @@ class InboxPages(Screen):
             web.post("/inbox/offers", guarded(offers.create)),
             web.get(one, guarded(offers.session_page)),
             web.post(one + "/attendance", guarded(offers.attendance)),
+            web.get(one + "/invite", guarded(self.invites.page)),
+            web.post(one + "/invitations", guarded(self.invites.send)),
         ]
 
     def export_routes(self) -> list[web.AbstractRouteDef]:

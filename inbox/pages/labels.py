@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "view_appointments": N_("bekeek de afspraken"),
     "view_agenda": N_("zag de afspraak in de agenda"),
     "view_offer_session": N_("zag de inschrijving voor een groepsaanbod"),
+    "view_offer_invite": N_("zag wie een uitnodiging voor een groepsaanbod krijgt"),
+    "offer_invited": N_("nodigde uit voor een groepsaanbod"),
     "view_media": N_("opende een foto, spraakbericht of bestand"),
     "claim": N_("nam de aanmelding op"),
     "assign": N_("wees de aanmelding toe"),

@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.offer_notes import tell_missed
 from flows.model import N_
 from inbox import auth
 from inbox.errors import Invalid, NotFound
@@ -18,6 +20,7 @@ from inbox.pages.base import Screen, flash_url, id_param
 from inbox.pages.formats import gettext
 from inbox.schemas.base import MAX_ID
 from storage import casework, offer_inbox
+from storage.models import Youth
 from storage.offers import CAPACITY, KINDS, OfferProblem, add_sessions, create_offer, weekly_starts
 from storage.workers import WorkerView
 
@@ -173,5 +176,22 @@ class OfferPages(Screen):
                 raise NotFound(NO_SESSION)
             came = present & {p.youth_id for p in found.booked}
             await offer_inbox.save_attendance(session, session_id, came, walk_ins)
+            await self.tell_missed(session, worker, found, came)
         ok = gettext(OK_ATTENDANCE).format(n=len(came), walk_ins=walk_ins)
         raise web.HTTPSeeOther(flash_url(request, back, ok=ok))
+
+    async def tell_missed(
+        self, session: AsyncSession, worker: WorkerView, found: offer_inbox.SessionDetail,
+        came: set[int],
+    ) -> None:  # fmt: skip
+        """ "We hebben je gemist" to each booked youth who did not come, once per offer."""
+        now = self.formats.now()
+        if found.session.starts_at > now:  # marked ahead of time: nobody has missed it yet
+            return
+        for person in found.booked:
+            youth = await session.get(Youth, person.youth_id)
+            if person.youth_id not in came and youth is not None:
+                await tell_missed(
+                    session, self.inbox.translator, youth, found.offer.id, found.offer.title,
+                    worker.first_name, now,
+                )  # fmt: skip

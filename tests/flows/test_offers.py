@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flows.model import BookSeat, CancelBooking, CommandIn, LateForSession, Reply
-from flows.offers import reminder, session_of
+from flows.offers import invitation, missed, reminder, session_of
 from flows.state import Answers, State
 from flows.views import OfferView
 from tests.support.dialog import Chat, translator
@@ -167,3 +167,48 @@ def test_toch_niet_on_the_reminder_cancels_the_seat() -> None:
     assert chat.send_button("ofr:out:7") == f"Oké, je bent uitgeschreven voor Samen koken.\n{MORE}"
     (cancelled,) = chat.of_type(CancelBooking)
     assert isinstance(cancelled, CancelBooking) and cancelled.session_id == 7
+
+
+def invited(chat: Chat) -> Chat:
+    """As if a worker's invitation to Samen koken were the last message in the chat."""
+    chat.last = translator().reply(invitation(COOKING), "nl")
+    return chat
+
+
+def test_an_invitation_has_ik_kom_misschien_and_nee_dank_je() -> None:
+    chat = invited(noor(offer=COOKING))
+    assert [r.text for r in chat.last] == [
+        f"Je bent uitgenodigd! Heb je zin om te komen?\n{LISTED}"
+    ]
+    assert chat.buttons() == ["Ik kom", "Misschien", "Nee, dank je"]
+    assert chat.press("Misschien") == "Oké! Tik later op Ik kom als je zeker bent."
+    assert chat.buttons() == ["Ik kom", "Misschien", "Nee, dank je"]  # kept for later
+    assert chat.of_type(BookSeat) == []
+    assert chat.press("Ik kom") == ""
+    assert the_booking(chat).session_id == 7
+
+
+def test_nee_dank_je_on_an_invitation_stores_nothing() -> None:
+    chat = invited(noor(offer=COOKING))
+    assert chat.press("Nee, dank je") == f"Oké, geen probleem.\n{MORE}"
+    assert chat.of_type(BookSeat) == [] and chat.of_type(CancelBooking) == []
+
+
+def test_misschien_on_a_session_already_booked_says_where_the_youth_stands() -> None:
+    chat = invited(noor(offer=replace(COOKING, mine="booked")))
+    assert chat.press("Misschien") == f"{LISTED}\nJe bent ingeschreven. ✅"
+    assert chat.buttons() == ["Toch niet"]
+
+
+def test_we_hebben_je_gemist_shows_the_offers_with_one_tap() -> None:
+    chat = noor(offers=(COOKING,))
+    chat.last = translator().reply(missed("Samen koken"), "nl")
+    assert [r.text for r in chat.last] == [
+        "We hebben je gemist bij Samen koken. Alles oké? Je bent welkom volgende keer."
+    ]
+    assert chat.press("Toon het aanbod") == (
+        f"Dit staat er binnenkort op het programma:\n\n{LISTED}"
+    )
+    assert chat.buttons() == ["Ik kom"]
+    english = translator().reply(missed("Samen koken"), "en")[0].text
+    assert english == "We missed you at Samen koken. Everything okay? You're welcome next time."

@@ -76,6 +76,8 @@ NO_YOUTH_DATA = {
     ("POST", "/inbox/offers"): "making an offer",
     ("POST", "/inbox/offers/sessions/{}/attendance"): "saving who came; the page after it is "
     "the session page, audited below",
+    ("POST", "/inbox/offers/sessions/{}/invitations"): "sending invitations; the page after it is "
+    "the session page, audited below",
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
@@ -218,7 +220,9 @@ def every_route(app: App) -> list[tuple[str, str, str]]:
 async def test_every_read_of_a_youth_is_audited(app: App) -> None:
     acting = acting_routes()
     ids = {"id": app.noor, "case_id": app.noor, "message_id": app.media, "sid": app.offer_session}
-    shown_on = {"/inbox/agenda": {app.noor, app.lotte}, "/api/agenda": {app.noor, app.lotte}}
+    shown_on = {"/inbox/agenda": {app.noor, app.lotte}, "/api/agenda": {app.noor, app.lotte},
+                # Anna's own youths, whom "Uitnodigen" selects first: Lotte (Noor is Sara's)
+                "/inbox/offers/sessions/{sid}/invite": {app.lotte}}  # fmt: skip
     walked = set()
     for method, where, path in every_route(app):
         if (method, where) in NO_YOUTH_DATA or (method, where) in acting:
