@@ -49,9 +49,9 @@ class Youth:
         )
 
 
-async def complete_intake(youth: Youth, place: str = "Maasmechelen") -> None:
+async def complete_intake(youth: Youth, place: str = "Maasmechelen", name: str = "Noor") -> None:
     await youth.says("/start", "Hoe mogen we je noemen?")
-    await youth.says("Noor", "Hoe oud ben je?")
+    await youth.says(name, "Hoe oud ben je?")
     await youth.says("19", "In welke gemeente woon je?")
     await youth.says(place, "Waarmee wil je hulp?")
     await youth.taps("Werk", "✅ Werk")
