@@ -26,7 +26,11 @@ async def lookup(
         if want.offer
         else None
     )
-    listed = await offers.upcoming(session, want.partnership, youth_id, now) if want.offers else ()
+    listed = (
+        await offers.upcoming(session, want.partnership, youth_id, now, want.profile)
+        if want.offers
+        else ()
+    )
     return named, listed
 
 

@@ -14,6 +14,7 @@
     sm:… button, or a text while asked     the six-month question        → six_month
     ofr:… button                           that session (of the partnership) → offer
     /aanbod (registered)                   the partnership's next sessions → offers
+                                           (open ones whose "voor wie" fits the answers)
 
 Button data is read by the flow that made it (flows.appointments, flows.checkins). A
 worker's /koppel CODE is no youth's event at all (`worker_link`): no youth is looked up.
@@ -27,6 +28,7 @@ from flows import appointments, checkins, offers, sixmonths, words
 from flows.conversation import COMMAND_ALIASES
 from flows.model import ButtonIn, CommandIn, Event, TextIn
 from flows.state import State
+from flows.views import Profile
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Needs:
     offer: int = 0  # the offer session an ofr: button names …
     offers: bool = False  # … or the next sessions, for /aanbod
     partnership: str = ""  # … of this partnership (the youth's)
+    profile: Profile = Profile()  # … whose "voor wie" fits these intake answers (/aanbod)
 
 
 def needs(event: Event, state: State) -> Needs:
@@ -55,6 +58,7 @@ def needs(event: Event, state: State) -> Needs:
         press = appointments.read_press(event.data)
         appointment = press.appointment_id if press is not None else 0
     text = event.text if isinstance(event, TextIn) else None
+    listing = command == "aanbod" and state.step == "done"
     return Needs(
         handler=state.step == "done",
         appointment=appointment,
@@ -65,9 +69,15 @@ def needs(event: Event, state: State) -> Needs:
         consents=command == "toestemming",
         six_month=six_month_of(event, state),
         offer=offers.session_of(event.data) if isinstance(event, ButtonIn) else 0,
-        offers=command == "aanbod" and state.step == "done",
+        offers=listing,
         partnership=state.answers.partnership_id,
+        profile=profile_of(state) if listing else Profile(),
     )
+
+
+def profile_of(state: State) -> Profile:
+    a = state.answers
+    return Profile(a.age, a.municipality, a.needs)
 
 
 def six_month_of(event: Event, state: State) -> int:

@@ -71,6 +71,15 @@ class Stored:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """What an offer's "voor wie" is matched against: the youth's intake answers."""
+
+    age: int | None = None
+    municipality: str = ""  # "" when the youth does not know
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OfferView:
     """One session of a group offer, as a youth sees it (with their own booking, if any)."""
 

@@ -148,11 +148,14 @@ async def detail(
 
 
 async def save_attendance(
-    session: AsyncSession, session_id: int, present: Collection[int], walk_ins: int
-) -> None:
-    """Who of the booked youths came (the rest did not) and how many came without a chat."""
+    session: AsyncSession, session_id: int, present: Collection[int], walk_ins: int,
+    names: Collection[str] = (),
+) -> None:  # fmt: skip
+    """Who of the booked youths came (the rest did not), how many came without a chat, and
+    the first names of those of them who agreed to be named (they are counted all the same)."""
     row, _ = await locked(session, session_id)
     row.walk_ins = walk_ins
+    row.walk_in_names = list(names)
     bookings = await session.scalars(
         select(Booking).where(Booking.session_id == session_id, Booking.state == "booked")
     )

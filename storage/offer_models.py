@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, Id
+from storage.types import JSONType
 
 
 class Offer(Base):
@@ -26,6 +27,11 @@ class Offer(Base):
     leader_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
     open: Mapped[bool] = mapped_column(Boolean, default=True)  # False: by invitation only
     created_at: Mapped[datetime]
+    # "Voor wie": empty lists and no ages = everyone (storage.offer_fit)
+    for_needs: Mapped[list[str]] = mapped_column(JSONType, default=list)  # intake need keys
+    for_municipalities: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
 
 
 class OfferSession(Base):
@@ -40,6 +46,8 @@ class OfferSession(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     walk_ins: Mapped[int] = mapped_column(Integer, default=0)  # came without a chat: counted only
+    # first names of walk-ins who agreed to be named (not youths of ours; the count stays)
+    walk_in_names: Mapped[list[str]] = mapped_column(JSONType, default=list)
 
 
 class Booking(Base):

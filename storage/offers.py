@@ -7,16 +7,18 @@ never hand out the same last seat.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.views import OfferView
+from flows.views import OfferView, Profile
 from storage.offer_models import Booking, Offer, OfferSession
 
 KINDS = ("groepswerk", "atelier", "netwerkmoment", "infosessie")
 CAPACITY = range(1, 201)
+AGES = range(18, 31)  # "voor wie": from … to …, the ages Instap serves
 SHOWN = 5  # sessions listed by /aanbod
 
 
@@ -24,19 +26,55 @@ class OfferProblem(ValueError):
     """Input that cannot become an offer or a session; the message is plain Dutch."""
 
 
+@dataclass(frozen=True)
+class ForWhom:
+    """An offer's "voor wie": each part left empty means anyone."""
+
+    needs: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+
+    def ages_ok(self) -> bool:
+        given = [a for a in (self.age_min, self.age_max) if a is not None]
+        in_range = all(a in AGES for a in given)
+        return in_range and (len(given) < 2 or given[0] <= given[1])
+
+
+def fits(offer: Offer, youth: Profile) -> bool:
+    """Whether the youth's intake answers fit the offer's "voor wie" (no criteria: everyone).
+
+    A criterion the youth gave no answer to (no age, place unknown) does not fit.
+    """
+    places = {m.casefold() for m in offer.for_municipalities}
+    if places and youth.municipality.casefold() not in places:
+        return False
+    if offer.for_needs and not set(offer.for_needs) & set(youth.needs):
+        return False
+    if youth.age is None:
+        return offer.age_min is None and offer.age_max is None
+    return (offer.age_min or youth.age) <= youth.age <= (offer.age_max or youth.age)
+
+
 async def create_offer(
     session: AsyncSession, *, partnership_id: str, title: str, description: str, kind: str,
     place: str, address: str, capacity: int, leader_id: int, now: datetime, open: bool = True,
+    for_whom: ForWhom | None = None,
 ) -> Offer:  # fmt: skip
-    """Add an offer after checking its kind and capacity."""
+    """Add an offer after checking its kind, capacity and ages ("voor wie": none = everyone)."""
+    whom = for_whom or ForWhom()
     if kind not in KINDS:
         raise OfferProblem(f"Onbekende soort: {kind}.")
     if capacity not in CAPACITY:
         raise OfferProblem("Het aantal plaatsen ligt tussen 1 en 200.")
+    if not whom.ages_ok():
+        raise OfferProblem("De leeftijd ligt tussen 18 en 30, 'van' niet hoger dan 'tot'.")
     offer = Offer(
         partnership_id=partnership_id, title=title.strip(), description=description.strip(),
         kind=kind, place=place.strip(), address=address.strip(), capacity=capacity,
-        leader_id=leader_id, open=open, created_at=now,
+        leader_id=leader_id, open=open, created_at=now, for_needs=list(whom.needs),
+        for_municipalities=list(whom.municipalities), age_min=whom.age_min,
+        age_max=whom.age_max,
     )  # fmt: skip
     session.add(offer)
     await session.flush()
@@ -155,9 +193,14 @@ async def queue(session: AsyncSession, session_id: int, state: str) -> list[int]
 
 
 async def upcoming(
-    session: AsyncSession, partnership_id: str, youth_id: int, now: datetime
-) -> tuple[OfferView, ...]:
-    """The partnership's next open sessions (at most `SHOWN`), as the youth sees them."""
+    session: AsyncSession, partnership_id: str, youth_id: int, now: datetime,
+    youth: Profile | None = None,
+) -> tuple[OfferView, ...]:  # fmt: skip
+    """The partnership's next open sessions (at most `SHOWN`) whose "voor wie" fits the youth.
+
+    Invitation-only offers are never listed (their invitations still book through a button).
+    """
+    profile = youth or Profile()
     rows = await session.execute(
         select(OfferSession, Offer)
         .join(Offer, Offer.id == OfferSession.offer_id)
@@ -168,9 +211,9 @@ async def upcoming(
             OfferSession.starts_at > now,
         )
         .order_by(OfferSession.starts_at, OfferSession.id)
-        .limit(SHOWN)
     )
-    return tuple([await view_of(session, s, o, youth_id) for s, o in rows.tuples()])
+    fitting = [(s, o) for s, o in rows.tuples() if fits(o, profile)][:SHOWN]
+    return tuple([await view_of(session, s, o, youth_id) for s, o in fitting])
 
 
 async def session_view(

@@ -51,6 +51,16 @@ def who_of(query: Mapping[str, str]) -> tuple[str, Who]:
     return choice, Who(mine=True)
 
 
+def prefilled(query: Mapping[str, str], offer: Offer) -> Mapping[str, str]:
+    """The form as first shown: a selection from the offer's "voor wie" when it names one need
+    or one municipality (the selection takes one of each); else as asked."""
+    if "who" in query:
+        return query
+    need = offer.for_needs[0] if len(offer.for_needs) == 1 else ""
+    place = offer.for_municipalities[0] if len(offer.for_municipalities) == 1 else ""
+    return {"who": "selection", "need": need, "municipality": place} if need or place else query
+
+
 def summary(people: list[Candidate]) -> str:
     """ "Uitgenodigd: 7 · overgeslagen: 2 (gepauzeerd, gestopt)"."""
     reasons = Counter(p.skipped for p in people if p.skipped)
@@ -69,12 +79,12 @@ class OfferInvites(Screen):
         """Who the invitation reaches and who is skipped: each youth shown is audited."""
         worker = auth.require_worker(request)
         sid = id_param(request, "sid")
-        choice, who = who_of(request.query)
         now = self.formats.now()
         async with self.db.transaction() as session:
             found = await offer_inbox.session_of(session, worker.partnership_id, sid)
             if found is None:
                 raise NotFound(NO_SESSION)
+            choice, who = who_of(prefilled(request.query, found[1]))
             people = await offer_invites.candidates(
                 session, worker.partnership_id, sid, who, worker.id, now
             )

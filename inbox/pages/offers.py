@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.offer_notes import tell_missed
+from flows.intake_questions import NEEDS
 from flows.model import N_
 from inbox import auth
 from inbox.errors import Invalid, NotFound
@@ -21,7 +22,16 @@ from inbox.pages.formats import gettext
 from inbox.schemas.base import MAX_ID
 from storage import casework, offer_inbox
 from storage.models import Youth
-from storage.offers import CAPACITY, KINDS, OfferProblem, add_sessions, create_offer, weekly_starts
+from storage.offers import (
+    AGES,
+    CAPACITY,
+    KINDS,
+    ForWhom,
+    OfferProblem,
+    add_sessions,
+    create_offer,
+    weekly_starts,
+)
 from storage.workers import WorkerView
 
 KIND_LABELS = {
@@ -33,7 +43,9 @@ KIND_LABELS = {
 FIELDS = {  # name: longest value kept
     "title": 120, "description": 1000, "kind": 20, "place": 120, "address": 300,
     "capacity": 10, "leader": 20, "date": 20, "time": 20, "minutes": 10, "weekly": 1, "weeks": 10,
+    "age_min": 10, "age_max": 10, "invite_only": 1,
 }  # fmt: skip
+CHOSEN = ("needs", "municipalities")  # "voor wie" checkboxes: values[name] joins them with ","
 WEEKS = range(1, 53)
 WALK_INS = range(0, 1001)
 OK_CREATED = N_("Het aanbod staat erin, met {n} sessie(s).")
@@ -47,6 +59,9 @@ BAD_MINUTES = N_("Een sessie duurt tussen 1 minuut en 12 uur (720 minuten).")
 BAD_WEEKS = N_("Kies tussen 1 en 52 weken.")
 IN_THE_PAST = N_("Dat moment is al voorbij. Kies een moment in de toekomst.")
 BAD_WALK_INS = N_("Geef het aantal zonder chat als getal tussen 0 en 1000.")
+BAD_AGE = N_("Kies een leeftijd tussen 18 en 30, of laat het leeg.")
+AGE_ORDER = N_("De leeftijd 'van' is hoger dan 'tot'.")
+TOO_MANY_NAMES = N_("Meer namen dan mensen zonder chat. Pas het aantal of de namen aan.")
 NO_SESSION = "Deze sessie bestaat niet (of niet in jouw partnerschap)."
 
 
@@ -54,6 +69,33 @@ def number(value: str, allowed: range) -> int | None:
     """A whole number from a form field, if it is one within `allowed`."""
     value = value.strip()
     return int(value) if value.isdigit() and len(value) < 7 and int(value) in allowed else None
+
+
+def age(value: str) -> int | None:
+    return number(value, AGES) if value.strip() else None
+
+
+def age_problem(values: Mapping[str, str]) -> str:
+    """What is wrong with "leeftijd van … tot …" ("" if nothing: both may stay empty)."""
+    given = [values["age_min"], values["age_max"]]
+    if any(v.strip() and number(v, AGES) is None for v in given):
+        return BAD_AGE
+    return "" if for_whom(values).ages_ok() else AGE_ORDER
+
+
+def for_whom(values: Mapping[str, str]) -> ForWhom:
+    """The form's "voor wie" (its ages checked by `age_problem` first)."""
+    return ForWhom(
+        needs=tuple(filter(None, values["needs"].split(","))),
+        municipalities=tuple(filter(None, values["municipalities"].split(","))),
+        age_min=age(values["age_min"]),
+        age_max=age(values["age_max"]),
+    )
+
+
+def walk_in_names(text: str) -> list[str]:
+    """One first name per line: the first word of each non-empty line, at most 40 characters."""
+    return [line.split()[0][:40] for line in text.splitlines() if line.split()]
 
 
 class OfferPages(Screen):
@@ -70,17 +112,22 @@ class OfferPages(Screen):
                 session, worker.partnership_id, {w.id: w.first_name for w in team},
                 self.formats.now(),
             )  # fmt: skip
+        places = [m.name for m in self.inbox.partnership(worker).municipalities]
         return self.render(
             request, "offers.html", status=status, offers=offers, team=team, kinds_of=KIND_LABELS,
             values=values or {"kind": "atelier", "capacity": "12", "minutes": "120", "weeks": "4",
                               "leader": str(worker.id), "time": "14:00"},
-            errors=errors or {},
+            errors=errors or {}, needs_list=NEEDS, places=places, ages=AGES,
         )  # fmt: skip
 
     async def create(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)
         form = await request.post()
         values = {key: str(form.get(key, ""))[:limit] for key, limit in FIELDS.items()}
+        places = {m.name for m in self.inbox.partnership(worker).municipalities}
+        known = {"needs": dict(NEEDS), "municipalities": places}
+        for name in CHOSEN:
+            values[name] = ",".join(str(v) for v in form.getall(name, []) if v in known[name])
         errors, starts = await self.check(worker, values)
         if errors:
             return await self.page(request, status=422, values=values, errors=errors)
@@ -91,7 +138,8 @@ class OfferPages(Screen):
                     description=values["description"], kind=values["kind"],
                     place=values["place"], address=values["address"],
                     capacity=int(values["capacity"]), leader_id=int(values["leader"]),
-                    now=self.formats.now(),
+                    now=self.formats.now(), open=not values["invite_only"],
+                    for_whom=for_whom(values),
                 )  # fmt: skip
                 await add_sessions(
                     session, offer, starts, int(values["minutes"]), self.formats.now()
@@ -120,6 +168,8 @@ class OfferPages(Screen):
             problems["leader"] = BAD_LEADER
         if number(values["minutes"], range(1, 12 * 60 + 1)) is None:
             problems["minutes"] = BAD_MINUTES
+        if age := age_problem(values):
+            problems["age"] = age
         weeks = number(values["weeks"], WEEKS) if values["weekly"] else 1
         if weeks is None:
             problems["weeks"] = BAD_WEEKS
@@ -169,13 +219,16 @@ class OfferPages(Screen):
         walk_ins = number(str(form.get("walk_ins", "0") or "0"), WALK_INS)
         if walk_ins is None:
             raise web.HTTPSeeOther(flash_url(request, back, error=gettext(BAD_WALK_INS)))
+        names = walk_in_names(str(form.get("walk_in_names", ""))[:2000])
+        if len(names) > walk_ins:
+            raise web.HTTPSeeOther(flash_url(request, back, error=gettext(TOO_MANY_NAMES)))
         present = {int(str(v)) for v in form.getall("present", []) if str(v).isdigit()}
         async with self.db.transaction() as session:
             found = await offer_inbox.detail(session, worker.partnership_id, session_id)
             if found is None:
                 raise NotFound(NO_SESSION)
             came = present & {p.youth_id for p in found.booked}
-            await offer_inbox.save_attendance(session, session_id, came, walk_ins)
+            await offer_inbox.save_attendance(session, session_id, came, walk_ins, names)
             await self.tell_missed(session, worker, found, came)
         ok = gettext(OK_ATTENDANCE).format(n=len(came), walk_ins=walk_ins)
         raise web.HTTPSeeOther(flash_url(request, back, ok=ok))
