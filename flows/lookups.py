@@ -22,7 +22,7 @@ worker's /koppel CODE is no youth's event at all (`worker_link`): no youth is lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flows import appointments, checkins, offers, sixmonths, words
 from flows.conversation import COMMAND_ALIASES
@@ -46,7 +46,8 @@ class Needs:
     offer: int = 0  # the offer session an ofr: button names …
     offers: bool = False  # … or the next sessions, for /aanbod
     partnership: str = ""  # … of this partnership (the youth's)
-    profile: Profile = Profile()  # … whose "voor wie" fits these intake answers (/aanbod)
+    # … whose "voor wie" fits these intake answers (/aanbod)
+    profile: Profile = field(default_factory=Profile)
 
 
 def needs(event: Event, state: State) -> Needs:

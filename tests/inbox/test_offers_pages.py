@@ -237,3 +237,62 @@ async def test_the_forms_need_the_csrf_token(site: Offers) -> None:
     )
     assert status == 403
     assert await site.sessions() == []
+
+
+async def test_the_form_stores_for_whom_and_invitation_only(site: Offers) -> None:
+    _, start = await site.page("/inbox/offers")
+    assert "Voor wie (optioneel)" in text_of(start) and 'value="Maasmechelen"' in start
+    form = {**ATELIER, "leader": str(site.sara.id), "age_min": "18", "age_max": "25"}
+    data = [("csrf", field(start, "csrf")), *form.items(), ("invite_only", "1")]
+    data += [("needs", "work"), ("needs", "school"), ("municipalities", "Maasmechelen")]
+    data += [("needs", "nonsense"), ("municipalities", "Atlantis")]  # not on the form: dropped
+    response = await site.client.post("/inbox/offers", data=data)
+    assert response.status == 200
+    assert "op uitnodiging" in visible(await response.text())
+    async with site.db.transaction() as session:
+        offer = (await session.execute(select(Offer))).scalar_one()
+    assert (offer.for_needs, offer.for_municipalities) == (["work", "school"], ["Maasmechelen"])
+    assert (offer.age_min, offer.age_max, offer.open) == (18, 25, False)
+
+
+@pytest.mark.parametrize(
+    ("ages", "message"),
+    [
+        ({"age_min": "25", "age_max": "20"}, "De leeftijd 'van' is hoger dan 'tot'."),
+        ({"age_min": "16"}, "Kies een leeftijd tussen 18 en 30, of laat het leeg."),
+        ({"age_max": "veel"}, "Kies een leeftijd tussen 18 en 30, of laat het leeg."),
+    ],
+)
+async def test_a_bad_age_range_is_answered_next_to_the_age(
+    site: Offers, ages: dict[str, str], message: str
+) -> None:
+    status, page = await site.create(**ages)
+    assert status == 422
+    assert error_next_to(page, "age") == message
+    assert 'name="age_min"' in page and 'aria-describedby="err-age"' in page
+    assert await site.sessions() == []
+
+
+async def test_walk_ins_are_counted_and_named_only_if_they_agree(site: Offers) -> None:
+    await site.create()
+    first = (await site.sessions())[0].id
+    _, start = await site.page("/inbox/offers")
+    path = f"/inbox/offers/sessions/{first}/attendance"
+    data = {
+        "csrf": field(start, "csrf"),
+        "walk_ins": "3",
+        "walk_in_names": "Yasmine El\n\n Jens \n",
+    }
+    response = await site.client.post(path, data=data)
+    page = text_of(await response.text())
+    assert "Bewaard: 0 jongere(n) en 3 zonder chat waren erbij." in page
+    assert "Zonder chat, met naam: Yasmine, Jens" in page  # first names only; the third unnamed
+    async with site.db.transaction() as session:
+        row = await session.get(OfferSession, first)
+        assert row is not None and (row.walk_ins, row.walk_in_names) == (3, ["Yasmine", "Jens"])
+    too_many = {**data, "walk_ins": "1"}
+    response = await site.client.post(path, data=too_many)
+    assert "Meer namen dan mensen zonder chat." in text_of(await response.text())
+    async with site.db.transaction() as session:
+        row = await session.get(OfferSession, first)
+        assert row is not None and row.walk_ins == 3  # nothing changed

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from flows.views import Profile
 from storage import offers, youths
 from storage.db import Database
 from storage.models import Worker
@@ -136,3 +137,43 @@ async def test_fifty_taps_for_the_last_ten_seats_on_two_instances(
     assert results.count("booked") == 10 and results.count("waiting") == 40
     assert len(booked) == 12
     assert waiting == sorted(set(taps) - set(booked), key=tapped_at.__getitem__)
+
+
+async def test_aanbod_lists_only_open_offers_whose_for_whom_fits_the_youth(db: Database) -> None:
+    """A 19-year-old from Maasmechelen looking for work sees the work atelier; not the one for
+    25+, not the one for Genk, not the invitation-only one (whose invitation still books)."""
+    offer, (sid,) = await an_offer(db, capacity=5)
+    work = offers.ForWhom(needs=("work",), municipalities=("Maasmechelen",), age_min=18, age_max=25)
+    others = {
+        "Voor 25+": (offers.ForWhom(age_min=25), True),
+        "Genk werkt": (offers.ForWhom(municipalities=("Genk",)), True),
+        "Op uitnodiging": (offers.ForWhom(), False),
+        "Sollicitatie-atelier": (work, True),
+    }
+    ids = {}
+    async with db.transaction() as session:
+        for title, (whom, open_) in others.items():
+            made = await offers.create_offer(
+                session, partnership_id="wam", title=title, description="", kind="atelier",
+                place="De Schakel", address="", capacity=5, leader_id=offer.leader_id, now=NOW,
+                open=open_, for_whom=whom,
+            )  # fmt: skip
+            start = datetime(2027, 3, 20, 14, 0, tzinfo=BRUSSELS)
+            ids[title] = (await offers.add_sessions(session, made, [start], 60, NOW))[0].id
+    lina = Profile(age=19, municipality="Maasmechelen", needs=("work", "money"))
+    async with db.transaction() as session:
+        shown = await offers.upcoming(session, "wam", 0, NOW, lina)
+        invited = await offers.session_view(session, ids["Op uitnodiging"], "wam", 0)
+        older = await offers.upcoming(session, "wam", 0, NOW, Profile(age=27))
+    assert [v.title for v in shown] == ["Samen koken", "Sollicitatie-atelier"]  # no criteria: all
+    assert shown[0].session_id == sid
+    assert invited is not None and invited.title == "Op uitnodiging"
+    assert [v.title for v in older] == ["Samen koken", "Voor 25+"]
+
+
+def test_a_for_whom_age_range_is_18_to_30_from_not_above_to() -> None:
+    assert offers.ForWhom(age_min=18, age_max=30).ages_ok()
+    assert offers.ForWhom(age_max=21).ages_ok() and offers.ForWhom().ages_ok()
+    assert not offers.ForWhom(age_min=25, age_max=20).ages_ok()
+    assert not offers.ForWhom(age_min=17).ages_ok()
+    assert not offers.ForWhom(age_max=31).ages_ok()
