@@ -40,9 +40,10 @@ async def three_signed_up(site: Offers) -> tuple[int, dict[str, int]]:
     sid = (await site.sessions())[0].id
     cases = await sara_has(site, "Lotte", "Mo")
     await site.book(sid, cases["Noor"], cases["Lotte"], cases["Mo"])
+    seated = [await site.youth_of(cases[name]) for name in ("Noor", "Lotte")]
     async with site.db.transaction() as session:
-        for name in ("Noor", "Lotte"):
-            youth = await session.get(Youth, await site.youth_of(cases[name]))
+        for youth_id in seated:
+            youth = await session.get(Youth, youth_id)
             assert youth is not None
             await plan_reminders(session, site.inbox.runtime(), sid, youth, site.clock())
     return sid, cases
@@ -121,8 +122,9 @@ async def test_cancelled_everyone_told_once_and_the_session_is_gone(site: Offers
     assert "vrijdag 19 maart 14u · 2 van 2 plaatsen vol · 1 op de wachtlijst afgezegd" in visible(
         listing
     )
+    noor_id = await site.youth_of(cases["Noor"])
     async with site.db.transaction() as session:
-        noor = await session.get(Youth, await site.youth_of(cases["Noor"]))
+        noor = await session.get(Youth, noor_id)
         assert noor is not None
         upcoming = await offers.upcoming(session, "wam", noor.id, site.clock())
         view = await offers.session_view(session, sid, "wam", noor.id)
