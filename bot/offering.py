@@ -6,10 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.offer_changes import plan_reminders
 from core.outgoing import send_reply
-from core.planning import pacing_of
 from core.runtime import Runtime
-from flows.appointments import reminder_times
 from flows.lookups import Needs
 from flows.model import BookSeat, CancelBooking, LateForSession
 from flows.views import OfferView
@@ -63,22 +62,3 @@ async def apply(
         await plan_reminders(session, runtime, effect.session_id, other, now)
     if other is not None and not other.stopped:
         await send_reply(session, runtime.translator, other, effect.promoted, now)
-
-
-async def plan_reminders(
-    session: AsyncSession, runtime: Runtime, session_id: int, youth: Youth, now: datetime
-) -> None:
-    """The youth's seat is reminded at the partnership's offsets, outside their quiet hours.
-
-    Also for a session moved after sign-up: call it again for each seat (the old ones go).
-    """
-    row, offer = await offers.locked(session, session_id)
-    booking = await offers.booking_of(session, session_id, youth.id)
-    if booking is None or booking.state != "booked" or row.cancelled:
-        return
-    partnership = runtime.directory.partnership(offer.partnership_id)
-    due = reminder_times(
-        row.starts_at, partnership.reminders_minutes_before, tz=runtime.timezone,
-        quiet=pacing_of(youth, None, partnership).quiet.as_tuple(), now=now,
-    )  # fmt: skip
-    await offer_reminders.plan(session, booking, row.starts_at, due)

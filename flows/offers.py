@@ -20,6 +20,8 @@
     ofr:late:{id}, no seat                   "Je was niet ingeschreven."
     ofr:… of a cancelled, unknown session    "gaat niet meer door"
     ofr:… of a session that began            "al voorbij"
+    moved (a worker, `moved`)                "… is verzet naar …" with "Toch niet"
+    called off (a worker, `called_off`)      "… gaat niet door. Sorry!" and how to see /aanbod
 
 The engine looks up the session a button names (`Context.offer`, only within the youth's
 partnership) and the list for /aanbod (`Context.offers`).
@@ -197,3 +199,19 @@ def missed(title: str) -> Reply:
         title=title,
     )
     return Reply((line,), ((Button(msg(N_("Toon het aanbod")), SHOW_OFFERS),),))
+
+
+def moved(view: OfferView) -> Reply:
+    """The session moved after sign-up: told once to each youth booked or waiting."""
+    line = msg(
+        N_("{title} is verzet naar {when}. 📍 {place}"),
+        title=view.title, when=view.starts_at, place=f"{view.place}, {view.address}",
+    )  # fmt: skip
+    return Reply((line,), cancel_button(view))
+
+
+def called_off(view: OfferView) -> Reply:
+    """The session is cancelled: told once to each youth booked or waiting."""
+    line = msg(N_("{title} van {when} gaat niet door. Sorry!"), title=view.title,
+               when=view.starts_at)  # fmt: skip
+    return Reply((line, msg(MORE)))

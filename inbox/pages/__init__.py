@@ -22,6 +22,7 @@ from inbox.pages.case import CasePage
 from inbox.pages.exports import Exports
 from inbox.pages.labels import ACTION_LABELS
 from inbox.pages.login import Login
+from inbox.pages.offer_changes import OfferChanges
 from inbox.pages.offer_invites import OfferInvites
 from inbox.pages.offers import OfferPages
 from inbox.pages.posters import Posters
@@ -63,6 +64,7 @@ class InboxPages(Screen):
         self.telegram = Telegram(self.site)
         self.offers = OfferPages(self.site)
         self.invites = OfferInvites(self.site)
+        self.changes = OfferChanges(self.site, self.offers)
         self.exports = Exports(self.site, reporting) if reporting is not None else None
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -137,6 +139,8 @@ class InboxPages(Screen):
             web.post(one + "/attendance", guarded(offers.attendance)),
             web.get(one + "/invite", guarded(self.invites.page)),
             web.post(one + "/invitations", guarded(self.invites.send)),
+            web.post(one + "/move", guarded(self.changes.move)),
+            web.post(one + "/cancel", guarded(self.changes.cancel)),
         ]
 
     def export_routes(self) -> list[web.AbstractRouteDef]:

@@ -166,29 +166,23 @@ class OfferPages(Screen):
         leader = number(values["leader"], range(1, MAX_ID + 1))
         if leader not in team:
             problems["leader"] = BAD_LEADER
-        if number(values["minutes"], range(1, 12 * 60 + 1)) is None:
-            problems["minutes"] = BAD_MINUTES
         if age := age_problem(values):
             problems["age"] = age
         weeks = number(values["weeks"], WEEKS) if values["weekly"] else 1
         if weeks is None:
             problems["weeks"] = BAD_WEEKS
-        starts: list[datetime] = []
-        try:
-            first = datetime.combine(
-                form_date(values["date"]), form_time(values["time"]), self.inbox.translator.tz
-            )
-            starts = weekly_starts(first, weeks or 1)
-            if starts[0] <= self.formats.now():
-                problems["date"] = IN_THE_PAST
-        except Invalid as error:
-            problems["date"] = str(error)
+        timing, first, _ = self.when(values)
+        problems.update(timing)
+        starts = weekly_starts(first, weeks or 1) if first is not None else []
         return {key: gettext(text) for key, text in problems.items()}, starts
 
-    async def session_page(self, request: web.Request) -> web.StreamResponse:
-        """One session: who comes (first names), who waits, and the attendance form.
-
-        Each youth shown gets one audit row per look."""
+    async def session_page(
+        self, request: web.Request, *, status: int = 200, values: Mapping[str, str] | None = None,
+        errors: Mapping[str, str] | None = None,
+    ) -> web.StreamResponse:  # fmt: skip
+        """One session: who comes (first names), who waits, the attendance form, and "Sessie
+        verzetten" (`values`, `errors`: the move form sent back). Each youth shown gets one
+        audit row per look."""
         worker = auth.require_worker(request)
         async with self.db.transaction() as session:
             found = await offer_inbox.detail(
@@ -200,7 +194,12 @@ class OfferPages(Screen):
             for person in (*found.booked, *found.waiting):
                 await casework.audit(session, worker.id, "view_offer_session", person.case_id, now)
         leader = {w.id: w.first_name for w, _ in await self.inbox.team(worker)}
-        return self.render(request, "offer_session.html", **self.session_context(found, leader))
+        date, time = self.formats.local_inputs(found.session.starts_at)
+        shown = values or {"date": date, "time": time, "minutes": str(found.session.minutes)}
+        return self.render(
+            request, "offer_session.html", status=status, values=shown, errors=errors or {},
+            **self.session_context(found, leader),
+        )  # fmt: skip
 
     def session_context(
         self, found: offer_inbox.SessionDetail, leaders: Mapping[int, str]
@@ -210,6 +209,25 @@ class OfferPages(Screen):
             "leader": leaders.get(found.offer.leader_id, "?"),
             "ends_at": found.session.starts_at + timedelta(minutes=found.session.minutes),
         }  # fmt: skip
+
+    def when(self, values: Mapping[str, str]) -> tuple[dict[str, str], datetime | None, int]:
+        """The date, time and minutes of a form: problems by field (message ids), or the
+        start and the length."""
+        problems: dict[str, str] = {}
+        minutes = number(values.get("minutes", ""), range(1, 12 * 60 + 1))
+        if minutes is None:
+            problems["minutes"] = BAD_MINUTES
+        start = None
+        try:
+            start = datetime.combine(
+                form_date(values.get("date", "")), form_time(values.get("time", "")),
+                self.inbox.translator.tz,
+            )  # fmt: skip
+            if start <= self.formats.now():
+                problems["date"] = IN_THE_PAST
+        except Invalid as error:
+            problems["date"] = str(error)
+        return problems, start, minutes or 0
 
     async def attendance(self, request: web.Request) -> web.StreamResponse:
         worker = auth.require_worker(request)

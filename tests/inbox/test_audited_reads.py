@@ -78,6 +78,10 @@ NO_YOUTH_DATA = {
     "the session page, audited below",
     ("POST", "/inbox/offers/sessions/{}/invitations"): "sending invitations; the page after it is "
     "the session page, audited below",
+    ("POST", "/inbox/offers/sessions/{}/move"): "moving a session; the page after it (or the form "
+    "sent back) is the session page, audited below",
+    ("POST", "/inbox/offers/sessions/{}/cancel"): "cancelling a session; the page after it is "
+    "the session page, audited below",
 }
 # Lists of many youths: one row per look (the queue refreshes live at every change; a row
 # per youth per refresh would bury each youth's own trail).
