@@ -152,7 +152,7 @@ def cancel(state: State, view: OfferView) -> Transition:
         title=view.title, when=view.starts_at,
     )  # fmt: skip
     promoted = Reply(
-        (freed, msg(N_("Kan je toch niet? Tik dan op Toch niet."))), cancel_button(view)
+        (freed, msg(N_("Kun je toch niet? Tik dan op Toch niet."))), cancel_button(view)
     )
     done = msg(N_("Oké, je bent uitgeschreven voor {title}."), title=view.title)
     return Transition(state, (CancelBooking(view.session_id, promoted), say(done, msg(MORE))))

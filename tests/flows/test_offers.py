@@ -105,7 +105,7 @@ def test_toch_niet_cancels_and_tells_the_first_waiting_youth() -> None:
     assert isinstance(cancelled, CancelBooking) and cancelled.session_id == 7
     assert text(cancelled.promoted) == (
         "Er is een plaats vrijgekomen voor Samen koken op vrijdag 27 november om 14u. Je bent ingeschreven!\n"
-        "Kan je toch niet? Tik dan op Toch niet."
+        "Kun je toch niet? Tik dan op Toch niet."
     )
 
 
