@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.signals import Signals
+from bot.ticks.base import OutboxTick
 from core.outgoing import send_reply
 from core.planning import OPEN, keep_planned, pacing_of
 from core.runtime import Runtime
@@ -34,12 +35,10 @@ from storage.models import Appointment, Case, CheckIn, Youth
 log = logging.getLogger(__name__)
 
 
-class CheckIns:
+class CheckIns(OutboxTick):
     def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
-        self.db = db
-        self.runtime = runtime
+        super().__init__(db, runtime, on_outbox)
         self.signals = Signals(runtime.translator)
-        self.on_outbox = on_outbox
         self.on_case: Callable[[str, int], None] = lambda partnership, case: None
 
     async def tick(self) -> int:

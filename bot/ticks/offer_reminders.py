@@ -9,29 +9,22 @@ the generic "message" template.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
+from bot.ticks.base import OutboxTick
 from bot.ticks.reminders import sendable
 from core.outgoing import send_reply
 from core.planning import pacing_of
-from core.runtime import Runtime
 from core.whatsapp_templates import MESSAGE
 from flows.offers import reminder
 from storage import offer_reminders, offers
-from storage.db import Database
 from storage.models import Youth
 from storage.offer_models import Offer
 
 TEMPLATE_PARAMS = ("Instap",)
 
 
-class OfferReminders:
-    def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
-        self.db = db
-        self.runtime = runtime
-        self.on_outbox = on_outbox
-
+class OfferReminders(OutboxTick):
     async def tick(self) -> int:
         """Send what is due; returns how many reminders went to the outbox."""
         now = self.runtime.clock()

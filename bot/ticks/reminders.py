@@ -9,32 +9,25 @@ the commit leaves the reminder due, a crash after it leaves the message in the o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.ticks.base import OutboxTick
 from core.outgoing import send_reply
 from core.planning import pacing_of
-from core.runtime import Runtime
 from core.whatsapp_templates import REMINDER
 from flows.appointments import appointment_message
 from flows.context import Context
 from flows.pacing import Pacing, held_because
 from storage import appointments
 from storage.appointments import view_of
-from storage.db import Database
 from storage.models import Case, Worker, Youth
 
 log = logging.getLogger(__name__)
 
 
-class Reminders:
-    def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
-        self.db = db
-        self.runtime = runtime
-        self.on_outbox = on_outbox
-
+class Reminders(OutboxTick):
     async def tick(self) -> int:
         """Send what is due; returns how many reminders went to the outbox."""
         now = self.runtime.clock()

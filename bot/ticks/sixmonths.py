@@ -10,30 +10,23 @@ restarts and two instances.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ticks.base import OutboxTick
 from core.outgoing import send_reply
 from core.planning import pacing_of
-from core.runtime import Runtime
 from flows import sixmonths as flow
 from flows.state import State
 from storage import sixmonths
-from storage.db import Database
 from storage.models import Case, Youth
 
 log = logging.getLogger(__name__)
 
 
-class SixMonths:
-    def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
-        self.db = db
-        self.runtime = runtime
-        self.on_outbox = on_outbox
-
+class SixMonths(OutboxTick):
     async def tick(self) -> int:
         """Ask what is due. Returns how many questions went out."""
         now = self.runtime.clock()
