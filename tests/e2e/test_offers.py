@@ -10,7 +10,7 @@ from storage import offers
 from storage.db import Database
 from tests.botapi.server import BotApiServer
 from tests.support.inbox import add_worker
-from tests.support.service import make_settings, serving
+from tests.support.service import make_settings, serving, settled
 from tests.support.telegram import Youth, complete_intake
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -53,3 +53,40 @@ async def test_a_youth_signs_up_and_a_freed_seat_goes_to_the_one_waiting(
         before = amir.seen()
         await noor.taps("Toch niet", "Oké, je bent uitgeschreven voor Samen koken.")
         await amir.until(before, "Er is een plaats vrijgekomen voor Samen koken")
+
+
+async def test_aanbod_shows_noor_only_what_is_for_her(
+    db_url: str, bot_api: BotApiServer, tmp_path: Path
+) -> None:
+    """Noor is 19, lives in Maasmechelen and looks for work: she sees the atelier for her,
+    not the one for 25+, not the one in Genk, not the one by invitation only."""
+    async with serving(make_settings(db_url, tmp_path, bot_api)) as service:
+        noor = Youth(bot_api, 9611)
+        await complete_intake(noor)
+        sara = await add_worker(service.db, "Sara")
+        day = (datetime.now(BRUSSELS) + timedelta(days=7)).date()
+        starts = datetime.combine(day, time(14), tzinfo=BRUSSELS)
+        made = (
+            ("Sollicitatietraining", offers.ForWhom(needs=("work",), age_max=25), True),
+            ("Koken voor 25+", offers.ForWhom(age_min=25), True),
+            ("Fietsen in Genk", offers.ForWhom(municipalities=("Genk",)), True),
+            ("Netwerkmoment met werkgevers", offers.ForWhom(), False),
+        )
+        async with service.db.transaction() as session:
+            now = datetime.now(BRUSSELS)
+            for title, whom, is_open in made:
+                offer = await offers.create_offer(
+                    session, partnership_id="wam", title=title, description="", kind="atelier",
+                    place="De Kring", address="Marktplein 9, Maasmechelen", capacity=8,
+                    leader_id=sara.id, now=now, open=is_open, for_whom=whom,
+                )  # fmt: skip
+                await offers.add_sessions(session, offer, [starts], 120, now)
+
+        before = noor.seen()
+        await noor.says("/aanbod", "Sollicitatietraining")
+        await settled(service)  # every session of the list is out: nothing else will come
+        shown = "\n".join(bot_api.sent_texts(9611)[before:])
+        assert "Sollicitatietraining" in shown
+        assert "Koken voor 25+" not in shown
+        assert "Fietsen in Genk" not in shown
+        assert "Netwerkmoment met werkgevers" not in shown
