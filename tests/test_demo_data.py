@@ -242,6 +242,9 @@ async def test_a_coordinator_opens_the_demo_in_the_inbox(db: Database) -> None:
                 assert html.escape(demo.NOTE) in text
         status, team = await site.page("/inbox/team")
         assert status == 200 and "Lotte Wouters (demo)" in team
+        status, aanbod = await site.page("/inbox/offers")
+        assert status == 200 and "Atelier sollicitatie (demo)" in aanbod
+        assert "Samen koken (demo)" in aanbod and "Netwerkmoment met werkgevers (demo)" in aanbod
         last_year = utcnow().year - 1
         status, report = await site.page(f"/inbox/report?period=year&year={last_year}")
         assert status == 200 and 'id="chart-inflow_over_time"' in report
