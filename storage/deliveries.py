@@ -40,21 +40,29 @@ async def record(
     status: str,
     unreachable: bool,
     now: datetime,
-    keep: bool = True,
+    recipient: str,
 ) -> Message | None:
-    """A status for our message `ref`; the message it changed (None: kept for later, or
-    dropped when not `keep`: the youth was erased, and a wamid holds their number)."""
+    """A status for our message `ref` to `recipient`; the message it changed (None: kept for
+    later, or dropped when the recipient is no youth of ours: erased, and a wamid holds their
+    number). The youth is looked up after the message: an erasure that commits in between
+    took the message with it, so a status is never kept for an erased youth."""
     await lock_key(session, f"status:{ref}")
     found = select(Message).where(Message.channel_message_id == ref, Message.direction == "out")
     message = (await session.execute(found.limit(1))).scalar_one_or_none()
     if message is not None:
         await apply(session, message, status, unreachable)
         return message
-    if not keep:
+    ours = select(Youth.id).where(Youth.channel == "whatsapp", Youth.channel_user_id == recipient)
+    if (await session.execute(ours.limit(1))).scalar_one_or_none() is None:
         return None
     kept = await session.get(ChannelStatus, ref)
     if kept is None:
-        session.add(ChannelStatus(ref=ref, status=status, unreachable=unreachable, updated_at=now))
+        session.add(
+            ChannelStatus(
+                ref=ref, recipient=recipient[:32], status=status, unreachable=unreachable,
+                updated_at=now,
+            )
+        )  # fmt: skip
     elif later(kept.status, status):
         kept.status, kept.unreachable, kept.updated_at = status, unreachable, now
     return None

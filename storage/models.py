@@ -116,6 +116,7 @@ class ChannelStatus(Base):
     __tablename__ = "channel_statuses"
 
     ref: Mapped[str] = mapped_column(String(128), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(32), default="", index=True)  # erased with them
     status: Mapped[str] = mapped_column(String(16))  # sent | delivered | read | failed
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime]

@@ -23,6 +23,7 @@ from storage.models import (
     CaseNeed,
     CaseProfile,
     CaseSignal,
+    ChannelStatus,
     CheckIn,
     Consent,
     Inbound,
@@ -83,6 +84,10 @@ async def erase(session: AsyncSession, youth: Youth, reason: str, now: datetime)
     for model in (Message, OutboxJob, CheckIn, Consent, Appointment, SafetyEvent, Booking):
         await session.execute(delete(model).where(model.youth_id == youth.id))
     await session.execute(delete(Inbound).where(Inbound.youth_key == youth_key(youth)))
+    if youth.channel == "whatsapp":  # early statuses: their wamids hold the number
+        await session.execute(
+            delete(ChannelStatus).where(ChannelStatus.recipient == youth.channel_user_id)
+        )
     if name:  # worker notifications name the youth ("Nieuw bericht van Noor")
         for job in (
             await session.execute(select(OutboxJob).where(OutboxJob.worker_id.is_not(None)))

@@ -223,8 +223,7 @@ class WhatsAppReceiver:
             await inbound.store(session, rows, now)
             for ref, status, unreachable, recipient in statuses:
                 # A wamid carries the number: kept for later only while the youth is ours.
-                known = await youths.find(session, "whatsapp", recipient) is not None
-                message = await deliveries.record(session, ref, status, unreachable, now, known)
+                message = await deliveries.record(session, ref, status, unreachable, now, recipient)
                 case = await casework.case_of_youth(session, message.youth_id) if message else None
                 if case is not None:
                     changed[case.id] = case.partnership_id

@@ -428,6 +428,16 @@ FORMS: dict[str, Form] = {
     "/inbox/account/2fa": lambda s: ("/inbox/account/2fa", {"secret": "x", "secret_sig": "x", "code": "123456", "password": "x"}),
     "/inbox/account/tokens": lambda s: ("/inbox/account/tokens", {"name": "script", "scope": "read", "days": "30"}),
     "/inbox/account/tokens/{id}/revoke": lambda s: ("/inbox/account/tokens/999999/revoke", {}),
+    "/inbox/offers": lambda s: ("/inbox/offers", {
+        "title": "Atelier", "description": "", "kind": "atelier", "place": "De Kring",
+        "address": "Markt 1", "capacity": "8", "leader": str(s.sara.id),
+        "date": IN_A_MONTH.isoformat(), "time": "14:00", "minutes": "120", "weeks": "1"}),
+    # A session that does not exist: without the right token the answer is 403 all the same.
+    "/inbox/offers/sessions/{sid}/attendance": lambda s: ("/inbox/offers/sessions/999999/attendance", {"walk_ins": "1"}),
+    "/inbox/offers/sessions/{sid}/invitations": lambda s: ("/inbox/offers/sessions/999999/invitations", {"who": "mine"}),
+    "/inbox/offers/sessions/{sid}/move": lambda s: ("/inbox/offers/sessions/999999/move", {
+        "date": IN_A_MONTH.isoformat(), "time": "15:00", "minutes": "60"}),
+    "/inbox/offers/sessions/{sid}/cancel": lambda s: ("/inbox/offers/sessions/999999/cancel", {}),
 }  # fmt: skip
 BEFORE_A_SESSION = {"/inbox/login", "/inbox/login/code"}  # they carry a pre-login token instead
 
