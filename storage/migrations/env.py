@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.models import Base
+from storage.search import in_models
 
 config = context.config
 
@@ -16,6 +17,7 @@ def run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=in_models,  # the search's FTS5 tables and GIN index
     )
     with context.begin_transaction():
         context.run_migrations()

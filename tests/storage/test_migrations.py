@@ -7,11 +7,14 @@ from alembic.migration import MigrationContext
 
 from storage.db import Database
 from storage.models import Base
+from storage.search import in_models
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
     def diff(connection: object) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})  # type: ignore[arg-type]
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": in_models}
+        )  # type: ignore[arg-type]
         return list(compare_metadata(context, Base.metadata))
 
     async with db.engine.connect() as conn:
