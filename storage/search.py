@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 
 from storage.models import Message
 
@@ -67,7 +77,8 @@ def fts5_match(found: list[str]) -> ColumnElement[bool]:
     quoted = ['"' + word.replace('"', '""') + '"' for word in found]
     query = " ".join(quoted) + "*"
     index = table("messages_fts", column("rowid"))
-    matches = select(index.c.rowid).where(literal_column("messages_fts").op("MATCH")(query))
+    matching = literal_column("messages_fts").op("MATCH")(literal(query))
+    matches = select(index.c.rowid).where(matching)
     return Message.id.in_(matches)
 
 
@@ -76,7 +87,7 @@ def tsquery_match(found: list[str]) -> ColumnElement[bool]:
     folded = [word.translate(FOLD) for word in found]
     query = " & ".join([f"'{word}'" for word in folded[:-1]] + [f"'{folded[-1]}':*"])
     simple = literal_column("'simple'::regconfig")
-    return INDEXED & document().op("@@")(func.to_tsquery(simple, query))
+    return INDEXED & document().op("@@")(func.to_tsquery(simple, literal(query)))
 
 
 def document() -> ColumnElement[object]:
