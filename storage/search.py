@@ -34,7 +34,7 @@ FOLD_FROM = ACCENTED + ACCENTED.upper()
 FOLD_TO = PLAIN + PLAIN.upper()
 FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 # The SQLite tables the search adds (FTS5 keeps its index in shadow tables): none holds
-# anything a `messages` row does not, and an erased youth's words leave them (see forget).
+# anything a `messages` row does not, and an erased youth's words leave them (see FORGET).
 SQLITE_TABLES = frozenset(
     {"messages_fts"} | {f"messages_fts_{s}" for s in ("data", "idx", "docsize", "config")}
 )
@@ -51,6 +51,7 @@ def in_models(name: str | None, kind: str, _parents: object) -> bool:
     return name not in ours
 
 
+SIMPLE: ColumnElement[str] = literal_column("'simple'::regconfig")  # no stemming, any language
 WORD = re.compile(r"[^\W_]+")  # letters and digits: FTS5 and tsquery syntax never gets through
 MAX_WORDS = 8
 MAX_LETTERS = 64
@@ -86,8 +87,7 @@ def tsquery_match(found: list[str]) -> ColumnElement[bool]:
     """The indexed expression `@@` all the words, the last one as a prefix."""
     folded = [word.translate(FOLD) for word in found]
     query = " & ".join([f"'{word}'" for word in folded[:-1]] + [f"'{folded[-1]}':*"])
-    simple = literal_column("'simple'::regconfig")
-    return INDEXED & document().op("@@")(func.to_tsquery(simple, literal(query)))
+    return INDEXED & document().op("@@")(func.to_tsquery(SIMPLE, literal(query)))
 
 
 def document() -> ColumnElement[object]:
@@ -95,4 +95,4 @@ def document() -> ColumnElement[object]:
     folded = func.translate(
         Message.text, literal_column(f"'{FOLD_FROM}'"), literal_column(f"'{FOLD_TO}'")
     )
-    return func.to_tsvector(literal_column("'simple'::regconfig"), folded)
+    return func.to_tsvector(SIMPLE, folded)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, Select, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage import outbox, privacy, registrations, youths
@@ -41,7 +42,7 @@ async def says(db: Database, youth_id: int, words: str, author: str = "youth") -
         return message.id
 
 
-def in_queue(db: Database, partnership: str, words: str) -> object:
+def in_queue(db: Database, partnership: str, words: str) -> Select[tuple[dict[str, Any]]]:
     """The intended use: the partnership's cases whose youth wrote (or was written) the words."""
     return select(Case.answers).where(
         Case.partnership_id == partnership,
@@ -52,7 +53,7 @@ def in_queue(db: Database, partnership: str, words: str) -> object:
 async def found(db: Database, words: str, partnership: str = "wam") -> list[str]:
     """The first names a worker of the partnership sees for a search."""
     async with db.transaction() as session:
-        answers = (await session.execute(in_queue(db, partnership, words))).scalars()  # type: ignore[call-overload]
+        answers = (await session.execute(in_queue(db, partnership, words))).scalars()
         return sorted(a["name"] for a in answers)
 
 
@@ -189,7 +190,7 @@ async def test_the_search_reads_the_index(db: Database) -> None:
     async with db.transaction() as session:
         if db.is_sqlite:  # the worker's search as the queue runs it
             query = in_queue(db, "wam", "rijbewijs hond")
-            sql = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[attr-defined]
+            sql = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
             plan = [
                 str(row[-1]) for row in await session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))
             ]
@@ -201,5 +202,5 @@ async def test_the_search_reads_the_index(db: Database) -> None:
                 dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
             )
             await session.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = "\n".join((await session.execute(text(f"EXPLAIN {sql}"))).scalars())
-            assert f"Bitmap Index Scan on {PG_INDEX}" in plan, plan
+            lines = "\n".join((await session.execute(text(f"EXPLAIN {sql}"))).scalars())
+            assert f"Bitmap Index Scan on {PG_INDEX}" in lines, lines
