@@ -32,7 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from storage.models import Case, Youth
 
@@ -42,6 +42,7 @@ CLOSED = and_(
     Case.status == literal_column("'closed'"),
     func.coalesce(Case.outcome, literal_column("''")) != literal_column("'erased'"),
 )
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 STREAM = 1000  # rows fetched at a time
 
 # Migration 0020_retention. Declared here (storage.models is full); imported with the package.
@@ -94,13 +95,13 @@ class Rules:
             found.setdefault(getattr(p, days), []).append(p.partnership_id)
         return found
 
-    def belongs(self, column: ColumnElement[Any], ids: list[str]) -> ColumnElement[bool]:
+    def belongs(self, column: Column, ids: list[str]) -> ColumnElement[bool]:
         """The stored id is one of `ids`, or (the fallback's group) no known partnership."""
         if self.fallback not in ids:
             return column.in_(ids)
         return or_(column.in_(ids), column.is_(None), column.not_in(self.known))
 
-    def partnership(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+    def partnership(self, column: Column) -> ColumnElement[str]:
         return case((column.in_(self.known), column), else_=literal(self.fallback))
 
     def unfinished(self, now: datetime, youths: Collection[int] | None) -> list[Select[Any]]:

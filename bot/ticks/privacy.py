@@ -24,7 +24,7 @@ from core.runtime import Runtime
 from storage import casework, deliveries, privacy, retention
 from storage.db import Database
 from storage.models import Case, OutboxJob, Youth
-from storage.retention import Overdue
+from storage.retention import Overdue, Periods, Rules
 
 log = logging.getLogger(__name__)
 ERASE_WITHIN = timedelta(minutes=10)
@@ -96,13 +96,13 @@ class Privacy:
         for case in cases:
             self.on_case(case.partnership_id, case.id)
 
-    def rules(self) -> retention.Rules:
+    def rules(self) -> Rules:
         directory = self.runtime.directory
         periods = [
-            retention.Periods(p.id, p.retention_unfinished_days, p.retention_closed_days)
+            Periods(p.id, p.retention_unfinished_days, p.retention_closed_days)
             for p in directory.partnerships
         ]
-        return retention.Rules(periods, directory.fallback.id)
+        return Rules(periods, directory.fallback.id)
 
     async def count_due(self) -> int:
         """How many youths are past their retention period now."""
@@ -140,7 +140,7 @@ class Privacy:
 
     async def erase_batch(
         self,
-        rules: retention.Rules,
+        rules: Rules,
         ids: Sequence[int],
         now: datetime,
         each: Callable[[Overdue], None],
