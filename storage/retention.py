@@ -106,7 +106,7 @@ class Rules:
 
     def unfinished(self, now: datetime, youths: Collection[int] | None) -> list[Select[Any]]:
         """Youths who never got a case, idle for the period."""
-        stored = Youth.state["answers"]["partnership_id"].as_string()
+        stored = Youth.state[("answers", "partnership_id")].as_string()
         any_case = exists().where(Case.youth_id == Youth.id)
         parts = []
         for days, ids in self.groups("unfinished").items():
