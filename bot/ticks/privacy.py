@@ -10,6 +10,7 @@ retention` shows the dry run.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -29,6 +30,9 @@ from storage.retention import Overdue, Periods, Rules
 log = logging.getLogger(__name__)
 ERASE_WITHIN = timedelta(minutes=10)
 BATCH = 200  # youths erased in one transaction by the retention job
+# Between two batches on SQLite: another process waiting for the write lock polls it at
+# most every 100 ms (SQLite's busy handler), so a shorter gap could starve it.
+PAUSE = 0.11
 
 
 def ignore(item: Overdue) -> None:
@@ -47,7 +51,7 @@ class Privacy:
     async def tick(self) -> int:
         """Erase the youths who asked for it, once their last message is out."""
         now = self.runtime.clock()
-        erased: list[tuple[list[str], list[Case]]] = []
+        erased = 0
         async with self.db.transaction() as session:
             stmt = (
                 select(Youth)
@@ -63,15 +67,18 @@ class Privacy:
                 )
                 if waiting.scalar_one() and now - youth.erase_requested_at < ERASE_WITHIN:
                     continue
-                cases = [c for c in [await latest_case(session, youth.id)] if c is not None]
-                erased.append((await self.erase(session, [youth], cases, "request", now), cases))
-        for media, cases in erased:
-            self.erased(media, cases)
+                await self.erase(session, youth, "request", now)
+                erased += 1
         if erased:
             await self.db.forget_freed()
-        return len(erased)
+        return erased
 
-    async def erase(
+    async def erase(self, session: AsyncSession, youth: Youth, reason: str, now: datetime) -> None:
+        """Erase one youth in the caller's transaction, their files and live pages at once."""
+        cases = [c for c in [await latest_case(session, youth.id)] if c is not None]
+        self.erased(await self.erase_many(session, [youth], cases, reason, now), cases)
+
+    async def erase_many(
         self,
         session: AsyncSession,
         youths: Sequence[Youth],
@@ -80,11 +87,10 @@ class Privacy:
         now: datetime,
     ) -> list[str]:
         """Erase the youths and audit their latest `cases`; the media files go after commit."""
+        ids = [y.id for y in youths]
         media = await privacy.erase_all(session, youths, reason, now)
-        for case in cases:
-            await casework.audit(session, None, f"erased_{reason}", case.id, now)
-        for youth in youths:
-            log.info("erased youth %s (%s)", youth.id, reason)
+        await casework.audit_all(session, f"erased_{reason}", [c.id for c in cases], now)
+        log.info("erased youths %s (%s)", ", ".join(map(str, ids)), reason)
         return media
 
     def erased(self, media: Iterable[str], cases: Iterable[Case]) -> None:
@@ -133,6 +139,8 @@ class Privacy:
             return len(ids)
         erased = 0
         for start in range(0, len(ids), BATCH):
+            if start and self.db.is_sqlite:
+                await asyncio.sleep(PAUSE)
             erased += await self.erase_batch(rules, ids[start : start + BATCH], now, each)
         if erased:
             await self.db.forget_freed()
@@ -152,7 +160,7 @@ class Privacy:
             youths = list((await session.execute(found)).scalars())
             latest = select(Case).where(Case.id.in_([i.case_id for i in items if i.case_id]))
             cases = list((await session.execute(latest)).scalars())
-            media = await self.erase(session, youths, cases, "retention", now)
+            media = await self.erase_many(session, youths, cases, "retention", now)
         self.erased(media, cases)
         for item in items:
             each(item)
