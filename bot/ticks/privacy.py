@@ -129,19 +129,21 @@ class Privacy:
         at a time: a long one would keep them all waiting).
         """
         now, rules = self.runtime.clock(), self.rules()
-        ids = array("q")  # 8 bytes a youth, not an ORM object
+        ids, found = array("q"), 0  # 8 bytes a youth to erase, not an ORM object
         async with self.db.transaction() as session:
             async for item in retention.overdue(session, rules, now):
-                if not apply:
+                if apply:
+                    ids.append(item.youth_id)
+                else:
+                    found += 1
                     each(item)
-                ids.append(item.youth_id)
         if not apply:
-            return len(ids)
+            return found
         erased = 0
         for start in range(0, len(ids), BATCH):
             if start and self.db.is_sqlite:
                 await asyncio.sleep(PAUSE)
-            erased += await self.erase_batch(rules, ids[start : start + BATCH], now, each)
+            erased += await self.erase_batch(rules, list(ids[start : start + BATCH]), now, each)
         if erased:
             await self.db.forget_freed()
         return erased
@@ -156,6 +158,8 @@ class Privacy:
         """Erase the youths of `ids` still overdue (checked again: one may have written since)."""
         async with self.db.transaction() as session:
             items = [item async for item in retention.overdue(session, rules, now, ids)]
+            if not items:
+                return 0
             found = select(Youth).where(Youth.id.in_([i.youth_id for i in items]))
             youths = list((await session.execute(found)).scalars())
             latest = select(Case).where(Case.id.in_([i.case_id for i in items if i.case_id]))
