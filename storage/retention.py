@@ -22,6 +22,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    cast,
     exists,
     func,
     literal,
@@ -112,7 +113,7 @@ class Rules:
         for days, ids in self.groups("unfinished").items():
             cutoff = now - timedelta(days=days)
             stmt = select(
-                Youth.id.label("youth_id"), null().label("case_id"),
+                Youth.id.label("youth_id"), cast(null(), Case.id.type).label("case_id"),
                 self.partnership(stored).label("partnership_id"),
                 literal("unfinished_intake").label("rule"),
                 Youth.updated_at.label("since"), literal(days).label("days"),
