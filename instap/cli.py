@@ -21,6 +21,7 @@ from storage import casework, registrations, workers
 from storage.clock import utcnow
 from storage.db import Database
 from storage.demo import NotForDemo
+from storage.retention import Overdue
 
 
 class RedactToken(logging.Filter):
@@ -95,18 +96,25 @@ async def show_blind_spots(settings: Settings) -> None:
 
 
 async def retention(settings: Settings, apply: bool) -> None:
-    """The nightly retention job, or (by default) its dry run for a coordinator."""
+    """The nightly retention job, or (by default) its dry run for a coordinator.
+
+    The youths are counted first and then printed as they are found (or erased): a
+    hundred thousand never sit in memory.
+    """
     service = build(settings)
     await service.db.migrate()
     try:
-        due = await service.privacy.retention(apply=apply)
+        due = await service.privacy.count_due()
+        verb = "erased" if apply else "would be erased"
+        print(f"{due} youths {verb} (retention periods in {settings.partnerships_file.name}):")
+        await service.privacy.retention(apply=apply, each=print_due)
     finally:
         await service.db.dispose()
-    verb = "erased" if apply else "would be erased"
-    print(f"{len(due)} youths {verb} (retention periods in {settings.partnerships_file.name}):")
-    for item in due:
-        what = f"case #{item.case_id}" if item.case_id else "an unfinished intake"
-        print(f"  {item.partnership_id}: {what}, {item.rule}, due {item.due:%Y-%m-%d}")
+
+
+def print_due(item: Overdue) -> None:
+    what = f"case #{item.case_id}" if item.case_id else "an unfinished intake"
+    print(f"  {item.partnership_id}: {what}, {item.rule}, due {item.due:%Y-%m-%d}")
 
 
 async def demo_data(settings: Settings, partnership: str | None, youths: int) -> int:

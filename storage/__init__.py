@@ -3,3 +3,4 @@
 # The group-offer tables live in their own module: imported with the package, so that
 # Base.metadata (migrations, tests) always holds them.
 from storage import offer_models as offer_models
+from storage import retention as retention  # its indexes

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import followup
@@ -328,9 +328,20 @@ async def audit(
     session: AsyncSession, worker_id: int | None, action: str, case_id: int | None, now: datetime
 ) -> None:
     """Record who did what to which case; never any content."""
+    session.add(AuditEntry(worker_id=worker_id, action=known(action), case_id=case_id, at=now))
+
+
+async def audit_all(session: AsyncSession, action: str, case_ids: list[int], now: datetime) -> None:
+    """Record what the system did to many cases (the retention job's), in one statement."""
+    rows = [{"worker_id": None, "action": known(action), "case_id": c, "at": now} for c in case_ids]
+    if rows:  # an empty executemany would insert one row of defaults
+        await session.execute(insert(AuditEntry), rows)
+
+
+def known(action: str) -> str:
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}: add it to AUDIT_ACTIONS and a label")
-    session.add(AuditEntry(worker_id=worker_id, action=action, case_id=case_id, at=now))
+    return action
 
 
 async def audit_view(

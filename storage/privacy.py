@@ -10,10 +10,12 @@ stored names.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -58,45 +60,85 @@ async def erase(session: AsyncSession, youth: Youth, reason: str, now: datetime)
     the partnership's counts still add up. The youth row stays as an anonymous stub: a
     returning youth starts afresh.
     """
+    return await erase_all(session, [youth], reason, now)
+
+
+async def erase_all(
+    session: AsyncSession, youths: Sequence[Youth], reason: str, now: datetime
+) -> list[str]:
+    """Erase these youths as `erase` does one: a statement per table for them all."""
+    ids = [y.id for y in youths]
+    stored = select(Message.media).where(Message.youth_id.in_(ids), Message.media.is_not(None))
     media = [
-        str(m.media["path"])
-        for m in (
-            await session.execute(select(Message).where(Message.youth_id == youth.id))
-        ).scalars()
-        if m.media and m.media.get("path")
+        str(m["path"]) for m in (await session.execute(stored)).scalars() if m and m.get("path")
     ]
-    name = ""
-    cases = list((await session.execute(select(Case).where(Case.youth_id == youth.id))).scalars())
-    for case in cases:
-        name = name or str((case.answers or {}).get("name") or "")
-        await session.execute(delete(Note).where(Note.case_id == case.id))
-        await session.execute(delete(CaseEvent).where(CaseEvent.case_id == case.id))
-        for part in (CaseProfile, CaseNeed, CaseSignal):
-            await session.execute(delete(part).where(part.case_id == case.id))
-        case.municipality = case.referral = case.age = case.six_month_result = None
-        case.answers, case.status, case.outcome = {}, "closed", ERASED
-        case.closed_at = case.closed_at or now
-        case.urgent, case.flag, case.flagged_at, case.unread = False, None, None, 0
-        case.last_youth_message_at, case.updated_at = None, now
-        session.add(CaseEvent(case_id=case.id, worker_id=None, kind="erased",
-                              data={"reason": reason}, created_at=now))  # fmt: skip
-    name = name or str((youth.state.get("answers") or {}).get("name") or "")
-    for model in (Message, OutboxJob, CheckIn, Consent, Appointment, SafetyEvent, Booking):
-        await session.execute(delete(model).where(model.youth_id == youth.id))
-    await session.execute(delete(Inbound).where(Inbound.youth_key == youth_key(youth)))
-    if youth.channel == "whatsapp":  # early statuses: their wamids hold the number
+    cases = (
         await session.execute(
-            delete(ChannelStatus).where(ChannelStatus.recipient == youth.channel_user_id)
+            select(Case.id, Case.youth_id, Case.answers)
+            .where(Case.youth_id.in_(ids))
+            .order_by(Case.id)
         )
-    if name:  # worker notifications name the youth ("Nieuw bericht van Noor")
+    ).all()
+    names: dict[int, str] = {}
+    for _case_id, youth_id, answers in cases:  # their first case's name, else the intake's
+        names[youth_id] = names.get(youth_id) or str((answers or {}).get("name") or "")
+    for youth in youths:
+        names[youth.id] = names.get(youth.id) or str(
+            (youth.state.get("answers") or {}).get("name") or ""
+        )
+    case_ids = [c.id for c in cases]
+    for part in (Note, CaseEvent, CaseProfile, CaseNeed, CaseSignal):
+        await session.execute(delete(part).where(part.case_id.in_(case_ids)))
+    if case_ids:
+        await session.execute(
+            update(Case)
+            .where(Case.id.in_(case_ids))
+            .values(
+                municipality=None,
+                referral=None,
+                age=None,
+                six_month_result=None,
+                answers={},
+                status="closed",
+                outcome=ERASED,
+                closed_at=func.coalesce(Case.closed_at, now),
+                urgent=False,
+                flag=None,
+                flagged_at=None,
+                unread=0,
+                last_youth_message_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        events = [
+            {"case_id": c, "worker_id": None, "kind": "erased", "data": {"reason": reason},
+             "created_at": now}
+            for c in case_ids
+        ]  # fmt: skip
+        await session.execute(insert(CaseEvent), events)
+    for model in (Message, OutboxJob, CheckIn, Consent, Appointment, SafetyEvent, Booking):
+        await session.execute(delete(model).where(model.youth_id.in_(ids)))
+    keys = [youth_key(y) for y in youths]
+    await session.execute(delete(Inbound).where(Inbound.youth_key.in_(keys)))
+    numbers = [y.channel_user_id for y in youths if y.channel == "whatsapp"]
+    if numbers:  # early statuses: their wamids hold the number
+        await session.execute(delete(ChannelStatus).where(ChannelStatus.recipient.in_(numbers)))
+    said = [n for n in names.values() if n]
+    if said:  # worker notifications name the youth ("Nieuw bericht van Noor")
         for job in (
             await session.execute(select(OutboxJob).where(OutboxJob.worker_id.is_not(None)))
         ).scalars():
-            if name in str(job.payload.get("text", "")):
+            if any(n in str(job.payload.get("text", "")) for n in said):
                 await session.delete(job)
-    youth.channel, youth.channel_user_id = ERASED, uuid.uuid4().hex
-    youth.state, youth.lang, youth.quiet_hours, youth.checkin_rhythm = {}, "nl", None, None
-    youth.paused_until = youth.last_automated_at = None
-    youth.stopped, youth.unreachable, youth.updated_at = True, True, now
-    youth.erase_requested_at = None
+    stubs: list[dict[str, Any]] = [
+        {"id": y.id, "channel": ERASED, "channel_user_id": uuid.uuid4().hex, "state": {},
+         "lang": "nl", "quiet_hours": None, "checkin_rhythm": None, "paused_until": None,
+         "last_automated_at": None, "stopped": True, "unreachable": True, "updated_at": now,
+         "erase_requested_at": None}
+        for y in youths
+    ]  # fmt: skip
+    await session.execute(update(Youth), stubs)  # by primary key, one executemany
+    for youth in youths:
+        session.expire(youth)  # what it held is gone: read again if needed
     return media
