@@ -5,7 +5,7 @@ update; a youth whose latest case is closed is due `closed` days after it closed
 case is never due. The periods are the partnership's: the latest case's, or before routing
 the one in the intake answers, and the fallback's when that id is unknown. One SELECT per
 group of partnerships with the same period, through the partial indexes of migration
-0020_retention (erased youths and their tombstones are not in them), so the cost follows
+0021_retention (erased youths and their tombstones are not in them), so the cost follows
 the youths still on file, not the history of erasures.
 """
 
@@ -46,7 +46,7 @@ CLOSED = and_(
 Column = ColumnElement[Any] | QueryableAttribute[Any]
 STREAM = 1000  # rows fetched at a time
 
-# Migration 0020_retention. Declared here (storage.models is full); imported with the package.
+# Migration 0021_retention. Declared here (storage.models is full); imported with the package.
 RETENTION_INDEXES = (
     # Unfinished intakes by their last update; erased stubs are not in it.
     Index("ix_youths_retention", Youth.updated_at, sqlite_where=NOT_ERASED,

@@ -1,7 +1,7 @@
 """Retention by index: overdue youths found in SQL without reading the erased history
 
-Revision ID: 0020_retention
-Revises: 0019_status_recipient
+Revision ID: 0021_retention
+Revises: 0020_message_search
 Create Date: 2027-03-01 10:00:00
 
 The nightly retention job reads unfinished intakes by their last update and closed cases by
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_retention"
-down_revision = "0019_status_recipient"
+revision = "0021_retention"
+down_revision = "0020_message_search"
 branch_labels = None
 depends_on = None
 
