@@ -6,6 +6,7 @@ reads it back; here it is only JSON.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -97,9 +98,14 @@ async def enqueue_for_worker(
 
 
 async def claim(
-    session: AsyncSession, now: datetime, channels: set[str], limit: int = 50
+    session: AsyncSession,
+    now: datetime,
+    channels: set[str],
+    limit: int = 50,
+    busy: Collection[int] = (),
 ) -> list[Job]:
-    """Claim the first due job of each youth (one youth's messages go out in order)."""
+    """Claim the first due job of each youth (one youth's messages go out in order).
+    `busy`: jobs this sender is delivering right now, whatever their lease says."""
     earlier = aliased(OutboxJob)
     due = or_(
         and_(OutboxJob.status == "pending", OutboxJob.not_before <= now),
@@ -112,7 +118,7 @@ async def claim(
     )
     stmt = (
         select(OutboxJob)
-        .where(due, ~blocked, OutboxJob.channel.in_(channels))
+        .where(due, ~blocked, OutboxJob.channel.in_(channels), OutboxJob.id.not_in(busy))
         .order_by(OutboxJob.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -411,3 +411,41 @@ async def test_an_unreadable_row_fails_at_once_and_holds_nothing_up(db: Database
     assert [(r.status, r.attempts) for r in rows] == [("failed", 1), ("failed", 1), ("sent", 1)]
     assert "chat_id" in (rows[0].last_error or "")
     assert "carrier_pigeon" in (rows[1].last_error or "")
+
+
+# --- the flood budget is for messages ----------------------------------------------------
+
+
+async def test_a_tap_is_answered_at_once_while_messages_wait_for_the_budget(db: Database) -> None:
+    """Telegram limits messages to chats, not answers to taps: a youth who taps while twenty
+    others' replies queue behind the overall limit sees the spinner stop at once."""
+    channel = FakeChannel()
+    for n in range(20):
+        await youth_says(db, f"{5000 + n}", [f"Welkom {n}!"])
+    sender = Sender(db, {"telegram": channel}, overall_rate=10.0, chat_rate=1000.0)
+    runner = asyncio.create_task(sender.run())
+    try:
+        await until(lambda: len(channel.delivered()) >= 1)
+        async with db.transaction() as session:
+            tapper = await youths.get_or_create(session, "telegram", "4242", "nl", utcnow())
+            await outbox.enqueue(session, tapper, "callback_answer", AnswerTap("cb-1").to_json(),
+                                 utcnow())  # fmt: skip
+        sender.notify()
+        await until(lambda: any(isinstance(a.message, AnswerTap) for a in channel.attempts))
+        replies_before_the_answer = len(channel.delivered())
+        await until(lambda: len(channel.delivered()) == 20)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+
+    # The budget of 10 a second made the replies take two seconds; the answer did not queue.
+    assert replies_before_the_answer < 20
+    assert sorted(channel.delivered()) == sorted(f"Welkom {n}!" for n in range(20))
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(600):  # a generous guard against a hang, not a speed requirement
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the sender did not get there")

@@ -27,6 +27,7 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
+CLAIMS = 50  # jobs in flight at most: their token waits stay well inside the claim's lease
 
 
 class TokenBucket:
@@ -71,23 +72,56 @@ class Sender:
         self.wake.set()
 
     async def run(self) -> None:
+        """Deliver continuously: a job claimed while others wait for a token goes out at once
+        when it needs none (a tap's answer), so the flood budget is used and never blocks them."""
         if self.db.is_sqlite:
             async with self.db.transaction() as session:
                 await outbox.release_all_claims(session)
-        while True:
-            try:
-                sent = await self.drain_once()
-            except Exception:
-                log.exception("outbox drain failed")
-                sent = 0
-            if not sent:
+        flying: dict[asyncio.Task[None], int] = {}  # deliveries in flight: their job ids
+        try:
+            while True:
                 self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                started = await self.start(flying)
+                if not started:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+        finally:
+            for task in flying:
+                task.cancel()
+            await asyncio.gather(*flying, return_exceptions=True)
+
+    async def start(self, flying: dict[asyncio.Task[None], int]) -> int:
+        """Claim what fits beside the deliveries in flight and start delivering it."""
+        room = CLAIMS - len(flying)
+        if room <= 0:
+            return 0
+        try:
+            async with self.db.transaction() as session:
+                jobs = await outbox.claim(
+                    session, self.clock(), set(self.channels), room, busy=list(flying.values())
+                )
+        except Exception:
+            log.exception("outbox claim failed")
+            return 0
+        for job in jobs:
+            task = asyncio.create_task(self.deliver(job), name=f"deliver-{job.id}")
+            flying[task] = job.id
+            task.add_done_callback(self.landed(flying))
+        return len(jobs)
+
+    def landed(self, flying: dict[asyncio.Task[None], int]) -> Callable[[asyncio.Task[None]], None]:
+        def done(task: asyncio.Task[None]) -> None:
+            flying.pop(task, None)
+            if not task.cancelled() and task.exception() is not None:
+                log.error("outbox delivery failed", exc_info=task.exception())
+            self.wake.set()  # room again, and the youth's next message may now go
+
+        return done
 
     async def drain_once(self) -> int:
+        """One round: claim, deliver all of it, return how many (tests and benchmarks)."""
         async with self.db.transaction() as session:
-            jobs = await outbox.claim(session, self.clock(), set(self.channels))
+            jobs = await outbox.claim(session, self.clock(), set(self.channels), CLAIMS)
         await asyncio.gather(*(self.deliver(job) for job in jobs))
         return len(jobs)
 
@@ -101,10 +135,11 @@ class Sender:
             return
         if isinstance(message, Text | Edit | Document) and await self.kept(job, message, None):
             return
-        # Paced per chat: a youth's chat or a worker's; a fetch or tap answer per youth.
-        chat = message.chat_id if isinstance(message, ChatMessage) else str(job.youth_id)
-        bucket = self.bucket(job.channel, chat)
-        await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
+        if isinstance(message, ChatMessage):
+            # Paced per chat and overall: what the flood limits count. A tap's answer or a
+            # media fetch is not a message to a chat and goes out at once.
+            bucket = self.bucket(job.channel, message.chat_id)
+            await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
         try:
             delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
