@@ -112,7 +112,10 @@ async def claim(
     )
     stmt = (
         select(OutboxJob)
-        .where(due, ~blocked, OutboxJob.channel.in_(channels))
+        # The open statuses again, as a term of their own: the due index (status first) is
+        # then the way in, not the whole table in id order (sent jobs are all of history).
+        .where(OutboxJob.status.in_(("pending", "sending")), due, ~blocked)
+        .where(OutboxJob.channel.in_(channels))
         .order_by(OutboxJob.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
