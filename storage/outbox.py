@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import deliveries
+from storage.indexes import OPEN_JOBS
 from storage.models import Message, OutboxJob, Worker, Youth
 
 LEASE = timedelta(seconds=30)
@@ -112,9 +113,8 @@ async def claim(
     )
     stmt = (
         select(OutboxJob)
-        # The open statuses again, as a term of their own: the due index (status first) is
-        # then the way in, not the whole table in id order (sent jobs are all of history).
-        .where(OutboxJob.status.in_(("pending", "sending")), due, ~blocked)
+        # The open jobs' partial index, in id order: never the sent ones (all of history).
+        .where(text(f"outbox.{OPEN_JOBS}"), due, ~blocked)
         .where(OutboxJob.channel.in_(channels))
         .order_by(OutboxJob.id)
         .limit(limit)
