@@ -152,7 +152,9 @@ async def sqlite_scan(conn: Any, statement: Statement, guard: Guard) -> FullScan
         kind, table, index = step.group(1), names[step.group(2)], step.group(3)
         condition = re.search(r"\((.*)\)", line)
         whole = kind == "SCAN" and index not in guard.partial
-        if whole or kind == "SEARCH" and guard.too_broad(table, condition[1] if condition else ""):
+        if whole or (
+            kind == "SEARCH" and guard.too_broad(table, condition[1] if condition else "")
+        ):
             hit.add(table)
     if not hit:
         return None
