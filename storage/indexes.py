@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Index, text
 
-from storage.models import CheckIn, OutboxJob
+from storage.models import CheckIn, OutboxJob, Youth
 
 # Jobs still to deliver (pending) or being delivered (sending): the sender's claim.
 OPEN_JOBS = "status IN ('pending', 'sending')"
@@ -34,4 +34,14 @@ CHECKINS_ANSWERED = Index(
     CheckIn.answered_at,
     CheckIn.score,
     CheckIn.case_id,
+)
+
+# The erasure tick (every few seconds) looks for youths who asked to be forgotten: the few
+# with a request, not every youth ever (the query's `erase_requested_at IS NOT NULL` is
+# this index's condition, word for word).
+YOUTHS_ERASING = Index(
+    "ix_youths_erasing",
+    Youth.id,
+    sqlite_where=Youth.erase_requested_at.is_not(None),
+    postgresql_where=Youth.erase_requested_at.is_not(None),
 )

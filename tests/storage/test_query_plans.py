@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
 from bot.ticks.checkins import CheckIns
 from bot.ticks.offer_reminders import OfferReminders
+from bot.ticks.privacy import Privacy
 from bot.ticks.reminders import Reminders
 from bot.ticks.sixmonths import SixMonths
 from core.bus import Bus
@@ -131,7 +133,7 @@ async def test_the_report_reads_its_period_through_indexes(db: Database) -> None
     await assert_no_full_scans(db, seen)
 
 
-async def test_every_tick_reads_what_is_due_through_indexes(db: Database) -> None:
+async def test_every_tick_reads_what_is_due_through_indexes(db: Database, tmp_path: Path) -> None:
     await populated(db)
     runtime = Runtime(directory(), load_lexicon(), Translator(), ZoneInfo("Europe/Brussels"))
     ticks: list[Callable[[], Awaitable[int]]] = [
@@ -139,6 +141,7 @@ async def test_every_tick_reads_what_is_due_through_indexes(db: Database) -> Non
         Reminders(db, runtime, lambda: None).tick,
         SixMonths(db, runtime, lambda: None).tick,
         OfferReminders(db, runtime, lambda: None).tick,
+        Privacy(db, runtime, tmp_path, lambda partnership, case: None).tick,
     ]
     with capturing(db) as seen:
         for tick in ticks:

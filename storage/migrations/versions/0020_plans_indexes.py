@@ -1,12 +1,12 @@
-"""Indexes for open work: the sender's open jobs, the last week's check-in answers
+"""Indexes for open work: open outbox jobs, the last week's check-in answers, erasures
 
 Revision ID: 0020_plans_indexes
 Revises: 0019_status_recipient
 Create Date: 2027-03-01 10:00:00
 
 The sender's claim read the outbox in id order from the first job ever sent; the queue's
-low scores read every answered check-in ever stored. Both now read what is open or recent
-(storage/indexes.py; checked by tests/storage/test_query_plans.py).
+low scores read every answered check-in ever stored; the erasure tick every youth. They now
+read what is open or recent (storage/indexes.py; checked by tests/storage/test_query_plans.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ branch_labels = None
 depends_on = None
 
 OPEN_JOBS = "status IN ('pending', 'sending')"
+ERASING = "erase_requested_at IS NOT NULL"
 
 
 def upgrade() -> None:
@@ -33,8 +34,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_checkins_answered", "checkins", ["status", "answered_at", "score", "case_id"]
     )
+    op.create_index(
+        "ix_youths_erasing",
+        "youths",
+        ["id"],
+        sqlite_where=sa.text(ERASING),
+        postgresql_where=sa.text(ERASING),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_youths_erasing", table_name="youths")
     op.drop_index("ix_checkins_answered", table_name="checkins")
     op.drop_index("ix_outbox_open", table_name="outbox")
