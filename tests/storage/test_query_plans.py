@@ -47,8 +47,13 @@ from tests.support.inbox import add_case, add_worker
 from tests.support.plans import Guard, Statement, analyze, capturing, full_scans, report
 
 GUARDED = ("messages", "cases", "youths", "checkins", "case_events", "notes")
-# A partnership's (or a worker's) cases are its whole history: closed ones stay for years.
-BROAD = {"cases": ("partnership_id", "worker_id")}
+# Conditions that alone still select history: a partnership's (or a worker's) cases, closed
+# ones included; check-ins or messages of a status, kind or author (all answered ones ever).
+BROAD = {
+    "cases": ("partnership_id", "worker_id"),
+    "checkins": ("status", "kind"),
+    "messages": ("direction", "author", "delivery"),
+}
 # What the ticks claim from: rows due once, then kept as history.
 DUE = ("outbox", "reminders", "offer_reminders", "appointments", "bookings")
 YOUTHS = 150  # two years of demo activity: hundreds of messages, open and closed cases
