@@ -147,7 +147,11 @@ async def answers(session: AsyncSession, youth_id: int, limit: int = 26) -> list
 async def low_since(
     session: AsyncSession, partnership_id: str, since: datetime, low: int
 ) -> list[tuple[int, int, datetime]]:
-    """(case id, score, answered at) of low answers in the partnership since a moment."""
+    """(case id, score, answered at) of low answers in the partnership since a moment.
+
+    Read through ix_checkins_answered (status, answered_at): the answers since `since`
+    only (the queue asks for the last week), never every answer ever stored.
+    """
     stmt = (
         select(Case.id, CheckIn.score, CheckIn.answered_at)
         .join(Case, Case.id == CheckIn.case_id)

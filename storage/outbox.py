@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import deliveries
+from storage.indexes import OPEN_JOBS
 from storage.models import Message, OutboxJob, Worker, Youth
 
 LEASE = timedelta(seconds=30)
@@ -118,7 +119,9 @@ async def claim(
     )
     stmt = (
         select(OutboxJob)
-        .where(due, ~blocked, OutboxJob.channel.in_(channels), OutboxJob.id.not_in(busy))
+        # The open jobs' partial index, in id order: never the sent ones (all of history).
+        .where(text(f"outbox.{OPEN_JOBS}"), due, ~blocked)
+        .where(OutboxJob.channel.in_(channels), OutboxJob.id.not_in(busy))
         .order_by(OutboxJob.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

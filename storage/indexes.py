@@ -1,0 +1,40 @@
+"""Indexes that let ticks and lists read open or recent work only (issue 16): the tables
+are in storage.models (full), the ways in are here. Imported with the package, like
+storage.offer_models, so Base.metadata (migrations, tests) holds them.
+
+A partial index holds only the rows its WHERE names: reading it whole reads open work, not
+history. A query uses one only when its own WHERE repeats that condition with the same
+literal values (SQLite compares them as written; bound parameters do not match), hence the
+conditions as SQL text, shared by the index and the query.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, text
+
+from storage.models import CheckIn, OutboxJob
+
+# Jobs still to deliver (pending) or being delivered (sending): the sender's claim.
+OPEN_JOBS = "status IN ('pending', 'sending')"
+
+# The sender claims due jobs in id order: over this index that order is the open jobs'
+# alone, never the sent ones before them.
+OUTBOX_OPEN = Index(
+    "ix_outbox_open",
+    OutboxJob.id,
+    sqlite_where=text(OPEN_JOBS),
+    postgresql_where=text(OPEN_JOBS),
+)
+
+# Low check-in answers of the last week (the queue's "wie zit laag"): a range on answered_at
+# within the answered ones, covering what the query reads.
+CHECKINS_ANSWERED = Index(
+    "ix_checkins_answered",
+    CheckIn.status,
+    CheckIn.answered_at,
+    CheckIn.score,
+    CheckIn.case_id,
+)
+
+# The erasure tick reads the youths who asked through storage.retention's
+# ix_youths_erase_requested.
