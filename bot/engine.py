@@ -127,7 +127,7 @@ class Engine:
         """Handle the oldest pending event of this youth. False when there is none."""
         row_id: int | None = None
         try:
-            async with self.db.transaction() as session:
+            async with self.db.transaction(short=True) as session:
                 await inbound.lock_key(session, key)
                 row = await inbound.next_pending(session, key)
                 if row is None:
