@@ -8,10 +8,12 @@ the connection's thread; what the adapter awaits afterwards is already there. A 
 or `commit` with no transaction open (the pool's reset after a commit) skips the trip.
 
 Inside `on_loop()` (a short transaction of small statements, such as one inbound event)
-the statements run on the event loop's own thread, with no hand-off at all: the ones that
-may wait or sync still go to the connection's thread: BEGIN (another process may hold the
-write lock: busy_timeout waits there, never on the loop), PRAGMAs, and COMMIT (a WAL
-checkpoint may fsync).
+nothing goes to the thread at all: the statements, BEGIN and COMMIT run on the event loop's
+own thread, as a synchronous sqlite3 program would run them. Two waits must not block the
+loop: BEGIN IMMEDIATE is tried there without a busy timeout, and if another process holds
+the write lock it goes to the thread, where busy_timeout waits as before; a COMMIT that
+fills the WAL past `wal_autocheckpoint` checkpoints and syncs (with synchronous=NORMAL
+only then), which the loop does wait for: a few milliseconds every thousand pages.
 
 The SQL, its order, its transactions and its durability are sqlite3's, as before: only
 the hand-off between the event loop and the thread changes.
@@ -20,7 +22,7 @@ the hand-off between the event loop and the thread changes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
@@ -31,8 +33,8 @@ import aiosqlite
 # description, rowcount, lastrowid, rows
 Outcome = tuple[Any, int, int | None, list[Any]]
 ON_LOOP: ContextVar[bool] = ContextVar("instap_sqlite_on_loop", default=False)
-# Statements that may wait for another process's lock, or change the connection.
-THREAD_ONLY = ("BEGIN", "PRAGMA")
+# Set up the connection (once, at connect): on its thread.
+THREAD_ONLY = "PRAGMA"
 
 
 @contextmanager
@@ -80,11 +82,10 @@ class Cursor:
 
     async def statement(self, sql: str, parameters: Any, *, many: bool) -> None:
         connection = self.connection
-        outcome: Outcome
-        if connection.shareable and ON_LOOP.get() and not sql.lstrip().startswith(THREAD_ONLY):
-            outcome = run(connection._conn, sql, parameters, many)
-            connection.open = True  # a statement without BEGIN opens none; True is safe
-        else:
+        outcome: Outcome | None = None
+        if connection.loop_may_run(sql):
+            outcome = connection.on_loop(run, sql, parameters, many)
+        if outcome is None:
             outcome = await connection.on_thread(run, sql, parameters, many)
         self.description, self.rowcount, self.lastrowid, self.rows = outcome
 
@@ -116,14 +117,50 @@ def tracked(
     return result, open_after
 
 
+def begin_at_once(conn: sqlite3.Connection, sql: str, waits_ms: int) -> bool:
+    """BEGIN without waiting for another process's write lock. False if it is held."""
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        conn.execute(sql)
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={waits_ms:d}")
+    return True
+
+
 class Connection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors take one trip per statement."""
+    """An aiosqlite connection whose cursors take one trip per statement, or none."""
 
     # Whether a transaction may be open. Only ever wrongly True (costing one trip), never
-    # wrongly False: it is read back from sqlite3 after every call on the thread.
+    # wrongly False: it is read back from sqlite3 after every call.
     open = False
     # sqlite3 lets another thread (the event loop's) use it: `check_same_thread=False`.
     shareable = False
+    # The busy timeout set at connect (read at the first BEGIN on the loop).
+    waits_ms: int | None = None
+
+    def loop_may_run(self, sql: str) -> bool:
+        return self.shareable and ON_LOOP.get() and not sql.lstrip().startswith(THREAD_ONLY)
+
+    def on_loop(
+        self, fn: Callable[..., Outcome], sql: str, parameters: Any, many: bool
+    ) -> Outcome | None:
+        """Run a statement on the loop's thread; None: it must wait, so on the driver's."""
+        conn = self._conn
+        if sql.lstrip()[:5].upper() == "BEGIN":
+            if self.waits_ms is None:
+                self.waits_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+            if not begin_at_once(conn, sql, self.waits_ms):
+                return None
+            self.open = conn.in_transaction
+            return None, -1, None, []
+        try:
+            return fn(conn, sql, parameters, many)
+        finally:
+            self.open = conn.in_transaction
 
     async def on_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(sqlite3 connection, *args)` on the connection's thread."""
@@ -131,19 +168,30 @@ class Connection(aiosqlite.Connection):
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         call = partial(fn, *args, **kwargs)
-        result, self.open = await super()._execute(tracked, self._connection, call, ())
+        base: Callable[..., Awaitable[tuple[Any, bool]]] = super()._execute
+        result, self.open = await base(tracked, self._connection, call, ())
         return result
 
     async def cursor(self) -> Cursor:  # type: ignore[override]
         return Cursor(self)
 
     async def commit(self) -> None:
-        if self.open:
-            await super().commit()
+        await self.end(sqlite3.Connection.commit)
 
     async def rollback(self) -> None:
-        if self.open:
-            await super().rollback()
+        await self.end(sqlite3.Connection.rollback)
+
+    async def end(self, how: Callable[[sqlite3.Connection], None]) -> None:
+        """Commit or roll back the open transaction, if one is."""
+        if not self.open:
+            return
+        if self.loop_may_run(""):
+            try:
+                how(self._conn)
+            finally:
+                self.open = self._conn.in_transaction
+            return
+        await self._execute(how, self._conn)
 
 
 async def connect(database: str, **kwargs: Any) -> Connection:
@@ -151,4 +199,5 @@ async def connect(database: str, **kwargs: Any) -> Connection:
     connection = Connection(partial(sqlite3.connect, database, **kwargs), iter_chunk_size=64)
     connection._thread.daemon = True
     connection.shareable = kwargs.get("check_same_thread") is False
-    return await connection
+    await connection
+    return connection
