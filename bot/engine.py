@@ -165,7 +165,10 @@ class Engine:
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
                 # They wrote: WhatsApp's window is open, what was kept for them goes out first.
-                freed = await window.release(session, youth.id, now)
+                # (Only a channel with a window keeps anything: the sender holds no other.)
+                freed = 0
+                if youth.channel in window.WINDOWS:
+                    freed = await window.release(session, youth.id, now)
                 if incoming.event == ButtonIn(OPEN):  # "Toon het bericht" under a template
                     await self.record_incoming(session, youth, incoming, now)
                     if not freed:
