@@ -157,11 +157,11 @@ class TimedEngine(Engine):
         self.latencies: list[float] = []
 
     async def process_next(self, key: str) -> bool:
-        t0 = time.perf_counter()
-        handled = await super().process_next(key)
-        if handled:
+        t0, before = time.perf_counter(), self.handled
+        more = await super().process_next(key)
+        if self.handled > before:
             self.latencies.append(time.perf_counter() - t0)
-        return handled
+        return more
 
 
 class TimedSender(Sender):

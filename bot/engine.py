@@ -122,18 +122,23 @@ class Engine:
         self.on_case = on_case  # a case changed: live inbox pages refresh
         self.signals = Signals(runtime.translator)
         self.touched: list[tuple[str, int]] = []
+        self.handled = 0  # events handled (not set aside) since the start
 
     async def process_next(self, key: str) -> bool:
-        """Handle the oldest pending event of this youth. False when there is none."""
+        """Handle the oldest pending event of this youth. False when none waits after it.
+
+        (A row stored later is the dispatcher's to notice: it is told after the store.)
+        """
         row_id: int | None = None
         try:
             async with self.db.transaction(short=True) as session:
                 await inbound.lock_key(session, key)
-                row = await inbound.next_pending(session, key)
+                row, more = await inbound.next_and_more(session, key)
                 if row is None:
                     return False
                 row_id = row.id
                 await self.handle(session, row)
+                self.handled += 1
         except Exception as exc:
             if row_id is None:
                 raise
@@ -146,7 +151,7 @@ class Engine:
         for partnership_id, case_id in self.touched:
             self.on_case(partnership_id, case_id)
         self.touched.clear()
-        return True
+        return more
 
     async def handle(self, session: AsyncSession, row: Inbound) -> None:
         now = self.runtime.clock()

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Inbound
 
@@ -70,13 +71,25 @@ async def lock_key(session: AsyncSession, key: str) -> None:
 
 
 async def next_pending(session: AsyncSession, key: str) -> Inbound | None:
+    return (await next_and_more(session, key))[0]
+
+
+async def next_and_more(session: AsyncSession, key: str) -> tuple[Inbound | None, bool]:
+    """The youth's oldest pending row, and whether another one waits behind it."""
+    later = aliased(Inbound)
+    more = (
+        exists()
+        .where(later.youth_key == key, later.status == "pending", later.id > Inbound.id)
+        .correlate(Inbound)
+    )
     stmt = (
-        select(Inbound)
+        select(Inbound, more)
         .where(Inbound.youth_key == key, Inbound.status == "pending")
         .order_by(Inbound.id)
         .limit(1)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    found = (await session.execute(stmt)).one_or_none()
+    return (found[0], bool(found[1])) if found is not None else (None, False)
 
 
 async def pending_keys(session: AsyncSession, limit: int = 1000) -> list[str]:
