@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import Select, bindparam, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,21 +74,35 @@ async def next_pending(session: AsyncSession, key: str) -> Inbound | None:
     return (await next_and_more(session, key))[0]
 
 
-async def next_and_more(session: AsyncSession, key: str) -> tuple[Inbound | None, bool]:
-    """The youth's oldest pending row, and whether another one waits behind it."""
+def next_and_more_statement() -> Select[tuple[Inbound, bool]]:
     later = aliased(Inbound)
     more = (
         exists()
-        .where(later.youth_key == key, later.status == "pending", later.id > Inbound.id)
+        .where(
+            later.youth_key == bindparam("key"), later.status == "pending", later.id > Inbound.id
+        )
         .correlate(Inbound)
     )
-    stmt = (
+    return (
         select(Inbound, more)
-        .where(Inbound.youth_key == key, Inbound.status == "pending")
+        .where(Inbound.youth_key == bindparam("key"), Inbound.status == "pending")
         .order_by(Inbound.id)
         .limit(1)
     )
-    found = (await session.execute(stmt)).one_or_none()
+
+
+# Built once: building a statement (and its cache key) costs more than SQLite running it.
+NEXT_AND_MORE = next_and_more_statement()
+DONE = (
+    update(Inbound)
+    .where(Inbound.id == bindparam("row_id"))
+    .values(status="done", processed_at=bindparam("now"))
+)
+
+
+async def next_and_more(session: AsyncSession, key: str) -> tuple[Inbound | None, bool]:
+    """The youth's oldest pending row, and whether another one waits behind it."""
+    found = (await session.execute(NEXT_AND_MORE, {"key": key})).one_or_none()
     return (found[0], bool(found[1])) if found is not None else (None, False)
 
 
@@ -123,6 +137,4 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
 
 
 async def mark_done(session: AsyncSession, row: Inbound, now: datetime) -> None:
-    await session.execute(
-        update(Inbound).where(Inbound.id == row.id).values(status="done", processed_at=now)
-    )
+    await session.execute(DONE, {"row_id": row.id, "now": now})
