@@ -93,10 +93,12 @@ def next_and_more_statement() -> Select[tuple[Inbound, bool]]:
 
 # Built once: building a statement (and its cache key) costs more than SQLite running it.
 NEXT_AND_MORE = next_and_more_statement()
+# (The row in the session is not updated: nothing reads it after it is done.)
 DONE = (
     update(Inbound)
     .where(Inbound.id == bindparam("row_id"))
     .values(status="done", processed_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
 )
 
 
