@@ -138,7 +138,6 @@ class Engine:
                     return False
                 row_id = row.id
                 await self.handle(session, row)
-                self.handled += 1
         except Exception as exc:
             if row_id is None:
                 raise
@@ -147,6 +146,7 @@ class Engine:
                 if await inbound.record_failure(session, row_id, repr(exc), self.runtime.clock()):
                     log.error("inbound %s set aside after repeated failures", row_id)
             return True
+        self.handled += 1
         self.on_outbox()
         for partnership_id, case_id in self.touched:
             self.on_case(partnership_id, case_id)

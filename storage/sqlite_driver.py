@@ -2,18 +2,20 @@
 
 SQLAlchemy's aiosqlite adapter awaits `cursor()`, `execute()`, `fetchall()` and `close()`
 one by one; with aiosqlite each is a queue put, a thread wake-up and an event-loop wake-up.
-At a dozen statements per inbound event that was most of the time an event took. Here the
+At a dozen statements per inbound event, on a busy machine, that was half the time an
+event took. Here the
 cursor is made, the statement run, its rows fetched and the cursor closed in one call on
 the connection's thread; what the adapter awaits afterwards is already there. A `rollback`
 or `commit` with no transaction open (the pool's reset after a commit) skips the trip.
 
 Inside `on_loop()` (a short transaction of small statements, such as one inbound event)
 nothing goes to the thread at all: the statements, BEGIN and COMMIT run on the event loop's
-own thread, as a synchronous sqlite3 program would run them. Two waits must not block the
-loop: BEGIN IMMEDIATE is tried there without a busy timeout, and if another process holds
-the write lock it goes to the thread, where busy_timeout waits as before; a COMMIT that
-fills the WAL past `wal_autocheckpoint` checkpoints and syncs (with synchronous=NORMAL
-only then), which the loop does wait for: a few milliseconds every thousand pages.
+own thread, as a synchronous sqlite3 program would run them. Waiting for another process
+must not block the loop: BEGIN IMMEDIATE is tried there without a busy timeout, and if
+another process (the CLI) holds the write lock it goes to the thread, where busy_timeout
+waits as before. A COMMIT that fills the WAL past `wal_autocheckpoint` checkpoints and
+syncs (with synchronous=NORMAL only then); the loop does wait for that: a few milliseconds
+every thousand pages.
 
 The SQL, its order, its transactions and its durability are sqlite3's, as before: only
 the hand-off between the event loop and the thread changes.
