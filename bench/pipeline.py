@@ -9,7 +9,8 @@ scratch database it creates and drops, never in the database the URL names).
 2. process: `Dispatcher.notify` for every youth, then `Dispatcher.idle`: one task per youth
             (in order), youths in parallel, each event one transaction in `Engine`.
             Latency is per event (`Engine.process_next`), including the wait for the pool
-            and, on SQLite, for the single write lock.
+            and, on SQLite, for the single write lock. The note gives the SQL statements
+            and the CPU time (this process, all threads) per event.
 3. send:    `Sender.drain_once` until nothing is due, with only the web channel and rate
             limits raised out of the way (the default 30/s overall would measure the limiter,
             not the system). Latency is per job (`Sender.deliver`: deliver + mark sent).
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -156,11 +157,11 @@ class TimedEngine(Engine):
         self.latencies: list[float] = []
 
     async def process_next(self, key: str) -> bool:
-        t0 = time.perf_counter()
-        handled = await super().process_next(key)
-        if handled:
+        t0, before = time.perf_counter(), self.handled
+        more = await super().process_next(key)
+        if self.handled > before:
             self.latencies.append(time.perf_counter() - t0)
-        return handled
+        return more
 
 
 class TimedSender(Sender):
@@ -206,6 +207,21 @@ def problems(statuses: dict[str, int], good: str) -> str:
     return f"; NOT {good}: {bad}" if bad else ""
 
 
+@contextlib.contextmanager
+def counting_statements(db: Database) -> Iterator[list[int]]:
+    """Count the SQL statements sent meanwhile (BEGIN among them; COMMIT is no statement)."""
+    counted = [0]
+
+    def count(*_: Any) -> None:
+        counted[0] += 1
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+
+
 async def bench(url: str, label: str, load: Load) -> list[Result]:
     db = Database(url)
     try:
@@ -229,18 +245,20 @@ async def bench(url: str, label: str, load: Load) -> list[Result]:
         engine = TimedEngine(db, runtime(), sender)
         dispatcher = Dispatcher(db, engine)
         keys = list(dict.fromkeys(key for _, _, key, _ in rows))
-        start = time.perf_counter()
-        for key in keys:
-            dispatcher.notify(key)
-        await dispatcher.idle()
-        seconds = time.perf_counter() - start
+        with counting_statements(db) as statements:
+            cpu, start = time.process_time(), time.perf_counter()
+            for key in keys:
+                dispatcher.notify(key)
+            await dispatcher.idle()
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         async with db.transaction() as session:
             statuses = await inbound.count_by_status(session)
         cases, alerts = await count(db, Case), await count(db, SafetyEvent)
         youths, messages = await count(db, Youth), await count(db, Message)
         note = (
             f"{len(rows):,} events, {youths} youths → {cases} cases, {alerts} safety alerts, "
-            f"{messages:,} timeline messages{problems(statuses, 'done')}"
+            f"{messages:,} timeline messages; per event {statements[0] / len(rows):.1f} SQL "
+            f"statements, {cpu / len(rows) * 1000:.2f} ms CPU{problems(statuses, 'done')}"
         )
         processed = Result(f"pipeline[{label}] process", len(rows), seconds, engine.latencies, note)
 

@@ -122,14 +122,18 @@ class Engine:
         self.on_case = on_case  # a case changed: live inbox pages refresh
         self.signals = Signals(runtime.translator)
         self.touched: list[tuple[str, int]] = []
+        self.handled = 0  # events handled (not set aside) since the start
 
     async def process_next(self, key: str) -> bool:
-        """Handle the oldest pending event of this youth. False when there is none."""
+        """Handle the oldest pending event of this youth. False when none waits after it.
+
+        (A row stored later is the dispatcher's to notice: it is told after the store.)
+        """
         row_id: int | None = None
         try:
-            async with self.db.transaction() as session:
+            async with self.db.transaction(short=True) as session:
                 await inbound.lock_key(session, key)
-                row = await inbound.next_pending(session, key)
+                row, more = await inbound.next_and_more(session, key)
                 if row is None:
                     return False
                 row_id = row.id
@@ -142,11 +146,12 @@ class Engine:
                 if await inbound.record_failure(session, row_id, repr(exc), self.runtime.clock()):
                     log.error("inbound %s set aside after repeated failures", row_id)
             return True
+        self.handled += 1
         self.on_outbox()
         for partnership_id, case_id in self.touched:
             self.on_case(partnership_id, case_id)
         self.touched.clear()
-        return True
+        return more
 
     async def handle(self, session: AsyncSession, row: Inbound) -> None:
         now = self.runtime.clock()
@@ -165,7 +170,10 @@ class Engine:
             if not isinstance(incoming.event, BlockedIn):
                 youth.unreachable = False  # they wrote: they can hear us again
                 # They wrote: WhatsApp's window is open, what was kept for them goes out first.
-                freed = await window.release(session, youth.id, now)
+                # (Only a channel with a window keeps anything: the sender holds no other.)
+                freed = 0
+                if youth.channel in window.WINDOWS:
+                    freed = await window.release(session, youth.id, now)
                 if incoming.event == ButtonIn(OPEN):  # "Toon het bericht" under a template
                     await self.record_incoming(session, youth, incoming, now)
                     if not freed:

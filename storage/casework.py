@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import followup
@@ -422,15 +422,22 @@ async def timeline(
     return sorted(items, key=lambda i: (i.at, order[i.kind], i.id))
 
 
+# Built once: building a statement (and its cache key) costs more than SQLite running it.
+OPEN_CASE_OF_YOUTH = (
+    select(Case)
+    .where(Case.youth_id == bindparam("youth_id"), Case.status.in_(OPEN))
+    .order_by(Case.id.desc())
+    .limit(1)
+)
+LAST_CASE_OF_YOUTH = (
+    select(Case).where(Case.youth_id == bindparam("youth_id")).order_by(Case.id.desc()).limit(1)
+)
+
+
 async def case_of_youth(session: AsyncSession, youth_id: int) -> Case | None:
     """The youth's open case (the newest), if any."""
-    stmt = (
-        select(Case)
-        .where(Case.youth_id == youth_id, Case.status.in_(OPEN))
-        .order_by(Case.id.desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    params = {"youth_id": youth_id}
+    return (await session.execute(OPEN_CASE_OF_YOUTH, params)).scalar_one_or_none()
 
 
 async def waiting_since(session: AsyncSession, case: Case) -> datetime:
@@ -466,8 +473,8 @@ async def youth_wrote(session: AsyncSession, youth_id: int, now: datetime) -> Ca
     A reopened case goes back to its worker when they are around (or covered), otherwise to
     the queue: it never sits with someone who is away.
     """
-    stmt = select(Case).where(Case.youth_id == youth_id).order_by(Case.id.desc()).limit(1)
-    case = (await session.execute(stmt)).scalar_one_or_none()
+    params = {"youth_id": youth_id}
+    case = (await session.execute(LAST_CASE_OF_YOUTH, params)).scalar_one_or_none()
     if case is None:
         return None
     if case.status == "closed":

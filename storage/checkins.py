@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Case, CheckIn, Message, Youth
@@ -41,12 +41,16 @@ async def planned(session: AsyncSession, youth_id: int) -> CheckIn | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+# Built once: building a statement (and its cache key) costs more than SQLite running it.
+DROP_PLANNED = (
+    update(CheckIn)
+    .where(CheckIn.youth_id == bindparam("of_youth"), CheckIn.status == "planned")
+    .values(status="dropped", reason=bindparam("why"))
+)
+
+
 async def drop_planned(session: AsyncSession, youth_id: int, reason: str) -> None:
-    await session.execute(
-        update(CheckIn)
-        .where(CheckIn.youth_id == youth_id, CheckIn.status == "planned")
-        .values(status="dropped", reason=reason)
-    )
+    await session.execute(DROP_PLANNED, {"of_youth": youth_id, "why": reason})
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int = 100) -> list[CheckIn]:

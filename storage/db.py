@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -21,7 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import search
+from storage import search, sqlite_driver
 from storage.files import private_sqlite
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,10 @@ class Database:
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
             private_sqlite(Path(self.url.database))  # 0600, like var/secret_key
         kwargs: dict[str, Any] = {"echo": echo}
-        if not self.is_sqlite:
+        if self.is_sqlite:
+            args, options = SQLiteDialect_aiosqlite().create_connect_args(self.url)
+            kwargs["async_creator"] = partial(sqlite_driver.connect, *args, **options)
+        else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
@@ -55,8 +60,12 @@ class Database:
         self.turn = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+    async def transaction(self, *, short: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        `short`: a few small statements (one inbound event): on SQLite they run on the event
+        loop's thread, without a hand-off to the driver's thread each (`sqlite_driver`).
+        """
         task = asyncio.current_task()
         if self.turn is None or HOLDER.get() is task:  # PostgreSQL, or nested in our own turn
             async with self.sessions() as session, session.begin():
@@ -65,8 +74,9 @@ class Database:
         async with self.turn:
             held = HOLDER.set(task)
             try:
-                async with self.sessions() as session, session.begin():
-                    yield session
+                with sqlite_driver.on_loop() if short else nullcontext():
+                    async with self.sessions() as session, session.begin():
+                        yield session
             finally:
                 HOLDER.reset(held)
 

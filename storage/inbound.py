@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, bindparam, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Inbound
 
@@ -70,13 +71,41 @@ async def lock_key(session: AsyncSession, key: str) -> None:
 
 
 async def next_pending(session: AsyncSession, key: str) -> Inbound | None:
-    stmt = (
-        select(Inbound)
-        .where(Inbound.youth_key == key, Inbound.status == "pending")
+    return (await next_and_more(session, key))[0]
+
+
+def next_and_more_statement() -> Select[tuple[Inbound, bool]]:
+    later = aliased(Inbound)
+    more = (
+        exists()
+        .where(
+            later.youth_key == bindparam("key"), later.status == "pending", later.id > Inbound.id
+        )
+        .correlate(Inbound)
+    )
+    return (
+        select(Inbound, more)
+        .where(Inbound.youth_key == bindparam("key"), Inbound.status == "pending")
         .order_by(Inbound.id)
         .limit(1)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+# Built once: building a statement (and its cache key) costs more than SQLite running it.
+NEXT_AND_MORE = next_and_more_statement()
+# (The row in the session is not updated: nothing reads it after it is done.)
+DONE = (
+    update(Inbound)
+    .where(Inbound.id == bindparam("row_id"))
+    .values(status="done", processed_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+
+
+async def next_and_more(session: AsyncSession, key: str) -> tuple[Inbound | None, bool]:
+    """The youth's oldest pending row, and whether another one waits behind it."""
+    found = (await session.execute(NEXT_AND_MORE, {"key": key})).one_or_none()
+    return (found[0], bool(found[1])) if found is not None else (None, False)
 
 
 async def pending_keys(session: AsyncSession, limit: int = 1000) -> list[str]:
@@ -110,6 +139,4 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
 
 
 async def mark_done(session: AsyncSession, row: Inbound, now: datetime) -> None:
-    await session.execute(
-        update(Inbound).where(Inbound.id == row.id).values(status="done", processed_at=now)
-    )
+    await session.execute(DONE, {"row_id": row.id, "now": now})

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Youth
 
+# Built once: building a statement (and its cache key) costs more than SQLite running it.
+FIND = select(Youth).where(
+    Youth.channel == bindparam("channel"), Youth.channel_user_id == bindparam("user_id")
+)
+
 
 async def find(session: AsyncSession, channel: str, user_id: str) -> Youth | None:
-    stmt = select(Youth).where(Youth.channel == channel, Youth.channel_user_id == user_id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    params = {"channel": channel, "user_id": user_id}
+    return (await session.execute(FIND, params)).scalar_one_or_none()
 
 
 async def get_or_create(

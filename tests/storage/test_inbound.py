@@ -172,3 +172,19 @@ async def test_record_failure_sets_a_row_aside_after_max_attempts(db: Database) 
 async def test_record_failure_of_an_unknown_row_is_a_no_op(db: Database) -> None:
     async with db.transaction() as session:
         assert await inbound.record_failure(session, 123456, "weg", utcnow()) is False
+
+
+async def test_the_next_row_says_whether_another_of_that_youth_waits_behind_it(
+    db: Database,
+) -> None:
+    await store(db, row(10, NOOR, "eerste"), row(11, SAM), row(12, NOOR, "tweede"))
+    async with db.transaction() as session:
+        first, more = await inbound.next_and_more(session, NOOR)
+        assert first is not None and first.external_id == "10" and more
+        await inbound.mark_done(session, first, utcnow())
+        second, more = await inbound.next_and_more(session, NOOR)
+        assert second is not None and second.external_id == "12" and not more
+        await inbound.mark_done(session, second, utcnow())
+        assert await inbound.next_and_more(session, NOOR) == (None, False)
+        other, more = await inbound.next_and_more(session, SAM)
+        assert other is not None and other.external_id == "11" and not more
