@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from bench.common import Result, table
 
-BENCHMARKS = ("flows", "places", "safety", "pipeline", "checkins", "report")
+BENCHMARKS = ("flows", "places", "safety", "pipeline", "checkins", "report", "inbox")
 
 
 def runner(name: str) -> Callable[[bool], list[Result]]:
