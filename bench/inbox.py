@@ -44,7 +44,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bench import report, seed
-from bench.common import ROOT, Result
+from bench.common import ROOT, Result, human_duration
 from bench.pipeline import POSTGRES_ENV
 from storage.db import Database
 from storage.models import Case, Message, OutboxJob, Worker
@@ -249,7 +249,9 @@ async def timed_gets(browser: Browser, path: str, requests: int, name: str, note
         t0 = time.perf_counter()
         size = await browser.get(path)
         latencies.append(time.perf_counter() - t0)
-    return Result(name, requests, sum(latencies), latencies, f"{size / 1000:,.0f} kB; {note}")
+    result = Result(name, requests, sum(latencies), latencies, f"{size / 1000:,.0f} kB; {note}")
+    log(f"{name}: p50 {human_duration(result.percentile(50))}")
+    return result
 
 
 async def outbox_row(db: Database, ref: str) -> bool:
