@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from bench.common import Result, table
 
-BENCHMARKS = ("flows", "places", "safety", "pipeline", "checkins", "report", "retention")
+BENCHMARKS = ("flows", "places", "safety", "pipeline", "checkins", "report", "retention", "inbox")
 
 
 def runner(name: str) -> Callable[[bool], list[Result]]:
@@ -51,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     print()
     print(table(results))
-    print(f"\n(all benchmarks: {time.perf_counter() - start:.1f} s)")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\n(all benchmarks: {time.perf_counter() - start:.1f} s; load at the end {load})")
     return 0
 
 

@@ -164,15 +164,20 @@ def keep(partial: Path, path: Path) -> None:
     partial.rename(path)
 
 
-async def on_sqlite(youths: int) -> list[Result]:
+async def seeded_sqlite(youths: int) -> tuple[Path, str]:
+    """The cached SQLite file with the demo data for N youths (seeded now if not there yet),
+    and a note saying which (bench.inbox starts from a copy of it)."""
     path, seeded = cached(youths)
     if seeded:
-        note = f"seeded earlier ({path.relative_to(ROOT)})"
-    else:
-        partial = path.with_suffix(".partial")
-        seconds = await seed(f"sqlite+aiosqlite:///{partial}", youths)
-        keep(partial, path)
-        note = f"seeded in {seconds:.0f} s"
+        return path, f"seeded earlier ({path.relative_to(ROOT)})"
+    partial = path.with_suffix(".partial")
+    seconds = await seed(f"sqlite+aiosqlite:///{partial}", youths)
+    keep(partial, path)
+    return path, f"seeded in {seconds:.0f} s"
+
+
+async def on_sqlite(youths: int) -> list[Result]:
+    path, note = await seeded_sqlite(youths)
     return await time_reports(f"sqlite+aiosqlite:///{path}", "sqlite", youths, note)
 
 
