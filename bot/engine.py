@@ -370,6 +370,7 @@ class Engine:
             case SetPause(until):
                 youth.paused_until = until
                 if until is not None:
+                    await withdraw_unsent(session, youth, "paused")
                     day = until.astimezone(self.runtime.timezone).date()
                     await self.signal(session, youth, PAUSED, now, kind="paused", day=day)
                 else:

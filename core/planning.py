@@ -59,8 +59,9 @@ async def keep_planned(
         await checkins.plan(session, youth, case.id, "checkin", due, now)
 
 
-async def withdraw_unsent(session: AsyncSession, youth: Youth) -> None:
-    """The youth said /stop: their check-in or re-contact still waiting in the outbox stays unsent.
+async def withdraw_unsent(session: AsyncSession, youth: Youth, reason: str = "stopped") -> None:
+    """The youth said /stop (or took a pause, `reason` "paused"): their check-in or re-contact
+    still waiting in the outbox stays unsent.
 
     /stop means nothing automated reaches them after it was stored, even when the tick wrote
     the message a moment before (or, on a hand-moved clock, at the very same instant). Only
@@ -85,5 +86,5 @@ async def withdraw_unsent(session: AsyncSession, youth: Youth) -> None:
             continue  # (partly) on its way or delivered: it went before the /stop
         await session.execute(delete(OutboxJob).where(OutboxJob.message_id.in_(written)))
         await session.execute(delete(Message).where(Message.id.in_(written)))
-        row.status, row.reason, row.sent_at = "dropped", "stopped", None
+        row.status, row.reason, row.sent_at = "dropped", reason, None
     await session.flush()

@@ -195,6 +195,7 @@ FIRST_DUE = 7 * 24  # hours after START: Monday 7 December, 10:00 (morning, afte
 @given(schedule=SCHEDULES, quiet_hours=QUIETS)
 # Found once by shrinking: /stop at the instant the first check-in falls due (it is withdrawn).
 @example(schedule=[(FIRST_DUE, "/stop"), (FIRST_DUE + 1, "answer")], quiet_hours=(0, 0))
+@example(schedule=[(FIRST_DUE, "/pauze 2"), (FIRST_DUE + 1, "answer")], quiet_hours=(0, 0))
 def test_no_automated_message_breaks_quiet_hours_pause_stop_or_the_weekly_limit(
     schedule: list[Action], quiet_hours: tuple[int, int], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -261,6 +262,27 @@ async def test_a_stop_at_the_instant_a_check_in_falls_due_wins(db: Database) -> 
         assert not any("Hoe gaat het" in str(p) for p in pending.scalars())
     await life_until(life, due + timedelta(weeks=3))
     assert await life.outgoing() == []
+
+
+async def test_a_pause_at_the_instant_a_check_in_falls_due_wins(db: Database) -> None:
+    """Found by the property test: /pauze stored at the instant the tick wrote a check-in.
+    The pause starts then, so the check-in waiting in the outbox stays unsent."""
+    clock = Clock(START)
+    life = await Life.begin(db, clock, reach=("evening", "morning"))
+    await life.press("checkin:week")
+    due = START + timedelta(hours=FIRST_DUE)
+    await life_until(life, due)
+    assert [(s.at.astimezone(UTC), s.what) for s in life.automated] == [(due, "check-in")]
+
+    await life.says("/pauze 2")
+
+    assert not [s for s in await life.outgoing() if s.what == "check-in"]
+    async with db.transaction() as session:
+        stmt = select(CheckIn).where(CheckIn.youth_id == life.youth_id).order_by(CheckIn.id)
+        first = (await session.execute(stmt)).scalars().first()
+        assert first is not None and (first.status, first.reason) == ("dropped", "paused")
+    await life_until(life, due + timedelta(weeks=2) - timedelta(hours=1))
+    assert not [s for s in await life.outgoing() if s.what == "check-in"]
 
 
 async def test_a_check_in_already_on_its_way_at_the_stop_is_not_taken_back(db: Database) -> None:
