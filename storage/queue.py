@@ -35,6 +35,9 @@ RECENT_FIRST: Key = (
     (Case.updated_at, True),
     (Case.id, True),
 )
+TYPES: dict[str, type] = {
+    "urgent": bool, "unread": int, "id": int, "created_at": datetime, "updated_at": datetime,
+}  # fmt: skip
 ORDER: dict[Kind, Key] = {"waiting": OLDEST_FIRST, "mine": RECENT_FIRST, "team": OLDEST_FIRST}
 
 
@@ -158,7 +161,7 @@ def decode(cursor: str, key: Key) -> list[object]:
 
 
 def typed(value: object, column: InstrumentedAttribute[Any]) -> object:
-    wanted = column.type.python_type
+    wanted = TYPES[column.key]
     if wanted is datetime and isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value)
@@ -175,10 +178,18 @@ def after(key: Key, values: Sequence[object]) -> ColumnElement[bool]:
     """Rows after this sort key in the list's order (a keyset condition)."""
     later: list[ColumnElement[bool]] = []
     for i, (column, descending) in enumerate(key):
-        same = [c == v for (c, _), v in zip(key[:i], values, strict=False)]
-        step = column < values[i] if descending else column > values[i]
-        later.append(and_(*same, step))
+        same = [equal(c, v) for (c, _), v in zip(key[:i], values, strict=False)]
+        value = values[i]
+        if isinstance(value, bool):  # SQL compares flags with IS only: after True comes False
+            if value == descending:
+                later.append(and_(*same, column.is_(not value)))
+            continue
+        later.append(and_(*same, column < value if descending else column > value))
     return or_(*later)
+
+
+def equal(column: InstrumentedAttribute[Any], value: object) -> ColumnElement[bool]:
+    return column.is_(value) if isinstance(value, bool) else column == value
 
 
 def sort_key(case: CaseSummary, key: Key, updated_at: datetime) -> list[object]:

@@ -89,6 +89,12 @@ def ask_from(query: Mapping[str, str], *, coordinator: bool, api: bool = False) 
             problems.append("cursor")
     elif not api:
         cursors = {k: query[p] for k, p in CURSOR_PARAMS.items() if query.get(p)}
+    for kind, cursor in list(cursors.items()):
+        try:
+            queue.decode(cursor, queue.ORDER[kind])
+        except BadCursor:
+            problems.append("cursor")
+            del cursors[kind]  # the page shows that list from its start
     return QueueAsk(filters, promise, cursors, done, limit, tuple(problems))
 
 
