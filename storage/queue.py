@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -201,11 +201,19 @@ def sort_key(case: CaseSummary, key: Key, updated_at: datetime) -> list[object]:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def counted(where: list[ColumnElement[bool]], youth: bool) -> Select[tuple[int]]:
+async def count(
+    session: AsyncSession,
+    kind: Kind,
+    partnership_id: str,
+    worker_ids: Sequence[int],
+    filters: Filters,
+) -> int:
+    """How many cases the whole list holds with these filters (over the queue's indexes)."""
     stmt = select(func.count()).select_from(Case)
-    if youth:
+    if filters.youth:
         stmt = stmt.join(Youth, Youth.id == Case.youth_id)
-    return stmt.where(*where)
+    stmt = stmt.where(*scope(kind, partnership_id, worker_ids), *conditions(filters))
+    return int((await session.execute(stmt)).scalar_one())
 
 
 async def page(
@@ -220,7 +228,7 @@ async def page(
     """One page of a list after `cursor` (None: the first), and the list's count."""
     key = ORDER[kind]
     where = [*scope(kind, partnership_id, worker_ids), *conditions(filters)]
-    total = int((await session.execute(counted(where, filters.youth))).scalar_one())
+    total = await count(session, kind, partnership_id, worker_ids, filters)
     stmt = base_query().where(*where)
     if cursor:
         stmt = stmt.where(after(key, decode(cursor, key)))
