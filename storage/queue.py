@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -120,7 +120,7 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.language:
         found.append(Youth.lang == filters.language)
     if filters.waiting_from or filters.waiting_before:
-        found += [Case.status == "waiting", Case.urgent.is_(False)]  # urgent: their own hour
+        found.append(Case.status == "waiting")
         if filters.waiting_from:
             found.append(waiting_since() >= filters.waiting_from)
         if filters.waiting_before:
@@ -185,7 +185,9 @@ def after(key: Key, values: Sequence[object]) -> ColumnElement[bool]:
                 later.append(and_(*same, column.is_(not value)))
             continue
         later.append(and_(*same, column < value if descending else column > value))
-    return or_(*later)
+    # As one CASE the condition only filters what the list's own index found (open cases):
+    # its ORs of ranges on created_at would tempt SQLite into a range over all history.
+    return case((or_(*later), 1), else_=0) == 1
 
 
 def equal(column: InstrumentedAttribute[Any], value: object) -> ColumnElement[bool]:
