@@ -62,7 +62,7 @@ from inbox.schemas.team import (
     Worker,
 )
 from inbox.service import Inbox
-from inbox.service.queue import api_cursor, ask_from
+from inbox.service.queue import api_ask, api_cursor
 from inbox.tokens import mint_token as mint_token  # the account page imports these two here
 from inbox.tokens import revoke_token as revoke_token
 from storage import workers
@@ -221,13 +221,8 @@ class InboxApi:
         return Worker.model_validate(call.worker)
 
     async def queue(self, call: Call) -> Queue:
-        query = {name: str(value) for name, value in call.query.items()}
-        ask = ask_from(query, coordinator=call.worker.is_coordinator, api=True)
-        if ask.problems:
-            raise Invalid(f"Onbekende waarde voor: {', '.join(ask.problems)}.")
-        view = await self.inbox.queue(call.worker, ask)
-        following = api_cursor(view.cursors)
-        return Queue.model_validate(view).model_copy(update={"next": following})
+        view = await self.inbox.queue(call.worker, api_ask(call.query, call.worker.is_coordinator))
+        return Queue.model_validate(view).model_copy(update={"next": api_cursor(view.cursors)})
 
     async def case(self, call: Call) -> Case:
         return Case.model_validate(await self.inbox.case(call.worker, call.case_id))

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from flows.intake import add_workdays
 from flows.intake_questions import NEEDS
+from inbox.errors import Invalid
 from storage import queue
 from storage.queue import KINDS, BadCursor, Filters, Kind
 
@@ -96,6 +97,14 @@ def ask_from(query: Mapping[str, str], *, coordinator: bool, api: bool = False) 
             problems.append("cursor")
             del cursors[kind]  # the page shows that list from its start
     return QueueAsk(filters, promise, cursors, done, limit, tuple(problems))
+
+
+def api_ask(query: Mapping[str, object], coordinator: bool) -> QueueAsk:
+    """The API's query (already typed by the operation's parameters); Invalid for a bad one."""
+    ask = ask_from({k: str(v) for k, v in query.items()}, coordinator=coordinator, api=True)
+    if ask.problems:
+        raise Invalid(f"Onbekende waarde voor: {', '.join(ask.problems)}.")
+    return ask
 
 
 def api_cursor(next_of: Mapping[str, str | None]) -> str | None:
