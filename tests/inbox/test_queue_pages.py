@@ -8,9 +8,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from inbox.service.queue import promise_range
 from storage import casework
 from storage.db import Database
 from storage.models import Case
@@ -124,3 +127,17 @@ async def test_no_page_filter_or_search_shows_another_partnerships_case(site: Si
         shown = {*rows(page, "waiting"), *rows(page, "team"), *rows(page, "mine")}
         assert not shown & {*theirs, site.elsewhere}, query
         assert "Yassin" not in page and "Lina" not in page
+
+
+def test_waiting_against_the_promise_is_a_range_of_days() -> None:
+    """Two working days: on Wednesday 9 December, Monday's youth is almost late (answer
+    today), Sunday's is late (the weekend counts from Monday); on a Monday, last Thursday's
+    youth is almost late."""
+    tz = ZoneInfo("Europe/Brussels")
+    wednesday = date(2026, 12, 9)
+    late = promise_range("late", wednesday, 2, tz)
+    almost = promise_range("almost_late", wednesday, 2, tz)
+    assert late == (None, datetime(2026, 12, 7, tzinfo=tz))  # up to Sunday 6 December
+    assert almost == (datetime(2026, 12, 7, tzinfo=tz), datetime(2026, 12, 8, tzinfo=tz))
+    monday = promise_range("almost_late", date(2026, 12, 7), 2, tz)
+    assert monday == (datetime(2026, 12, 3, tzinfo=tz), datetime(2026, 12, 4, tzinfo=tz))
