@@ -62,6 +62,7 @@ from inbox.schemas.team import (
     Worker,
 )
 from inbox.service import Inbox
+from inbox.service.queue import api_ask, api_cursor
 from inbox.tokens import mint_token as mint_token  # the account page imports these two here
 from inbox.tokens import revoke_token as revoke_token
 from storage import workers
@@ -220,7 +221,8 @@ class InboxApi:
         return Worker.model_validate(call.worker)
 
     async def queue(self, call: Call) -> Queue:
-        return Queue.model_validate(await self.inbox.queue(call.worker))
+        view = await self.inbox.queue(call.worker, api_ask(call.query, call.worker.is_coordinator))
+        return Queue.model_validate(view).model_copy(update={"next": api_cursor(view.cursors)})
 
     async def case(self, call: Call) -> Case:
         return Case.model_validate(await self.inbox.case(call.worker, call.case_id))

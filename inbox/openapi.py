@@ -24,10 +24,18 @@ from inbox.schemas.cases import (
     Assign,
     AuditEntry,
     Case,
+    Channel,
     ClearSignal,
+    Cursor,
+    Language,
+    Limit,
     Note,
     Queue,
+    QueueFlag,
+    QueuePromise,
+    QueueStatus,
     Reply,
+    SearchText,
     SetCheckins,
     Since,
     Status,
@@ -79,6 +87,25 @@ DAY = Param(
 )
 AFTER = Param("after", "query", Since, "Only items after this moment.", False)
 PAGE = Param("page", "query", Page, "The page, from 1 (see next_page).", False)
+QUEUE_PARAMS = (
+    Param("cursor", "query", Cursor, "The next page: the `next` of the previous answer.", False),
+    Param("limit", "query", Limit, "Cases per list and page (default 25).", False),
+    Param("status", "query", QueueStatus, "Only cases with this status.", False),
+    Param(
+        "flag", "query", QueueFlag,
+        "Only urgent cases (dringend) or those with this flag.", False,
+    ),
+    Param("worker", "query", PathId, "Coordinators: only this worker's cases.", False),
+    Param("municipality", "query", QueryText, "Only youths of this municipality.", False),
+    Param("need", "query", QueryText, "Only youths who asked help with this (work, …).", False),
+    Param(
+        "promise", "query", QueuePromise,
+        "Only waiting cases past (late) or at the end of (almost_late) the promise.", False,
+    ),
+    Param("channel", "query", Channel, "Only youths on this chat app.", False),
+    Param("language", "query", Language, "Only youths who chose this language.", False),
+    Param("q", "query", SearchText, "A first name (or part of it), or a case number: #42.", False),
+)  # fmt: skip
 REPORT_PARAMS = (
     Param("period", "query", QueryText, "month (default), quarter, year or custom.", False),
     Param("month", "query", QueryText, "With period=month: 2026-11 (default: this month).", False),
@@ -129,7 +156,7 @@ class Operation:
 OPERATIONS: tuple[Operation, ...] = (
     Operation("getOpenApi", "GET", "/api/openapi.json", "This document", "meta", public=True),
     Operation("getMe", "GET", "/api/me", "Who am I", "team", response=Worker),
-    Operation("getQueue", "GET", "/api/queue", "Waiting (with the promise state), mine, and the team's", "cases", response=Queue),
+    Operation("getQueue", "GET", "/api/queue", "Waiting (with the promise state), mine, and the team's, a page of each", "cases", QUEUE_PARAMS, response=Queue),
     Operation("getCase", "GET", "/api/cases/{case_id}", "A case: summary, intake answers and timeline", "cases", (CASE_ID,), response=Case),
     Operation("getTimeline", "GET", "/api/cases/{case_id}/timeline", "New timeline items", "cases", (CASE_ID, AFTER), response=TimelineItem, array=True),
     Operation("claimCase", "POST", "/api/cases/{case_id}/claim", "Take a waiting case (one of two at once wins; the other gets 409)", "cases", (CASE_ID,), status=204, errors=(409,)),

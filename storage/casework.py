@@ -133,15 +133,6 @@ async def assigned_to(session: AsyncSession, worker_ids: list[int]) -> list[Case
     return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
 
 
-async def open_cases(session: AsyncSession, partnership_id: str) -> list[CaseSummary]:
-    stmt = (
-        base_query()
-        .where(Case.partnership_id == partnership_id, Case.status.in_(OPEN))
-        .order_by(Case.created_at)
-    )
-    return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
-
-
 async def summaries(
     session: AsyncSession, partnership_id: str, case_ids: list[int]
 ) -> dict[int, CaseSummary]:

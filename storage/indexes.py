@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Index, text
 
-from storage.models import CheckIn, OutboxJob
+from storage.models import Case, CheckIn, OutboxJob
 
 # Jobs still to deliver (pending) or being delivered (sending): the sender's claim.
 OPEN_JOBS = "status IN ('pending', 'sending')"
@@ -25,6 +25,13 @@ OUTBOX_OPEN = Index(
     sqlite_where=text(OPEN_JOBS),
     postgresql_where=text(OPEN_JOBS),
 )
+
+# The queue (storage.queue). Status comes right after the partnership (or worker), so closed
+# history lies in its own range of each index: a queue page reads only open cases.
+# Waiting (status, nobody) oldest first, and the team's open cases.
+QUEUE = Index("ix_cases_queue", Case.partnership_id, Case.status, Case.worker_id, Case.created_at)
+# My open cases, the most recently changed first; the unread count per worker.
+MINE = Index("ix_cases_worker_open", Case.worker_id, Case.status, Case.updated_at)
 
 # Low check-in answers of the last week (the queue's "wie zit laag"): a range on answered_at
 # within the answered ones, covering what the query reads.

@@ -23,6 +23,7 @@ from inbox.pages.formats import LANG, Formats
 from inbox.pages.labels import (
     ACTION_LABELS,
     APPOINTMENT_LABELS,
+    CHANNEL_LABELS,
     CLOSING_OUTCOMES,
     FLAG_LABELS,
     LANGUAGE_LABELS,
@@ -146,6 +147,7 @@ class Screen:
                 "role": ROLE_LABELS,
                 "media": MEDIA_LABELS,
                 "language": LANGUAGE_LABELS,
+                "channel": CHANNEL_LABELS,
                 "action": ACTION_LABELS,
                 "appointment": APPOINTMENT_LABELS,
                 "flag": FLAG_LABELS,

@@ -51,6 +51,7 @@ MEDIA_LABELS = {
     "document": N_("Document"),
     "location": N_("Locatie"),
 }
+CHANNEL_LABELS = {"telegram": N_("Telegram"), "whatsapp": N_("WhatsApp"), "web": N_("webchat")}
 LANGUAGE_LABELS = {"nl": N_("Nederlands"), "en": N_("Engels"), "fr": N_("Frans")}
 ACTION_LABELS = {
     "view_queue": N_("bekeek de wachtrij"),

@@ -134,10 +134,36 @@ class QueuedCase(Response):
     deadline: Moment
 
 
+class QueueTotals(Response):
+    waiting: int = Field(default=0, description="Waiting cases, with the filters.")
+    mine: int = Field(default=0, description="My open cases (and those I cover), filtered.")
+    team: int = Field(default=0, description="Coordinators: the open cases, filtered.")
+
+
+# The queue's query: a page of each list after `cursor`, narrowed by the filters.
+Cursor = Annotated[str, bounded(2000, pattern=r"^[A-Za-z0-9_-]*$")]
+Limit = Annotated[int, Field(ge=1, le=100)]
+SearchText = Annotated[str, bounded(120)]
+QueueStatus = Literal["waiting", "active", "paused"]
+QueueFlag = Literal["dringend", "aandacht", "uit_beeld", "terug"]
+QueuePromise = Literal["late", "almost_late"]
+Channel = Literal["telegram", "whatsapp", "web"]
+Language = Literal["nl", "en", "fr"]
+
+
 class Queue(Response):
-    waiting: list[QueuedCase] = Field(description="Nobody took these yet; oldest first.")
-    mine: list[CaseSummary] = Field(description="Mine, and those I cover for.")
-    team: list[CaseSummary] = Field(description="Coordinators: every open case.")
+    waiting: list[QueuedCase] = Field(
+        description="Nobody took these yet; urgent first, then oldest first. One page."
+    )
+    mine: list[CaseSummary] = Field(description="Mine, and those I cover for. One page.")
+    team: list[CaseSummary] = Field(description="Coordinators: the open cases. One page.")
+    totals: QueueTotals = Field(description="How many each whole list holds, with the filters.")
+    next: str | None = Field(
+        default=None,
+        description="Give as cursor for the next page of every list not yet read to the end; "
+        "null: this was the last page.",
+    )
+    unread: int = Field(description="Youth messages not yet read on my open cases.")
     low: list[LowScore] = Field(
         description="A low check-in answer in the last 7 days: my cases (coordinators: the "
         "partnership's); the newest per case."

@@ -13,6 +13,7 @@ from flows.checkins import LOW
 from flows.directory import Partnership
 from flows.intake import add_workdays
 from inbox.service.base import Base, candidate
+from inbox.service.queue import QueueAsk, with_promise
 from inbox.service.views import (
     CaseView,
     CheckinsView,
@@ -22,9 +23,10 @@ from inbox.service.views import (
     QueueView,
     UrgentPromise,
 )
-from storage import casework, checkins, window, workers, youths
+from storage import casework, checkins, queue, window, workers, youths
 from storage.casework import CaseSummary, TimelineItem
 from storage.models import Youth
+from storage.queue import Kind
 from storage.workers import WorkerView
 
 URGENT_WITHIN = timedelta(hours=1)  # a crisis: answered within the hour of working time
@@ -34,25 +36,40 @@ LOW_WINDOW = timedelta(days=7)  # "wie zit laag deze week"
 class Cases(Base):
     """The queue and a case as a worker reads them; reading is audited."""
 
-    async def queue(self, worker: WorkerView) -> QueueView:
+    async def queue(self, worker: WorkerView, ask: QueueAsk | None = None) -> QueueView:
+        """One page of each list (waiting, mine, the team's for coordinators), filtered."""
+        ask = ask or QueueAsk()
         now = self.clock()
         partnership = self.partnership(worker)
+        today = now.astimezone(self.translator.tz).date()
+        filters = with_promise(ask, today, partnership.first_response_workdays, self.translator.tz)
+        kinds: list[Kind] = (
+            ["waiting", "mine", "team"] if worker.is_coordinator else ["waiting", "mine"]
+        )
         async with self.db.transaction() as session:
-            waiting = await casework.queue(session, worker.partnership_id)
             mine_ids = [worker.id]
             for colleague in await workers.of_partnership(session, worker.partnership_id):
                 if colleague.absent and colleague.cover_id == worker.id:
                     mine_ids.append(colleague.id)  # I cover for them
-            mine = await casework.assigned_to(session, mine_ids)
-            mine.sort(key=lambda c: not c.urgent)  # stable: otherwise the order stays
-            team = (
-                await casework.open_cases(session, worker.partnership_id)
-                if worker.is_coordinator
-                else []
-            )
+            pages = {
+                kind: await queue.page(
+                    session, kind, worker.partnership_id, mine_ids, filters,
+                    ask.cursors.get(kind), ask.limit,
+                )
+                for kind in kinds
+                if kind not in ask.done
+            }  # fmt: skip
+            for kind in [k for k in kinds if k in ask.done]:  # read to the end: only its count
+                count = await queue.count(session, kind, worker.partnership_id, mine_ids, filters)
+                pages[kind] = queue.Page([], count, None)
+            empty = queue.Page([], 0, None)
+            waiting = pages.get("waiting", empty).cases
+            mine = pages.get("mine", empty).cases
+            team = pages.get("team", empty).cases
             low = await self.low_scores(session, worker, mine_ids, now)
             returned = await casework.returned_at(session, [c.id for c in waiting])
             urgent = await self.urgent_promises(session, partnership, [*waiting, *mine, *team], now)
+            unread = await queue.unread(session, mine_ids)
             await casework.audit(session, worker.id, "view_queue", None, now)
         queued = []
         for case in waiting:
@@ -62,9 +79,9 @@ class Cases(Base):
                 crisis = urgent[case.id]
                 state, deadline = ("urgent_late" if crisis.late else "urgent_hour"), crisis.deadline
             queued.append(QueuedCase(case, since, state, deadline, returning=case.flag == "terug"))
-        queued.sort(key=lambda q: not q.case.urgent)  # stable: otherwise oldest first
-        team.sort(key=lambda c: not c.urgent)
-        return QueueView(queued, mine, team, low, urgent)
+        totals: dict[str, int] = {kind: p.total for kind, p in pages.items()}
+        cursors: dict[str, str | None] = {kind: p.next for kind, p in pages.items()}
+        return QueueView(queued, mine, team, low, urgent, totals, cursors, unread)
 
     async def low_scores(
         self, session: AsyncSession, worker: WorkerView, mine_ids: list[int], now: datetime

@@ -45,10 +45,13 @@ class LowScore:
 @dataclass(frozen=True)
 class QueueView:
     waiting: list[QueuedCase]
-    mine: list[CaseSummary]  # urgent ones first
-    team: list[CaseSummary]  # coordinators: every open case of the partnership
+    mine: list[CaseSummary]  # one page; urgent ones first
+    team: list[CaseSummary]  # coordinators: a page of the partnership's open cases
     low: list[LowScore] = field(default_factory=list)  # mine; coordinators: the partnership's
     urgent: dict[int, UrgentPromise] = field(default_factory=dict)  # by case id
+    totals: dict[str, int] = field(default_factory=dict)  # per list, with the filters
+    cursors: dict[str, str | None] = field(default_factory=dict)  # per list: the next page's
+    unread: int = 0  # youth messages not yet seen on my (and covered) open cases
 
 
 @dataclass(frozen=True)
