@@ -3,3 +3,6 @@
 # The group-offer tables live in their own module: imported with the package, so that
 # Base.metadata (migrations, tests) always holds them.
 from storage import offer_models as offer_models
+
+# The timeline's composite indexes are declared beside its queries (models.py is full).
+from storage import timeline as timeline

@@ -22,9 +22,10 @@ from inbox.service.views import (
     QueueView,
     UrgentPromise,
 )
-from storage import casework, checkins, window, workers, youths
-from storage.casework import CaseSummary, TimelineItem
-from storage.models import Youth
+from storage import casework, checkins, timeline, window, workers, youths
+from storage.casework import CaseSummary
+from storage.models import Case, Youth
+from storage.timeline import Cursor, TimelineItem
 from storage.workers import WorkerView
 
 URGENT_WITHIN = timedelta(hours=1)  # a crisis: answered within the hour of working time
@@ -83,7 +84,9 @@ class Cases(Base):
                 low[case_id] = LowScore(case, score, answered_at)
         return list(low.values())
 
-    async def case(self, worker: WorkerView, case_id: int) -> CaseView:
+    async def case(
+        self, worker: WorkerView, case_id: int, older_than: Cursor | None = None
+    ) -> CaseView:
         now = self.clock()
         async with self.db.transaction() as session:
             case = await self.own_case(session, worker, case_id)
@@ -91,8 +94,9 @@ class Cases(Base):
                 await casework.mark_read(session, case)
             await casework.audit_view(session, worker.id, case.id, now)
             summary = await casework.summary_of(session, case)
-            timeline = await casework.timeline(session, case)
             team = await workers.of_partnership(session, worker.partnership_id)
+            names = {w.id: w.first_name for w in team}
+            shown = await timeline.page(session, case, older_than, names=names)
             load = await casework.open_load(session, worker.partnership_id)
             answering = await casework.answering_worker(session, case)
             youth = await session.get(Youth, case.youth_id)
@@ -121,7 +125,8 @@ class Cases(Base):
         return CaseView(
             case=summary,
             answers=dict(case.answers),
-            timeline=timeline,
+            timeline=shown.items,
+            timeline_older=str(shown.older) if shown.older else None,
             colleagues=[workers.view(w) for w in team],
             suggestions=suggest(waiting, candidates) if case.worker_id is None else [],
             quick_replies=partnership.quick_replies,
@@ -138,12 +143,32 @@ class Cases(Base):
     async def timeline_after(
         self, worker: WorkerView, case_id: int, after: datetime | None
     ) -> list[TimelineItem]:
+        """What came after a moment (the live refresh); without one, the newest page."""
+        if after is None:
+            return (await self.timeline_page(worker, case_id)).items
         async with self.db.transaction() as session:
-            case = await self.own_case(session, worker, case_id)
-            if case.worker_id == worker.id or await self.covering(session, worker, case):
-                await casework.mark_read(session, case)
-            await casework.audit_view(session, worker.id, case.id, self.clock())
-            return await casework.timeline(session, case, after)
+            case = await self.read_timeline(session, worker, case_id)
+            return await timeline.after(session, case, after)
+
+    async def timeline_page(
+        self,
+        worker: WorkerView,
+        case_id: int,
+        older_than: Cursor | None = None,
+        limit: int = timeline.PAGE,
+    ) -> timeline.Page:
+        """The newest `limit` items before the cursor (or of all), oldest first."""
+        async with self.db.transaction() as session:
+            case = await self.read_timeline(session, worker, case_id)
+            return await timeline.page(session, case, older_than, limit)
+
+    async def read_timeline(self, session: AsyncSession, worker: WorkerView, case_id: int) -> Case:
+        """The case whose timeline the worker reads: marked read when it is theirs, audited."""
+        case = await self.own_case(session, worker, case_id)
+        if case.worker_id == worker.id or await self.covering(session, worker, case):
+            await casework.mark_read(session, case)
+        await casework.audit_view(session, worker.id, case.id, self.clock())
+        return case
 
     def promise(
         self, partnership: Partnership, created: datetime, now: datetime
