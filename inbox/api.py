@@ -65,6 +65,7 @@ from inbox.service import Inbox
 from inbox.tokens import mint_token as mint_token  # the account page imports these two here
 from inbox.tokens import revoke_token as revoke_token
 from storage import workers
+from storage.timeline import PAGE, Cursor
 from storage.workers import WorkerView
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class Call:
     ids: dict[str, int] = field(default_factory=dict)
     query: dict[str, object] = field(default_factory=dict)
     body: Request | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # of the answer
 
     @property
     def worker(self) -> WorkerView:
@@ -198,14 +200,15 @@ class InboxApi:
             except InboxError as exc:
                 status = STATUS_OF.get(type(exc), 422)
                 raise problem(status, TITLES[status], str(exc)) from None
+            headers = {**NO_STORE, **call.headers}
             if write is None:
-                return web.Response(status=op.status, headers=NO_STORE)
+                return web.Response(status=op.status, headers=headers)
             return web.Response(
                 body=write(result),
                 status=op.status,
                 content_type="application/json",
                 charset="utf-8",
-                headers=NO_STORE,
+                headers=headers,
             )
 
         handle.__name__ = op.id
@@ -226,8 +229,19 @@ class InboxApi:
         return Case.model_validate(await self.inbox.case(call.worker, call.case_id))
 
     async def timeline(self, call: Call) -> list[TimelineItem]:
-        items = await self.inbox.timeline_after(call.worker, call.case_id, call.after)
-        return [TimelineItem.model_validate(i) for i in items]
+        before, limit = call.query.get("before"), call.query.get("limit", PAGE)
+        if call.after is not None:
+            if before is not None:
+                raise Invalid("before: niet samen met after.")
+            items = await self.inbox.timeline_after(call.worker, call.case_id, call.after)
+            return [TimelineItem.model_validate(i) for i in items]
+        assert isinstance(limit, int) and (before is None or isinstance(before, str))
+        older_than = Cursor.parse(before) if before else None
+        shown = await self.inbox.timeline_page(call.worker, call.case_id, older_than, limit)
+        if shown.older is not None:
+            url = call.request.url.with_query(before=str(shown.older), limit=limit)
+            call.headers["Link"] = f'<{url.path_qs}>; rel="next"'
+        return [TimelineItem.model_validate(i) for i in shown.items]
 
     async def audit(self, call: Call) -> list[AuditEntry]:
         trail = await self.inbox.audit_trail(call.worker, call.case_id)

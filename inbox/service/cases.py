@@ -96,7 +96,7 @@ class Cases(Base):
             summary = await casework.summary_of(session, case)
             team = await workers.of_partnership(session, worker.partnership_id)
             names = {w.id: w.first_name for w in team}
-            shown = await timeline.page(session, case, older_than, names=names)
+            page = await timeline.page(session, case, older_than, names=names)
             load = await casework.open_load(session, worker.partnership_id)
             answering = await casework.answering_worker(session, case)
             youth = await session.get(Youth, case.youth_id)
@@ -125,8 +125,8 @@ class Cases(Base):
         return CaseView(
             case=summary,
             answers=dict(case.answers),
-            timeline=shown.items,
-            timeline_older=str(shown.older) if shown.older else None,
+            timeline=page.items,
+            timeline_older=str(page.older) if page.older else None,
             colleagues=[workers.view(w) for w in team],
             suggestions=suggest(waiting, candidates) if case.worker_id is None else [],
             quick_replies=partnership.quick_replies,
