@@ -65,7 +65,7 @@ from inbox.service import Inbox
 from inbox.tokens import mint_token as mint_token  # the account page imports these two here
 from inbox.tokens import revoke_token as revoke_token
 from storage import workers
-from storage.timeline import PAGE, Cursor
+from storage.timeline import PAGE
 from storage.workers import WorkerView
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class Call:
     ids: dict[str, int] = field(default_factory=dict)
     query: dict[str, object] = field(default_factory=dict)
     body: Request | None = None
-    headers: dict[str, str] = field(default_factory=dict)  # of the answer
+    headers: dict[str, str] = field(default_factory=lambda: dict(NO_STORE))  # of the answer
 
     @property
     def worker(self) -> WorkerView:
@@ -110,11 +110,6 @@ class Call:
     @property
     def appointment_id(self) -> int:
         return self.ids["appointment_id"]
-
-    @property
-    def after(self) -> datetime | None:
-        after = self.query.get("after")
-        return after if isinstance(after, datetime) else None
 
     @property
     def day(self) -> date | None:
@@ -200,15 +195,14 @@ class InboxApi:
             except InboxError as exc:
                 status = STATUS_OF.get(type(exc), 422)
                 raise problem(status, TITLES[status], str(exc)) from None
-            headers = {**NO_STORE, **call.headers}
             if write is None:
-                return web.Response(status=op.status, headers=headers)
+                return web.Response(status=op.status, headers=call.headers)
             return web.Response(
                 body=write(result),
                 status=op.status,
                 content_type="application/json",
                 charset="utf-8",
-                headers=headers,
+                headers=call.headers,
             )
 
         handle.__name__ = op.id
@@ -229,15 +223,10 @@ class InboxApi:
         return Case.model_validate(await self.inbox.case(call.worker, call.case_id))
 
     async def timeline(self, call: Call) -> list[TimelineItem]:
-        before, limit = call.query.get("before"), call.query.get("limit", PAGE)
-        if call.after is not None:
-            if before is not None:
-                raise Invalid("before: niet samen met after.")
-            items = await self.inbox.timeline_after(call.worker, call.case_id, call.after)
-            return [TimelineItem.model_validate(i) for i in items]
-        assert isinstance(limit, int) and (before is None or isinstance(before, str))
-        older_than = Cursor.parse(before) if before else None
-        shown = await self.inbox.timeline_page(call.worker, call.case_id, older_than, limit)
+        after, before, limit = (call.query.get(k) for k in ("after", "before", "limit"))
+        assert isinstance(after, datetime | None) and isinstance(before, str | None)
+        limit = limit if isinstance(limit, int) else PAGE
+        shown = await self.inbox.timeline_read(call.worker, call.case_id, after, before, limit)
         if shown.older is not None:
             url = call.request.url.with_query(before=str(shown.older), limit=limit)
             call.headers["Link"] = f'<{url.path_qs}>; rel="next"'

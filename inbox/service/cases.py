@@ -12,6 +12,7 @@ from flows.assignment import WaitingCase, suggest
 from flows.checkins import LOW
 from flows.directory import Partnership
 from flows.intake import add_workdays
+from inbox.errors import Invalid
 from inbox.service.base import Base, candidate
 from inbox.service.views import (
     CaseView,
@@ -161,6 +162,18 @@ class Cases(Base):
         async with self.db.transaction() as session:
             case = await self.read_timeline(session, worker, case_id)
             return await timeline.page(session, case, older_than, limit)
+
+    async def timeline_read(
+        self, worker: WorkerView, case_id: int, after: datetime | None, before: str | None,
+        limit: int,
+    ) -> timeline.Page:  # fmt: skip
+        """The API's getTimeline: what came after a moment (all of it), or a page."""
+        if after is None:
+            older_than = Cursor.parse(before) if before else None  # the schema checked it
+            return await self.timeline_page(worker, case_id, older_than, limit)
+        if before is not None:
+            raise Invalid("before: niet samen met after.")
+        return timeline.Page(await self.timeline_after(worker, case_id, after), None)
 
     async def read_timeline(self, session: AsyncSession, worker: WorkerView, case_id: int) -> Case:
         """The case whose timeline the worker reads: marked read when it is theirs, audited."""

@@ -4,10 +4,23 @@ conversation with ties (none twice, none missing), `after` as before, and bad cu
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
-from tests.inbox.test_api import Api, api, quick_hashes  # noqa: F401 (fixtures)
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from storage.db import Database
+from tests.inbox.test_api import Api, make_app, make_inbox
 from tests.support.conversation import chat, timeline_keys
 from tests.support.inbox import add_case, add_worker
+
+
+@pytest.fixture
+async def api(db: Database) -> AsyncIterator[Api]:
+    inbox = make_inbox(db)
+    async with TestClient(TestServer(make_app(db, inbox))) as client:
+        yield Api(db, inbox, client)
+
 
 NEXT = re.compile(r'^<(/api/cases/[0-9]+/timeline\?[^>]+)>; rel="next"$')
 

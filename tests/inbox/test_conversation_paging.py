@@ -87,14 +87,16 @@ async def test_a_youth_writing_while_sara_reads_appears_once(site: Site) -> None
     assert keys(fresh)[0] not in keys(page) + keys(older)
     _, again = await site.page(address)  # the older page is still the same page
     assert keys(again) == keys(older)
-    assert keys(older) + keys(page) + keys(fresh) == (await timeline_keys(site.db, site.noor))[-101:]
+    assert (
+        keys(older) + keys(page) + keys(fresh) == (await timeline_keys(site.db, site.noor))[-101:]
+    )
     assert len(everything) + 1 == len(await timeline_keys(site.db, site.noor))
 
 
 async def test_another_partnerships_case_and_a_broken_cursor(site: Site) -> None:
     await chat(site.db, site.noor, site.sara.id)
     _, page = await site.page(f"/inbox/cases/{site.noor}")
-    address, fragment_url = older_link(page) or ("", "")
+    address, _ = older_link(page) or ("", "")
     cursor = address.split("voor=")[1]
     for path in (
         f"/inbox/cases/{site.elsewhere}?voor={cursor}",
