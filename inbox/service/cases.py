@@ -88,29 +88,40 @@ class Cases(Base):
     async def case(
         self, worker: WorkerView, case_id: int, older_than: Cursor | None = None
     ) -> CaseView:
-        now = self.clock()
         async with self.db.transaction() as session:
             case = await self.own_case(session, worker, case_id)
-            if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
-                await casework.mark_read(session, case)
-            await casework.audit_view(session, worker.id, case.id, now)
-            summary = await casework.summary_of(session, case)
-            team = await workers.of_partnership(session, worker.partnership_id)
-            names = {w.id: w.first_name for w in team}
-            page = await timeline.page(session, case, older_than, names=names)
-            load = await casework.open_load(session, worker.partnership_id)
-            answering = await casework.answering_worker(session, case)
-            youth = await session.get(Youth, case.youth_id)
-            assert youth is not None
-            answers = await checkins.answers(session, youth.id)
-            partnership = self.partnership(worker)
-            since = await casework.waiting_since(session, case)
-            crisis = await self.urgent_promises(session, partnership, [summary], now)
-            may_act = await self.can_act(session, worker, case)
-            closes = window.closes_at(youth.channel, await window.last_written(session, youth.id))
-            kept = await window.kept_count(session, youth.id) if closes is not None else 0
-            shown = youth.channel == "whatsapp" and partnership.show_phone_numbers
-            phone = youths.full_number(youth.channel_user_id) if shown else ""
+            return await self.read_case(session, worker, case, older_than)
+
+    async def read_case(
+        self, session: AsyncSession, worker: WorkerView, case: Case, older_than: Cursor | None
+    ) -> CaseView:
+        """The case as its page shows it, in the caller's transaction (marked read, audited).
+
+        The youth and the team are read first and held: the summary, the answering worker and
+        the timeline's names come from the session's identity map, not from more queries.
+        """
+        now = self.clock()
+        youth = await session.get(Youth, case.youth_id)
+        assert youth is not None
+        team = await workers.of_partnership(session, worker.partnership_id)
+        if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
+            await casework.mark_read(session, case)
+        await casework.audit_view(session, worker.id, case.id, now)
+        summary = await casework.summary_of(session, case)
+        page = await timeline.page(
+            session, case, older_than, names={w.id: w.first_name for w in team}
+        )
+        load = await casework.open_load(session, worker.partnership_id)
+        answering = await casework.answering_worker(session, case)
+        answers = await checkins.answers(session, youth.id)
+        partnership = self.partnership(worker)
+        since = await casework.waiting_since(session, case)
+        crisis = await self.urgent_promises(session, partnership, [summary], now)
+        may_act = await self.can_act(session, worker, case)
+        closes = window.closes_at(youth.channel, await window.last_written(session, youth.id))
+        kept = await window.kept_count(session, youth.id) if closes is not None else 0
+        shown = youth.channel == "whatsapp" and partnership.show_phone_numbers
+        phone = youths.full_number(youth.channel_user_id) if shown else ""
         checkins_view = CheckinsView(
             rhythm=youth.checkin_rhythm,
             quiet_hours=youth.quiet_hours,

@@ -14,6 +14,7 @@ import pytest
 from storage.db import Database
 from tests.inbox.test_pages import youth_says
 from tests.support.conversation import chat, keys, statements, timeline_keys
+from tests.support.inbox import add_worker
 from tests.support.pages import Site, open_pages
 
 OLDER = re.compile(r'<li class="older"><a href="(/inbox/cases/[0-9]+\?voor=[^"#]+)#timeline" '
@@ -108,12 +109,16 @@ async def test_another_partnerships_case_and_a_broken_cursor(site: Site) -> None
         assert (await site.page(f"/inbox/cases/{site.noor}/timeline?voor={bad}"))[0] == 400, bad
 
 
-async def test_the_case_page_costs_the_same_for_12_or_120_messages(site: Site) -> None:
+async def test_the_case_page_costs_the_same_for_12_or_120_messages_and_a_bigger_team(
+    site: Site,
+) -> None:
     await chat(site.db, site.noor, site.sara.id, messages=12)
     await site.page(f"/inbox/cases/{site.noor}")  # the visit is audited once, the first time
     with statements(site.db) as short:
         await site.page(f"/inbox/cases/{site.noor}")
     await chat(site.db, site.noor, site.sara.id, messages=108)
+    for name in ("Ann", "Bo", "Cas"):  # the team grows too
+        await add_worker(site.db, name)
     with statements(site.db) as long:
         status, page = await site.page(f"/inbox/cases/{site.noor}")
     assert status == 200 and len(keys(page)) == 50
