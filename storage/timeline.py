@@ -24,6 +24,7 @@ PAGE = 50  # what the case page shows at first, and each "Oudere berichten tonen
 MAX_PAGE = 200
 ORDER = {"message": 0, "event": 1, "note": 2}  # at the same moment
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Row = Message | Note | CaseEvent
 CURSOR = re.compile(r"([0-9]{1,18})-([012])-([0-9]{1,16})")
 
 # Each source read newest first within its case (or youth) through one of these; declared here
@@ -81,6 +82,15 @@ class Page:
     older: Cursor | None  # None: this page reaches the first item
 
 
+def sources(case: Case) -> tuple[tuple[type[Row], str, ColumnElement[bool]], ...]:
+    """The three kinds of item, each with the rows of this case."""
+    return (
+        (Message, "message", Message.youth_id == case.youth_id),
+        (Note, "note", Note.case_id == case.id),
+        (CaseEvent, "event", CaseEvent.case_id == case.id),
+    )
+
+
 def before(
     created: InstrumentedAttribute[datetime],
     id_: InstrumentedAttribute[int],
@@ -106,19 +116,13 @@ async def page(
 
     `names` maps worker ids to first names (the caller's team, when it has it loaded).
     """
-    messages = select(Message).where(Message.youth_id == case.youth_id)
-    notes = select(Note).where(Note.case_id == case.id)
-    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
-    if older_than is not None:
-        messages = messages.where(before(Message.created_at, Message.id, "message", older_than))
-        notes = notes.where(before(Note.created_at, Note.id, "note", older_than))
-        events = events.where(before(CaseEvent.created_at, CaseEvent.id, "event", older_than))
-    take = limit + 1
-    rows = (
-        *(await session.scalars(messages.order_by(Message.created_at.desc(), Message.id.desc()).limit(take))),
-        *(await session.scalars(notes.order_by(Note.created_at.desc(), Note.id.desc()).limit(take))),
-        *(await session.scalars(events.order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc()).limit(take))),
-    )  # fmt: skip
+    rows: list[Row] = []
+    for model, kind, owner in sources(case):
+        stmt = select(model).where(owner)
+        if older_than is not None:
+            stmt = stmt.where(before(model.created_at, model.id, kind, older_than))
+        newest = stmt.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
+        rows.extend(await session.scalars(newest))
     found = sorted(await items(session, rows, names), key=lambda i: i.cursor.key, reverse=True)
     shown = found[:limit][::-1]
     return Page(shown, shown[0].cursor if len(found) > limit else None)
@@ -128,17 +132,15 @@ async def after(
     session: AsyncSession, case: Case, moment: datetime, names: Mapping[int, str] | None = None
 ) -> list[TimelineItem]:
     """Every item after a moment (the live refresh of an open page), oldest first."""
-    rows = (
-        *(await session.scalars(select(Message).where(Message.youth_id == case.youth_id, Message.created_at > moment))),
-        *(await session.scalars(select(Note).where(Note.case_id == case.id, Note.created_at > moment))),
-        *(await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.created_at > moment))),
-    )  # fmt: skip
+    rows: list[Row] = []
+    for model, _, owner in sources(case):
+        rows.extend(await session.scalars(select(model).where(owner, model.created_at > moment)))
     return sorted(await items(session, rows, names), key=lambda i: i.cursor.key)
 
 
 async def items(
     session: AsyncSession,
-    rows: tuple[Message | Note | CaseEvent, ...],
+    rows: list[Row],
     names: Mapping[int, str] | None,
 ) -> list[TimelineItem]:
     """The rows as timeline items, with the first names of the workers they mention."""
@@ -149,7 +151,7 @@ async def items(
     return [item(row, names.get(row.worker_id or 0, "")) for row in rows]
 
 
-def item(row: Message | Note | CaseEvent, worker_name: str) -> TimelineItem:
+def item(row: Row, worker_name: str) -> TimelineItem:
     if isinstance(row, Message):
         return TimelineItem(
             "message", row.id, row.created_at, row.author, row.text, worker_name, row.delivery,
