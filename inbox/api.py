@@ -66,6 +66,7 @@ from inbox.service.queue import api_ask, api_cursor
 from inbox.tokens import mint_token as mint_token  # the account page imports these two here
 from inbox.tokens import revoke_token as revoke_token
 from storage import workers
+from storage.timeline import PAGE
 from storage.workers import WorkerView
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class Call:
     ids: dict[str, int] = field(default_factory=dict)
     query: dict[str, object] = field(default_factory=dict)
     body: Request | None = None
+    headers: dict[str, str] = field(default_factory=lambda: dict(NO_STORE))  # of the answer
 
     @property
     def worker(self) -> WorkerView:
@@ -111,14 +113,8 @@ class Call:
         return self.ids["appointment_id"]
 
     @property
-    def after(self) -> datetime | None:
-        after = self.query.get("after")
-        return after if isinstance(after, datetime) else None
-
-    @property
     def day(self) -> date | None:
-        day = self.query.get("day")
-        return day if isinstance(day, date) else None
+        return day if isinstance(day := self.query.get("day"), date) else None
 
     def read(self, model: type[Body]) -> Body:
         """The body, as the model the operation reads it with."""
@@ -200,13 +196,13 @@ class InboxApi:
                 status = STATUS_OF.get(type(exc), 422)
                 raise problem(status, TITLES[status], str(exc)) from None
             if write is None:
-                return web.Response(status=op.status, headers=NO_STORE)
+                return web.Response(status=op.status, headers=call.headers)
             return web.Response(
                 body=write(result),
                 status=op.status,
                 content_type="application/json",
                 charset="utf-8",
-                headers=NO_STORE,
+                headers=call.headers,
             )
 
         handle.__name__ = op.id
@@ -228,8 +224,14 @@ class InboxApi:
         return Case.model_validate(await self.inbox.case(call.worker, call.case_id))
 
     async def timeline(self, call: Call) -> list[TimelineItem]:
-        items = await self.inbox.timeline_after(call.worker, call.case_id, call.after)
-        return [TimelineItem.model_validate(i) for i in items]
+        after, before, asked = (call.query.get(k) for k in ("after", "before", "limit"))
+        assert isinstance(after, datetime | None) and isinstance(before, str | None)
+        limit = asked if isinstance(asked, int) else PAGE
+        shown = await self.inbox.timeline_read(call.worker, call.case_id, after, before, limit)
+        if shown.older is not None:
+            url = call.request.url.with_query(before=str(shown.older), limit=limit)
+            call.headers["Link"] = f'<{url.path_qs}>; rel="next"'
+        return [TimelineItem.model_validate(i) for i in shown.items]
 
     async def audit(self, call: Call) -> list[AuditEntry]:
         trail = await self.inbox.audit_trail(call.worker, call.case_id)
@@ -418,7 +420,10 @@ def refuse_constant(name: str) -> Any:
 
 async def read_body(request: web.Request, model: type[Body]) -> Body:
     """Read at most 64 KiB of JSON as the operation's model."""
-    if request.headers.get("Content-Type") and not is_json(request.content_type):
+    kind = request.content_type
+    if request.headers.get("Content-Type") and not (
+        kind == "application/json" or kind.endswith("+json")
+    ):
         raise problem(
             415, TITLES[415], "Stuur de gegevens als JSON (Content-Type: application/json)."
         )
@@ -439,10 +444,6 @@ async def read_body(request: web.Request, model: type[Body]) -> Body:
         return model.model_validate(value)
     except ValidationError as exc:
         raise problem(422, TITLES[422], explain(exc, schema_of(model))) from None
-
-
-def is_json(content_type: str) -> bool:
-    return content_type == "application/json" or content_type.endswith("+json")
 
 
 def writer(op: Operation) -> Callable[[Any], bytes] | None:

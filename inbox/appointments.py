@@ -6,6 +6,7 @@ reminders are rows planned here and sent by the reminder tick (bot/ticks/reminde
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -26,7 +27,7 @@ from inbox.errors import Conflict, Invalid, NotFound
 from inbox.service import Inbox, storable
 from storage import appointments, casework, workers
 from storage.appointments import view_of
-from storage.models import Appointment, Worker, Youth
+from storage.models import Appointment, Case, Worker, Youth
 from storage.workers import WorkerView
 
 FOLLOW_UP = N_("Jammer dat het vandaag niet lukte. Zullen we een nieuw moment zoeken?")
@@ -275,12 +276,19 @@ async def case_appointments(
             await casework.audit_view(
                 session, worker.id, case.id, inbox.clock(), "view_appointments"
             )
-        name = str((case.answers or {}).get("name") or "?")
-        youth = await session.get(Youth, case.youth_id)
-        unreachable = bool(youth is not None and youth.unreachable)
         names = {w.id: w.first_name for w in await planner.team(session, worker)}
-        items = [
-            DayItem(view_of(a, names.get(a.worker_id, "?")), a.case_id, name, a.late, dict(a.wish))
-            for a in await appointments.of_case(session, case.id)
-        ]
+        return await appointments_in(session, case, names)
+
+
+async def appointments_in(
+    session: AsyncSession, case: Case, names: Mapping[int, str]
+) -> CaseAppointments:
+    """A case's appointments in the caller's transaction; `names`: the team's first names."""
+    name = str((case.answers or {}).get("name") or "?")
+    youth = await session.get(Youth, case.youth_id)
+    unreachable = bool(youth is not None and youth.unreachable)
+    items = [
+        DayItem(view_of(a, names.get(a.worker_id, "?")), a.case_id, name, a.late, dict(a.wish))
+        for a in await appointments.of_case(session, case.id)
+    ]
     return CaseAppointments(name, items, unreachable)

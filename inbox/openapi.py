@@ -39,7 +39,9 @@ from inbox.schemas.cases import (
     SetCheckins,
     Since,
     Status,
+    TimelineCursor,
     TimelineItem,
+    TimelineLimit,
 )
 from inbox.schemas.meta import Problem
 from inbox.schemas.profiles import Profile, ProfileChange
@@ -85,7 +87,26 @@ TOKEN_ID = Param("token_id", "path", PathId, "One of your own API tokens.")
 DAY = Param(
     "day", "query", Day, "A local date (YYYY-MM-DD, Europe/Brussels); today when left out.", False
 )
-AFTER = Param("after", "query", Since, "Only items after this moment.", False)
+AFTER = Param(
+    "after",
+    "query",
+    Since,
+    "Every item after this moment, oldest first (the live refresh); not with `before`.",
+    False,
+)
+BEFORE = Param(
+    "before",
+    "query",
+    TimelineCursor,
+    "The page before this cursor: pass what the `Link` header of the page after it gave.",
+    False,
+)
+LIMIT = Param("limit", "query", TimelineLimit, "Items a page (default 50).", False)
+OLDER_LINK = (
+    "Link",
+    'Where the older items are: `</api/cases/1/timeline?before=…&limit=50>; rel="next"`; '
+    "absent when this page starts the timeline (and with `after`).",
+)
 PAGE = Param("page", "query", Page, "The page, from 1 (see next_page).", False)
 QUEUE_PARAMS = (
     Param("cursor", "query", Cursor, "The next page: the `next` of the previous answer.", False),
@@ -135,6 +156,7 @@ class Operation:
     array: bool = False  # the response is a list of `response`
     errors: tuple[int, ...] = ()  # besides those every operation of its kind can give
     public: bool = False
+    headers: tuple[tuple[str, str], ...] = ()  # response headers: (name, description)
 
     @property
     def statuses(self) -> tuple[int, ...]:
@@ -158,7 +180,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getMe", "GET", "/api/me", "Who am I", "team", response=Worker),
     Operation("getQueue", "GET", "/api/queue", "Waiting (with the promise state), mine, and the team's, a page of each", "cases", QUEUE_PARAMS, response=Queue),
     Operation("getCase", "GET", "/api/cases/{case_id}", "A case: summary, intake answers and timeline", "cases", (CASE_ID,), response=Case),
-    Operation("getTimeline", "GET", "/api/cases/{case_id}/timeline", "New timeline items", "cases", (CASE_ID, AFTER), response=TimelineItem, array=True),
+    Operation("getTimeline", "GET", "/api/cases/{case_id}/timeline", "The newest timeline items (a page, oldest first), an older page (`before`) or what came after a moment (`after`)", "cases", (CASE_ID, AFTER, BEFORE, LIMIT), response=TimelineItem, array=True, headers=(OLDER_LINK,)),
     Operation("claimCase", "POST", "/api/cases/{case_id}/claim", "Take a waiting case (one of two at once wins; the other gets 409)", "cases", (CASE_ID,), status=204, errors=(409,)),
     Operation("replyToCase", "POST", "/api/cases/{case_id}/reply", "Send a message to the youth", "cases", (CASE_ID,), body=Reply, status=204, errors=(409,)),
     Operation("addNote", "POST", "/api/cases/{case_id}/notes", "Add a private note", "cases", (CASE_ID,), body=Note, status=204),
@@ -324,6 +346,11 @@ def operation_object(op: Operation) -> dict[str, Any]:
             "description": "OK." if op.status == 200 else "Created.",
             "content": {"application/json": {"schema": schema}},
         }
+        if op.headers:
+            responses[str(op.status)]["headers"] = {
+                name: {"description": text, "schema": {"type": "string"}}
+                for name, text in op.headers
+            }
     for status in op.statuses:
         responses[str(status)] = {"$ref": f"#/components/responses/{status}"}
     result["responses"] = responses

@@ -6,3 +6,6 @@
 from storage import indexes as indexes
 from storage import offer_models as offer_models
 from storage import retention as retention  # its indexes
+
+# The timeline's composite indexes are declared beside its queries (models.py is full).
+from storage import timeline as timeline

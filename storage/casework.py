@@ -1,4 +1,4 @@
-"""Cases as workers handle them: queue, claim, assign, status, notes, timeline and audit.
+"""Cases as workers handle them: queue, claim, assign, status, notes and audit.
 
 Every read goes through `case_in(partnership, id)`: a case of another partnership does not
 exist for the caller (the inbox answers 404).
@@ -59,18 +59,6 @@ class CaseSummary:
     outcome: str | None = None  # when closed: work, training, …, or "erased"
     six_month: str | None = None  # the youth's answer six months after closing (flows.sixmonths)
     number: str = ""  # on WhatsApp: the youth's number, masked ("+32 470 •• •• 56")
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    kind: str  # message | note | event
-    id: int
-    at: datetime
-    author: str  # youth | bot | worker | system
-    text: str
-    worker_name: str = ""
-    delivery: str = ""
-    data: dict[str, Any] | None = None
 
 
 def summary(case: Case, youth: Youth, worker: Worker | None) -> CaseSummary:
@@ -369,48 +357,6 @@ async def audit_trail(session: AsyncSession, case_id: int) -> list[tuple[datetim
         .limit(500)
     )
     return [(at, action, name or "") for at, action, name in (await session.execute(stmt)).all()]
-
-
-async def timeline(
-    session: AsyncSession, case: Case, after: datetime | None = None
-) -> list[TimelineItem]:
-    """Messages both ways, notes and events of a case, in time order."""
-    names = {
-        w.id: w.first_name
-        for w in (
-            await session.execute(
-                select(Worker).where(Worker.partnership_id == case.partnership_id)
-            )
-        ).scalars()
-    }
-    items: list[TimelineItem] = []
-    messages = select(Message).where(Message.youth_id == case.youth_id)
-    notes = select(Note).where(Note.case_id == case.id)
-    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
-    if after is not None:
-        messages = messages.where(Message.created_at > after)
-        notes = notes.where(Note.created_at > after)
-        events = events.where(CaseEvent.created_at > after)
-    for m in (await session.execute(messages.order_by(Message.id))).scalars():
-        items.append(
-            TimelineItem(
-                "message", m.id, m.created_at, m.author, m.text,
-                names.get(m.worker_id or 0, ""), m.delivery, m.media,
-            )
-        )  # fmt: skip
-    for n in (await session.execute(notes.order_by(Note.id))).scalars():
-        items.append(
-            TimelineItem("note", n.id, n.created_at, "worker", n.text, names.get(n.worker_id, ""))
-        )
-    for e in (await session.execute(events.order_by(CaseEvent.id))).scalars():
-        items.append(
-            TimelineItem(
-                "event", e.id, e.created_at, "system", e.kind,
-                names.get(e.worker_id or 0, ""), data=dict(e.data),
-            )
-        )  # fmt: skip
-    order = {"message": 0, "event": 1, "note": 2}
-    return sorted(items, key=lambda i: (i.at, order[i.kind], i.id))
 
 
 # Built once: building a statement (and its cache key) costs more than SQLite running it.

@@ -14,14 +14,16 @@ from flows.intake_questions import REACH, REFERRALS
 from flows.model import N_
 from inbox import auth
 from inbox.api import case_appointments
+from inbox.appointments import appointments_in
 from inbox.pages.base import Screen, Site, id_param
 from inbox.pages.formats import gettext
 from inbox.pages.labels import LANGUAGE_LABELS, PROFILE_FIELDS, SIX_MONTH_LABELS
 from inbox.pages.trend import trend
 from storage import offer_inbox
 from storage.casework import CaseSummary
-from storage.models import Case
+from storage.models import Youth
 from storage.profiles import CHOICES
+from storage.timeline import Cursor
 
 NAMED_EVENTS = (
     "appointment",
@@ -80,11 +82,17 @@ class CasePage(Screen):
         profile_error: str = "",
     ) -> web.StreamResponse:  # fmt: skip
         worker = auth.require_worker(request)
-        view = await self.inbox.case(worker, case_id or id_param(request))
+        older_than = cursor(request.query.get("voor", "")) if request.method == "GET" else None
+        async with self.db.transaction() as session:  # the whole page in one round
+            case = await self.inbox.own_case(session, worker, case_id or id_param(request))
+            _youth = await session.get(Youth, case.youth_id)  # held: read once for all below
+            view = await self.inbox.read_case(session, worker, case, older_than)
+            names = {w.id: w.first_name for w in view.colleagues}
+            planned = await appointments_in(session, case, names)
+            profile = await self.inbox.profile_in(session, case)
+            attended = await offer_inbox.attended_by(session, case)
         by_id = {w.id: w for w in view.colleagues}
-        planned = await case_appointments(self.appointments, worker, view.case.id, audit=False)
         partnership = self.inbox.directory.partnership(worker.partnership_id)
-        profile = await self.inbox.case_profile(worker, view.case.id, audit=False)
         return self.render(
             request,
             "case.html",
@@ -113,25 +121,31 @@ class CasePage(Screen):
             profile_fields=PROFILE_FIELDS,
             profile_values=profile_form or {f: getattr(profile.profile, f) for f in CHOICES},
             profile_error=profile_error,
-            attended=await self.attended(view.case.id),
+            attended=attended,
+            older_page=older_than is not None,
         )
 
-    async def attended(self, case_id: int) -> list[offer_inbox.Attended]:
-        """The group sessions the youth was at (the case is already read, and audited)."""
-        async with self.db.transaction() as session:
-            case = await session.get(Case, case_id)
-            return await offer_inbox.attended_by(session, case) if case is not None else []
-
     async def timeline(self, request: web.Request) -> web.StreamResponse:
+        """The live refresh (`after`: what came since) or the page before a cursor (`voor`)."""
         worker = auth.require_worker(request)
+        case_id = id_param(request)
         after = parse_time(request.query.get("after", ""))
-        items = await self.inbox.timeline_after(worker, id_param(request), after)
+        older: str | None = None
+        if after is not None:
+            items = await self.inbox.timeline_after(worker, case_id, after)
+        else:
+            shown = await self.inbox.timeline_page(
+                worker, case_id, cursor(request.query.get("voor", ""))
+            )
+            items, older = shown.items, str(shown.older) if shown.older else None
         youth = ""
         if any(i.kind == "event" and i.text in NAMED_EVENTS for i in items):
             youth = (
-                await case_appointments(self.appointments, worker, id_param(request), audit=False)
+                await case_appointments(self.appointments, worker, case_id, audit=False)
             ).youth_name
-        return self.render(request, "_timeline.html", items=items, youth=youth)
+        return self.render(
+            request, "_timeline.html", items=items, youth=youth, older=older, case_id=case_id
+        )
 
 
 def six_month(result: str | None) -> str:
@@ -153,6 +167,16 @@ def parse_time(value: str) -> datetime | None:
         return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError) as exc:
         raise web.HTTPBadRequest(text="after: geen geldig tijdstip") from exc
+
+
+def cursor(value: str) -> Cursor | None:
+    """A timeline cursor from the query (`voor`); None when absent."""
+    if not value:
+        return None
+    try:
+        return Cursor.parse(value)
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text="voor: geen geldige plaats in het gesprek") from exc
 
 
 def channel_label(case: CaseSummary, phone: str = "") -> str:

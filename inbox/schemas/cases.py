@@ -14,6 +14,7 @@ from inbox.schemas.base import Id, Moment, OneOf, Request, Response, bounded
 from inbox.schemas.team import Worker
 from inbox.service import Promise
 from storage.casework import FLAGS, OUTCOMES, STATUSES
+from storage.timeline import CURSOR, MAX_PAGE
 
 RHYTHM_KEYS = tuple(key for key, _ in RHYTHMS)
 RFC3339 = re.compile(
@@ -34,6 +35,9 @@ def since(raw: object) -> datetime:
 
 
 Since = Annotated[datetime, BeforeValidator(since)]  # the timeline's `after`
+# The timeline's `before`: a cursor as the `Link` header gave it (storage.timeline.Cursor).
+TimelineCursor = Annotated[str, bounded(40, 1, pattern=f"^{CURSOR.pattern}$")]
+TimelineLimit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
 # --- what a worker sends ------------------------------------------------------------------------
 
@@ -225,7 +229,11 @@ class Suggestion(Response):
 class Case(Response):
     case: CaseSummary
     answers: dict[str, Any] = Field(description="The intake answers.")
-    timeline: list[TimelineItem]
+    timeline: list[TimelineItem] = Field(description="The newest 50 items, oldest first.")
+    timeline_older: str | None = Field(
+        description="The cursor for the items before these (`getTimeline?before=`); "
+        "null: the timeline starts here."
+    )
     colleagues: list[Worker]
     suggestions: list[Suggestion]
     quick_replies: list[str]

@@ -12,6 +12,7 @@ from flows.assignment import WaitingCase, suggest
 from flows.checkins import LOW
 from flows.directory import Partnership
 from flows.intake import add_workdays
+from inbox.errors import Invalid
 from inbox.service.base import Base, candidate
 from inbox.service.queue import QueueAsk, with_promise
 from inbox.service.views import (
@@ -23,10 +24,11 @@ from inbox.service.views import (
     QueueView,
     UrgentPromise,
 )
-from storage import casework, checkins, queue, window, workers, youths
-from storage.casework import CaseSummary, TimelineItem
-from storage.models import Youth
+from storage import casework, checkins, queue, timeline, window, workers, youths
+from storage.casework import CaseSummary
+from storage.models import Case, Youth
 from storage.queue import Kind
+from storage.timeline import Cursor, TimelineItem
 from storage.workers import WorkerView
 
 URGENT_WITHIN = timedelta(hours=1)  # a crisis: answered within the hour of working time
@@ -100,29 +102,43 @@ class Cases(Base):
                 low[case_id] = LowScore(case, score, answered_at)
         return list(low.values())
 
-    async def case(self, worker: WorkerView, case_id: int) -> CaseView:
-        now = self.clock()
+    async def case(
+        self, worker: WorkerView, case_id: int, older_than: Cursor | None = None
+    ) -> CaseView:
         async with self.db.transaction() as session:
             case = await self.own_case(session, worker, case_id)
-            if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
-                await casework.mark_read(session, case)
-            await casework.audit_view(session, worker.id, case.id, now)
-            summary = await casework.summary_of(session, case)
-            timeline = await casework.timeline(session, case)
-            team = await workers.of_partnership(session, worker.partnership_id)
-            load = await casework.open_load(session, worker.partnership_id)
-            answering = await casework.answering_worker(session, case)
-            youth = await session.get(Youth, case.youth_id)
-            assert youth is not None
-            answers = await checkins.answers(session, youth.id)
-            partnership = self.partnership(worker)
-            since = await casework.waiting_since(session, case)
-            crisis = await self.urgent_promises(session, partnership, [summary], now)
-            may_act = await self.can_act(session, worker, case)
-            closes = window.closes_at(youth.channel, await window.last_written(session, youth.id))
-            kept = await window.kept_count(session, youth.id) if closes is not None else 0
-            shown = youth.channel == "whatsapp" and partnership.show_phone_numbers
-            phone = youths.full_number(youth.channel_user_id) if shown else ""
+            return await self.read_case(session, worker, case, older_than)
+
+    async def read_case(
+        self, session: AsyncSession, worker: WorkerView, case: Case, older_than: Cursor | None
+    ) -> CaseView:
+        """The case as its page shows it, in the caller's transaction (marked read, audited).
+
+        The youth and the team are read first and held: the summary, the answering worker and
+        the timeline's names come from the session's identity map, not from more queries.
+        """
+        now = self.clock()
+        youth = await session.get(Youth, case.youth_id)
+        assert youth is not None
+        team = await workers.of_partnership(session, worker.partnership_id)
+        if case.worker_id in (worker.id, None) or await self.covering(session, worker, case):
+            await casework.mark_read(session, case)
+        await casework.audit_view(session, worker.id, case.id, now)
+        summary = await casework.summary_of(session, case)
+        page = await timeline.page(
+            session, case, older_than, names={w.id: w.first_name for w in team}
+        )
+        load = await casework.open_load(session, worker.partnership_id)
+        answering = await casework.answering_worker(session, case)
+        answers = await checkins.answers(session, youth.id)
+        partnership = self.partnership(worker)
+        since = await casework.waiting_since(session, case)
+        crisis = await self.urgent_promises(session, partnership, [summary], now)
+        may_act = await self.can_act(session, worker, case)
+        closes = window.closes_at(youth.channel, await window.last_written(session, youth.id))
+        kept = await window.kept_count(session, youth.id) if closes is not None else 0
+        shown = youth.channel == "whatsapp" and partnership.show_phone_numbers
+        phone = youths.full_number(youth.channel_user_id) if shown else ""
         checkins_view = CheckinsView(
             rhythm=youth.checkin_rhythm,
             quiet_hours=youth.quiet_hours,
@@ -138,7 +154,8 @@ class Cases(Base):
         return CaseView(
             case=summary,
             answers=dict(case.answers),
-            timeline=timeline,
+            timeline=page.items,
+            timeline_older=str(page.older) if page.older else None,
             colleagues=[workers.view(w) for w in team],
             suggestions=suggest(waiting, candidates) if case.worker_id is None else [],
             quick_replies=partnership.quick_replies,
@@ -155,12 +172,44 @@ class Cases(Base):
     async def timeline_after(
         self, worker: WorkerView, case_id: int, after: datetime | None
     ) -> list[TimelineItem]:
+        """What came after a moment (the live refresh); without one, the newest page."""
+        if after is None:
+            return (await self.timeline_page(worker, case_id)).items
         async with self.db.transaction() as session:
-            case = await self.own_case(session, worker, case_id)
-            if case.worker_id == worker.id or await self.covering(session, worker, case):
-                await casework.mark_read(session, case)
-            await casework.audit_view(session, worker.id, case.id, self.clock())
-            return await casework.timeline(session, case, after)
+            case = await self.read_timeline(session, worker, case_id)
+            return await timeline.after(session, case, after)
+
+    async def timeline_page(
+        self,
+        worker: WorkerView,
+        case_id: int,
+        older_than: Cursor | None = None,
+        limit: int = timeline.PAGE,
+    ) -> timeline.Page:
+        """The newest `limit` items before the cursor (or of all), oldest first."""
+        async with self.db.transaction() as session:
+            case = await self.read_timeline(session, worker, case_id)
+            return await timeline.page(session, case, older_than, limit)
+
+    async def timeline_read(
+        self, worker: WorkerView, case_id: int, after: datetime | None, before: str | None,
+        limit: int,
+    ) -> timeline.Page:  # fmt: skip
+        """The API's getTimeline: what came after a moment (all of it), or a page."""
+        if after is None:
+            older_than = Cursor.parse(before) if before else None  # the schema checked it
+            return await self.timeline_page(worker, case_id, older_than, limit)
+        if before is not None:
+            raise Invalid("before: niet samen met after.")
+        return timeline.Page(await self.timeline_after(worker, case_id, after), None)
+
+    async def read_timeline(self, session: AsyncSession, worker: WorkerView, case_id: int) -> Case:
+        """The case whose timeline the worker reads: marked read when it is theirs, audited."""
+        case = await self.own_case(session, worker, case_id)
+        if case.worker_id == worker.id or await self.covering(session, worker, case):
+            await casework.mark_read(session, case)
+        await casework.audit_view(session, worker.id, case.id, self.clock())
+        return case
 
     def promise(
         self, partnership: Partnership, created: datetime, now: datetime

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from inbox.errors import Conflict, InboxError
 from inbox.service.base import Base
 from storage import casework, profiles
-from storage.models import Worker
+from storage.models import Case, Worker
 from storage.profiles import BadProfileValue, Profile
 from storage.workers import WorkerView
 
@@ -44,8 +46,13 @@ class Profiles(Base):
             case = await self.own_case(session, worker, case_id)
             if audit:
                 await casework.audit_view(session, worker.id, case.id, self.clock(), "view_profile")
-            found = await profiles.profile_of(session, case.id)
-            filler = await session.get(Worker, found.filled_by) if found.filled_by else None
+            return await self.profile_in(session, case)
+
+    async def profile_in(self, session: AsyncSession, case: Case) -> ProfileView:
+        """The case's profile in the caller's transaction (a filler of the team loaded there
+        comes from the session, not another query)."""
+        found = await profiles.profile_of(session, case.id)
+        filler = await session.get(Worker, found.filled_by) if found.filled_by else None
         return ProfileView(found, filler.first_name if filler else None)
 
     async def set_profile(

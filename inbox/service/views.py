@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Literal
 
 from flows.assignment import Suggestion
-from storage.casework import CaseSummary, TimelineItem
+from storage.casework import CaseSummary
 from storage.checkins import Answer
+from storage.timeline import TimelineItem
 from storage.workers import WorkerView
 
 Promise = Literal["on_time", "almost_late", "late", "urgent_hour", "urgent_late"]
@@ -81,3 +82,6 @@ class CaseView:
     window_closes_at: datetime | None = None
     kept: int = 0  # messages waiting until the youth writes again
     phone: str = ""  # the WhatsApp number in full, only where the partnership shows numbers
+    # The timeline shows a page (the newest, or one before `?voor=`); this cursor gives the
+    # page before it (None: the timeline starts on this page).
+    timeline_older: str | None = None

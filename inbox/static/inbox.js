@@ -117,12 +117,56 @@
     // A reply "verzenden…" turns "verzonden" without an event for it: look again a few times.
     if (timeline.querySelector(".item.pending") && pendingPolls < 10) {
       pendingPolls += 1;
-      setTimeout(refreshTimelineSoon, 3000);
+      setTimeout(refreshTimelineSoon, 3000); // set whenever refreshTimeline runs
     } else if (!timeline.querySelector(".item.pending")) {
       pendingPolls = 0;
     }
   }
-  const refreshTimelineSoon = timeline ? later(refreshTimeline) : null;
+  // An older page (?voor=, without JS) has no live refresh: what came since is not below it.
+  const refreshTimelineSoon = timeline && timeline.dataset.fragment ? later(refreshTimeline) : null;
+
+  // --- the case page: older items above, keeping what the worker looks at in place ---------
+  function scroller() { // the timeline scrolls on its own on wide screens, the page on phones
+    return timeline.scrollHeight > timeline.clientHeight + 1 ? timeline : null;
+  }
+  let loadingOlder = false;
+  async function loadOlder(control) {
+    const link = control && control.querySelector("a[data-fragment]");
+    if (!link || loadingOlder) return;
+    loadingOlder = true;
+    try {
+      const html = await fragment(link.dataset.fragment);
+      if (html === null) return;
+      const anchor = control.nextElementSibling;
+      const before = anchor ? anchor.getBoundingClientRect().top : 0;
+      const nodes = Array.from(parse(html).children).filter((node) => {
+        const key = node.dataset.key;
+        return !key || !timeline.querySelector('[data-key="' + CSS.escape(key) + '"]');
+      });
+      const hadFocus = control.contains(document.activeElement);
+      control.replaceWith(...nodes);
+      if (anchor) {
+        const shift = anchor.getBoundingClientRect().top - before;
+        const box = scroller();
+        if (box) box.scrollTop += shift; else window.scrollBy(0, shift);
+      }
+      if (hadFocus) {
+        const next = timeline.querySelector(".older a");
+        (next || timeline).focus({ preventScroll: true });
+      }
+    } finally { loadingOlder = false; }
+  }
+  if (timeline) {
+    timeline.addEventListener("click", (event) => {
+      const link = event.target.closest(".older a[data-fragment]");
+      if (!link) return;
+      event.preventDefault();
+      loadOlder(link.closest(".older"));
+    });
+    timeline.addEventListener("scroll", () => { // scrolled to the top: the page before
+      if (timeline.scrollTop < 40) loadOlder(timeline.querySelector(".older"));
+    }, { passive: true });
+  }
 
   // --- the case page: redraw the Afspraken list (states, "te laat", wishes) ----------------
   const appointments = document.getElementById("appointments");
@@ -191,7 +235,7 @@
     let data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
     if (timeline && String(data.case_id) === timeline.dataset.case) {
-      refreshTimelineSoon();
+      if (refreshTimelineSoon) refreshTimelineSoon();
       if (appointments) refreshAppointmentsSoon();
     }
     if (queue) refreshQueueSoon();
@@ -207,7 +251,7 @@
       retry = 2000;
       // Between rendering the page and this moment (or while away) we may have missed
       // something: look once.
-      if (timeline) refreshTimelineSoon();
+      if (refreshTimelineSoon) refreshTimelineSoon();
       if (appointments) refreshAppointmentsSoon();
       if (queue) refreshQueueSoon();
     });
