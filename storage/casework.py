@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import followup
+from storage.indexes import open_case
 from storage.models import AuditEntry, Case, CaseEvent, Message, Note, Worker, Youth
 from storage.youths import masked_number
 
@@ -115,7 +116,7 @@ async def assigned_to(session: AsyncSession, worker_ids: list[int]) -> list[Case
     """Open cases of these workers, the most recent youth message first."""
     stmt = (
         base_query()
-        .where(Case.worker_id.in_(worker_ids), Case.status.in_(OPEN))
+        .where(Case.worker_id.in_(worker_ids), open_case())
         .order_by(Case.urgent.desc(), Case.unread.desc(), Case.updated_at.desc())
     )
     return [summary(c, y, w) for c, y, w in (await session.execute(stmt)).all()]
@@ -151,7 +152,7 @@ async def open_load(session: AsyncSession, partnership_id: str) -> dict[int, int
         .where(
             Case.partnership_id == partnership_id,
             Case.worker_id.is_not(None),
-            Case.status.in_(OPEN),
+            open_case(),  # through the open cases' partial index, never closed history
         )
         .group_by(Case.worker_id)
     )

@@ -10,7 +10,7 @@ conditions as SQL text, shared by the index and the query.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, TextClause, text
 
 from storage.models import Case, CheckIn, OutboxJob
 
@@ -30,8 +30,22 @@ OUTBOX_OPEN = Index(
 # history lies in its own range of each index: a queue page reads only open cases.
 # Waiting (status, nobody) oldest first, and the team's open cases.
 QUEUE = Index("ix_cases_queue", Case.partnership_id, Case.status, Case.worker_id, Case.created_at)
-# My open cases, the most recently changed first; the unread count per worker.
-MINE = Index("ix_cases_worker_open", Case.worker_id, Case.status, Case.updated_at)
+# A worker's open cases (my list, the unread count, the load per worker): a partial index,
+# so closed history is not in it at all. casework.OPEN as SQL, shared with the queries.
+OPEN_CASES = "status IN ('waiting', 'active', 'paused')"
+MINE = Index(
+    "ix_cases_worker_open",
+    Case.worker_id,
+    Case.updated_at,
+    sqlite_where=text(OPEN_CASES),
+    postgresql_where=text(OPEN_CASES),
+)
+
+
+def open_case() -> TextClause:
+    """The condition of ix_cases_worker_open, word for word (a bound IN would not match it)."""
+    return text(f"cases.{OPEN_CASES}")
+
 
 # Low check-in answers of the last week (the queue's "wie zit laag"): a range on answered_at
 # within the answered ones, covering what the query reads.

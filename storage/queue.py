@@ -20,7 +20,8 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.casework import OPEN, CaseSummary, base_query, summary
+from storage.casework import CaseSummary, base_query, summary
+from storage.indexes import open_case
 from storage.models import Case, CaseEvent, CaseNeed, Youth
 from storage.search import youths_saying
 
@@ -140,8 +141,8 @@ def scope(kind: Kind, partnership_id: str, worker_ids: Sequence[int]) -> list[Co
     if kind == "waiting":
         return [mine, Case.status == "waiting", Case.worker_id.is_(None)]
     if kind == "mine":
-        return [mine, Case.worker_id.in_(worker_ids), Case.status.in_(OPEN)]
-    return [mine, Case.status.in_(OPEN)]
+        return [mine, Case.worker_id.in_(worker_ids), open_case()]
+    return [mine, open_case()]
 
 
 # --- cursors ----------------------------------------------------------------------------------
@@ -259,6 +260,6 @@ async def unread(session: AsyncSession, worker_ids: Sequence[int]) -> int:
     if not worker_ids:
         return 0
     stmt = select(func.coalesce(func.sum(Case.unread), 0)).where(
-        Case.worker_id.in_(worker_ids), Case.status.in_(OPEN)
+        Case.worker_id.in_(worker_ids), open_case()
     )
     return int((await session.execute(stmt)).scalar_one())

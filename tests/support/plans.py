@@ -11,8 +11,9 @@ returns the ones that read a whole table of `tables`:
   by index lookups, as it does when the outer rows are few of very many (on the small test
   tables it would otherwise read them whole): a "Seq Scan" node, or an index scan without
   an "Index Cond" (the whole index: the planner's fallback when no index narrows the rows).
-- Both: a scan of a whole *partial* index is fine (it holds only what its WHERE says, e.g.
-  the planned check-ins); a search whose only condition is in `broad` for its table is
+- Both: reading a *partial* index, whole or in part, is fine (it holds only what its WHERE
+  says: open cases, planned check-ins, jobs to send); a search whose only condition is in
+  `broad` for its table is
   not (e.g. cases by partnership alone: that partnership's whole history, closed included).
 
 Each finding names the statement, its parameters and the plan, so whoever breaks a check
@@ -151,10 +152,10 @@ async def sqlite_scan(conn: Any, statement: Statement, guard: Guard) -> FullScan
             continue
         kind, table, index = step.group(1), names[step.group(2)], step.group(3)
         condition = re.search(r"\((.*)\)", line)
-        whole = kind == "SCAN" and index not in guard.partial
-        if whole or (
-            kind == "SEARCH" and guard.too_broad(table, condition[1] if condition else "")
-        ):
+        if index in guard.partial:
+            continue  # the index holds only open or due rows: reading it is not history
+        whole = kind == "SCAN"
+        if whole or guard.too_broad(table, condition[1] if condition else ""):
             hit.add(table)
     if not hit:
         return None
@@ -197,9 +198,13 @@ def reads_all(node: dict[str, Any], guard: Guard) -> bool:
     kind = node["Node Type"]
     if kind == "Seq Scan":
         return True
+    # A bitmap heap scan reads through the index scans below it.
+    used = {n.get("Index Name") for n in nodes(node)} - {None}
+    if used and used <= guard.partial:
+        return False  # partial indexes hold only open or due rows: reading them is not history
     condition = node.get("Index Cond", node.get("Recheck Cond"))
     if kind in ("Index Scan", "Index Only Scan") and condition is None:
-        return node.get("Index Name") not in guard.partial
+        return True
     return condition is not None and guard.too_broad(table, condition)
 
 

@@ -11,6 +11,7 @@ time, closed history lies in its own range of each index and is never read.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_queue_indexes"
@@ -18,12 +19,20 @@ down_revision = "0022_plans_indexes"
 branch_labels = None
 depends_on = None
 
+OPEN_CASES = "status IN ('waiting', 'active', 'paused')"  # a worker's open cases only
+
 
 def upgrade() -> None:
     op.create_index(
         "ix_cases_queue", "cases", ["partnership_id", "status", "worker_id", "created_at"]
     )
-    op.create_index("ix_cases_worker_open", "cases", ["worker_id", "status", "updated_at"])
+    op.create_index(
+        "ix_cases_worker_open",
+        "cases",
+        ["worker_id", "updated_at"],
+        sqlite_where=sa.text(OPEN_CASES),
+        postgresql_where=sa.text(OPEN_CASES),
+    )
 
 
 def downgrade() -> None:
