@@ -10,7 +10,7 @@ conditions as SQL text, shared by the index and the query.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, TextClause, text
+from sqlalchemy import ColumnElement, Index, and_, text
 
 from storage.models import Case, CheckIn, OutboxJob
 
@@ -42,9 +42,9 @@ MINE = Index(
 )
 
 
-def open_case() -> TextClause:
+def open_case() -> ColumnElement[bool]:
     """The condition of ix_cases_worker_open, word for word (a bound IN would not match it)."""
-    return text(f"cases.{OPEN_CASES}")
+    return and_(text(f"cases.{OPEN_CASES}"))
 
 
 # Low check-in answers of the last week (the queue's "wie zit laag"): a range on answered_at
