@@ -48,6 +48,7 @@ from inbox.reporting import Reporting
 from inbox.security import security_headers
 from inbox.service import Inbox
 from instap.demo import add_demo_data, summary
+from instap.health import Readiness
 from storage.db import Database
 from storage.demo import NotForDemo
 
@@ -143,7 +144,7 @@ def build(settings: Settings) -> Service:
     app[auth.TRUSTED_PROXIES] = settings.trusted_proxies
     app.add_routes(webchat.routes())
     app.on_shutdown.append(webchat.close)  # nor open chats
-    app.add_routes([web.get("/healthz", health)])
+    app.add_routes(Readiness(db, list(channels)).routes())
     reporting = Reporting(inbox, pseudonym_key(settings.secret_key))
     pages_app = InboxPages(
         inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles, reporting=reporting
@@ -180,10 +181,6 @@ def build(settings: Settings) -> Service:
         whatsapp_receiver.on_status = inbox.changed  # delivered, read: the case page shows it
     checkins.on_case = privacy.on_case = case_changed
     return service
-
-
-async def health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
 
 
 @contextlib.asynccontextmanager

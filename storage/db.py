@@ -13,6 +13,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import Connection, make_url
@@ -107,6 +109,13 @@ class Database:
         async with self.engine.begin() as conn:
             await conn.run_sync(run_upgrade)
 
+    async def schema_behind(self) -> str:
+        """'' when the schema is at the newest migration; else what it is at ("none")."""
+        async with self.engine.connect() as conn:
+            current = await conn.run_sync(current_revisions)
+        heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+        return "" if current == heads else ", ".join(sorted(current)) or "none"
+
     async def dispose(self) -> None:
         await self.engine.dispose()
         # A task cancelled inside a transaction (at shutdown) leaves SQLAlchemy closing its
@@ -121,11 +130,20 @@ class Database:
             await asyncio.wait(closing, timeout=CLOSE_WAIT)
 
 
-def run_upgrade(conn: Connection) -> None:
+def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def run_upgrade(conn: Connection) -> None:
+    cfg = alembic_config()
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, "head")
+
+
+def current_revisions(conn: Connection) -> set[str]:
+    return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def configure_sqlite(engine: AsyncEngine) -> None:

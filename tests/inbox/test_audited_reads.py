@@ -43,6 +43,7 @@ NO_YOUTH_DATA = {
     ("GET", "/static"): "the web chat's style and script",
     ("POST", "/telegram/webhook"): "Telegram hands in a youth's own message",
     ("GET", "/healthz"): "says the service is up",
+    ("GET", "/readyz"): "says whether the database answers and is migrated",
     ("GET", "/inbox/static"): "the inbox's style and script",
     ("GET", "/inbox/login"): "the login form",
     ("POST", "/inbox/login"): "logging in",

@@ -1,0 +1,47 @@
+"""Is this instance alive (`/healthz`), and ready for work (`/readyz`)?
+
+A load balancer or an orchestrator asks these. Alive: the process answers. Ready: the
+database answers within a few seconds and its schema is at the newest migration (an instance
+started next to an older database, or one whose database is down, must not get traffic).
+The answer names what was checked, never a youth's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from storage.db import Database
+
+READY_WITHIN = 3.0  # seconds for the database to answer
+
+
+async def alive(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+class Readiness:
+    def __init__(self, db: Database, channels: Sequence[str]) -> None:
+        self.db = db
+        self.channels = sorted(channels)
+
+    async def ready(self, request: web.Request) -> web.Response:
+        try:
+            behind = await asyncio.wait_for(self.db.schema_behind(), READY_WITHIN)
+        except Exception as exc:  # down, refused, timed out, broken: not ready
+            problem = f"the database does not answer ({type(exc).__name__})"
+            return web.json_response({"ok": False, "database": problem}, status=503)
+        if behind:
+            found = {
+                "ok": False,
+                "database": "ok",
+                "schema": f"not at the newest migration ({behind})",
+            }
+            return web.json_response(found, status=503)
+        found = {"ok": True, "database": "ok", "schema": "current", "channels": self.channels}
+        return web.json_response(found)
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/healthz", alive), web.get("/readyz", self.ready)]
