@@ -41,6 +41,18 @@ MINE = Index(
     postgresql_where=text(OPEN_CASES),
 )
 
+# The team's open cases in the list's order (urgent first, then oldest): a page is the first
+# rows of this index, not a sort of every open case of the partnership.
+TEAM = Index(
+    "ix_cases_team",
+    Case.partnership_id,
+    Case.urgent.desc(),
+    Case.created_at,
+    Case.id,
+    sqlite_where=text(OPEN_CASES),
+    postgresql_where=text(OPEN_CASES),
+)
+
 
 def open_case() -> ColumnElement[bool]:
     """The condition of ix_cases_worker_open, word for word (a bound IN would not match it)."""

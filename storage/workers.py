@@ -115,6 +115,17 @@ async def of_partnership(session: AsyncSession, partnership_id: str) -> list[Wor
     return list((await session.execute(stmt)).scalars())
 
 
+async def covered_by(session: AsyncSession, worker: WorkerView) -> list[int]:
+    """The absent colleagues this worker covers for."""
+    stmt = select(Worker.id).where(
+        Worker.partnership_id == worker.partnership_id,
+        Worker.active,
+        Worker.absent,
+        Worker.cover_id == worker.id,
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
 async def coordinators(session: AsyncSession, partnership_id: str) -> list[Worker]:
     """The partnership's coordinators (and admins): told at once about a crisis message."""
     return [w for w in await of_partnership(session, partnership_id) if w.role != "worker"]

@@ -23,7 +23,7 @@ class Queue(Screen):
         query = dict(request.query)
         ask = ask_from(query, coordinator=worker.is_coordinator)
         view = await self.inbox.queue(worker, ask)
-        team = await self.inbox.team(worker)
+        team = await self.inbox.everyone(worker)
         partnership = self.inbox.partnership(worker)
         filters = ask.params(query)
         shown = {p: query[p] for p in CURSOR_PARAMS.values() if query.get(p)}
@@ -39,8 +39,8 @@ class Queue(Screen):
 
         return {
             "queue": view,
-            "colleagues": [w for w, _ in team if w.id != worker.id],
-            "workers": [w for w, _ in team],
+            "colleagues": [w for w in team if w.id != worker.id],
+            "workers": team,
             "filters": filters,
             "filtered": any(k != "q" for k in filters),
             "query": urlencode({**filters, **shown}),

@@ -49,10 +49,7 @@ class Cases(Base):
             ["waiting", "mine", "team"] if worker.is_coordinator else ["waiting", "mine"]
         )
         async with self.db.transaction() as session:
-            mine_ids = [worker.id]
-            for colleague in await workers.of_partnership(session, worker.partnership_id):
-                if colleague.absent and colleague.cover_id == worker.id:
-                    mine_ids.append(colleague.id)  # I cover for them
+            mine_ids = [worker.id, *await workers.covered_by(session, worker)]
             pages = {
                 kind: await queue.page(
                     session, kind, worker.partnership_id, mine_ids, filters,
@@ -128,7 +125,10 @@ class Cases(Base):
         page = await timeline.page(
             session, case, older_than, names={w.id: w.first_name for w in team}
         )
-        load = await casework.open_load(session, worker.partnership_id)
+        # Who has room: only to suggest a worker for a case nobody has taken yet.
+        load = (
+            await casework.open_load(session, worker.partnership_id) if not case.worker_id else {}
+        )
         answering = await casework.answering_worker(session, case)
         answers = await checkins.answers(session, youth.id)
         partnership = self.partnership(worker)

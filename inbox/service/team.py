@@ -29,6 +29,12 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 class Team(Assignment):
     """The partnership's workers; an absence may send cases back to be auto-assigned."""
 
+    async def everyone(self, worker: WorkerView) -> list[WorkerView]:
+        """The partnership's workers, without their load (the queue's filter and cover form)."""
+        async with self.db.transaction() as session:
+            team = await workers.of_partnership(session, worker.partnership_id)
+        return [workers.view(w) for w in team]
+
     async def team(self, worker: WorkerView) -> list[tuple[WorkerView, int]]:
         async with self.db.transaction() as session:
             team = await workers.of_partnership(session, worker.partnership_id)
