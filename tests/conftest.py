@@ -16,7 +16,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from storage.db import Database
 from tests.support.postgres import PostgresServer, start_postgres
 
-pytest_plugins = ["tests.botapi.fixtures", "tests.waapi.fixtures", "tests.support.browser"]
+pytest_plugins = [
+    "tests.botapi.fixtures",
+    "tests.waapi.fixtures",
+    "tests.support.browser",
+    "tests.support.watchdog",
+]
 
 
 @pytest.fixture(scope="session")
