@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Coroutine
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,6 +54,8 @@ from storage.demo import NotForDemo
 
 log = logging.getLogger("instap")
 INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
+STOP_WITHIN = 30.0  # seconds for each part to stop at shutdown
+ASYNCIO = str(Path(asyncio.__file__).parent)
 
 
 @dataclass
@@ -234,14 +236,42 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
             scheduler.shutdown(wait=False)
         for task in service.tasks:
             task.cancel()
-        await asyncio.gather(*service.tasks, return_exceptions=True)
-        await service.dispatcher.stop()
+        await stopping("tasks", asyncio.gather(*service.tasks, return_exceptions=True))
+        await stopping("dispatcher", service.dispatcher.stop())
         if service.bot is not None:
-            await service.bot.shutdown()
+            await stopping("telegram", service.bot.shutdown())
         if service.whatsapp is not None:
-            await service.whatsapp.close()
-        await runner.cleanup()
-        await service.db.dispose()
+            await stopping("whatsapp", service.whatsapp.close())
+        await stopping("web", runner.cleanup())
+        await stopping("database", service.db.dispose())
+
+
+async def stopping(part: str, done: Awaitable[object]) -> None:
+    """Wait for one part to stop, at most STOP_WITHIN seconds: a part that hangs is logged
+    with where its tasks wait, and the rest still stops (work not done stays in the database
+    and is picked up at the next start)."""
+    try:
+        await asyncio.wait_for(done, STOP_WITHIN)
+    except TimeoutError:
+        stuck = [t for t in asyncio.all_tasks() if not t.done() and t is not asyncio.current_task()]
+        log.error(
+            "%s did not stop within %.0f s; still running: %s",
+            part,
+            STOP_WITHIN,
+            "; ".join(f"{t.get_name()} at {where(t)}" for t in stuck[:20]),
+        )
+
+
+def where(task: asyncio.Task[object]) -> str:
+    """The innermost line outside asyncio a task waits on (following what it awaits)."""
+    coro: object = task.get_coro()
+    found = "?"
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
+        if frame is not None and not frame.f_code.co_filename.startswith(ASYNCIO):
+            found = f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}"
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "ag_await", None)
+    return found
 
 
 async def show_demo_logins(service: Service) -> None:
