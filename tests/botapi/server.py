@@ -426,7 +426,7 @@ class BotApiServer(BotState):
         self,
         chat_id: int,
         count: int,
-        timeout: float = 10.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
+        timeout: float = 30.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
     ) -> list[JSON]:
         """Wait until the bot has sent at least `count` messages to this chat."""
         await self.wait_until(

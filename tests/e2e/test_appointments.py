@@ -54,7 +54,7 @@ async def test_the_youth_confirms_or_asks_to_move_with_one_tap(
         )  # fmt: skip
         shown = await youth.until(before, "Past dat voor jou?")
         assert "Sara" in shown and "om 14u" in shown and "Breng je identiteitskaart mee." in shown
-        await bot_api.wait_until(lambda: bool(bot_api.calls_to("sendDocument")), timeout=10)
+        await bot_api.wait_until(lambda: bool(bot_api.calls_to("sendDocument")), timeout=30)
         document = bot_api.bot_messages(9501)[-1]
         assert document["document"]["file_name"].endswith(".ics")
         assert document.get("caption") == "📅 Zet de afspraak in je agenda."
@@ -87,7 +87,7 @@ async def test_the_youth_confirms_or_asks_to_move_with_one_tap(
         await youth.until(before, "Die afspraak gaat niet meer door.")
         listed = await youth.says("/afspraken", "Je volgende afspraken:")
         assert "VDAB Maasmechelen" in listed and "Trajectgezellen WAM!" not in listed
-        await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=10)
+        await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=30)
 
 
 async def plan_overdue_reminders(
@@ -158,7 +158,7 @@ async def test_sigkill_after_claim_and_after_send_delivers_every_reminder_once(
 
         await bot_api.wait_until(claimed, timeout=60)
         ticker.send_signal(signal.SIGKILL)
-        ticker.wait(timeout=10)
+        ticker.wait(timeout=30)
     assert reminders_seen(bot_api, count) == [0] * count
 
     # 2. A full instance delivers them; it is killed right after they were sent (and recorded).
@@ -166,7 +166,7 @@ async def test_sigkill_after_claim_and_after_send_delivers_every_reminder_once(
         await bot_api.wait_until(lambda: reminders_seen(bot_api, count) == [1] * count, timeout=60)
         await bot_api.wait_until(lambda: all_sent(db_url), timeout=30)
         full.send_signal(signal.SIGKILL)
-        full.wait(timeout=10)
+        full.wait(timeout=30)
 
     # 3. After a restart and a full tick, nothing goes out twice. One more overdue reminder
     #    (for a youth after the others) shows when a full tick and its delivery happened.

@@ -62,7 +62,7 @@ async def test_a_weekly_check_in_a_pause_a_crisis_and_a_block(
         assert "1813" in reply.split("\n\n")[0]
         await bot_api.wait_until(
             lambda: any(t.startswith("Dringend: Noor") for t in bot_api.sent_texts(SARA_CHAT)),
-            timeout=20,
+            timeout=30,
         )
         async with service.db.transaction() as session:
             case = (await session.execute(select(Case))).scalar_one()
@@ -79,7 +79,7 @@ async def test_a_weekly_check_in_a_pause_a_crisis_and_a_block(
             async with service.db.transaction() as session:
                 return (await session.execute(select(YouthRow))).scalar_one().unreachable
 
-        await bot_api.wait_until(unreachable, timeout=20)
+        await bot_api.wait_until(unreachable, timeout=30)
         travel(service, local(day + timedelta(days=21), 18))
         assert await service.checkins.tick() == 0
         async with service.db.transaction() as session:

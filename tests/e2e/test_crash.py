@@ -23,7 +23,7 @@ async def test_sigkill_between_acknowledge_and_handling_loses_nothing(
             lambda: set(update_ids) <= bot_api.confirmed_update_ids, timeout=60
         )
         receiver.send_signal(signal.SIGKILL)
-        receiver.wait(timeout=10)
+        receiver.wait(timeout=30)
     assert all(bot_api.sent_texts(chat_id) == [] for chat_id in YOUTHS)
     assert await inbound_statuses(db_url) == {"pending": len(update_ids)}
 

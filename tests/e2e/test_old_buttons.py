@@ -43,7 +43,7 @@ async def test_old_appointment_buttons_on_telegram(
             place="Trajectgezellen WAM!", kind="gesprek",
         )  # fmt: skip
         await youth.until(youth.seen(), "Past dat voor jou?")
-        await bot_api.wait_until(lambda: bool(bot_api.calls_to("sendDocument")), timeout=10)
+        await bot_api.wait_until(lambda: bool(bot_api.calls_to("sendDocument")), timeout=30)
         # Newer messages arrive after the proposal: the .ics file, the list of appointments.
         await youth.says("/afspraken", "Je volgende afspraken:")
 
@@ -61,7 +61,7 @@ async def test_old_appointment_buttons_on_telegram(
 
         # The moved one's button (not the newest message any more) confirms it.
         moved = message_with(bot_api, "is verzet")
-        await bot_api.wait_until(lambda: len(bot_api.calls_to("sendDocument")) >= 2, timeout=10)
+        await bot_api.wait_until(lambda: len(bot_api.calls_to("sendDocument")) >= 2, timeout=30)
         assert bot_api.bot_messages(CHAT)[-1]["message_id"] != moved["message_id"]
         before = youth.seen()
         bot_api.user_taps(CHAT, "Oké, ik kom", message_id=int(str(moved["message_id"])))
@@ -77,4 +77,4 @@ async def test_old_appointment_buttons_on_telegram(
         )  # fmt: skip
         await youth.until(youth.seen(), "om 10u30")
         await youth.says("past niet", "Wanneer past het je beter?")
-        await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=10)
+        await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=30)

@@ -27,7 +27,7 @@ async def test_a_youth_gets_their_data_and_then_has_it_erased(
         summary = await noor.says("/mijngegevens", "Dit bewaren we over jou:")
         assert "✍️ berichten die jij stuurde: 5\n" in summary  # typed; no taps, no commands
         assert "We bewaren dit zolang je bij ons aangemeld bent" in summary
-        await bot_api.wait_until(lambda: "document" in bot_api.bot_messages(CHAT)[-1], timeout=20)
+        await bot_api.wait_until(lambda: "document" in bot_api.bot_messages(CHAT)[-1], timeout=30)
         document = bot_api.bot_messages(CHAT)[-1]["document"]
         assert document["file_name"].startswith("mijn-gegevens-")
         data = json.loads(bot_api.files[document["file_id"]].content)

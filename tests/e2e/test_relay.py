@@ -38,7 +38,7 @@ async def test_a_worker_answers_and_the_youths_reply_reaches_the_inbox(
             items = await service.inbox.timeline_after(sara, waiting.case.id, None)
             return any(i.text == "Ja, dat past!" and i.author == "youth" for i in items)
 
-        await bot_api.wait_until(arrived, timeout=20)
+        await bot_api.wait_until(arrived, timeout=30)
         await service.dispatcher.idle()
         assert youth.seen() == before  # the bot does not answer for Sara
         items = await service.inbox.timeline_after(sara, waiting.case.id, None)
@@ -77,7 +77,7 @@ async def test_no_away_note_right_after_the_worker_wrote_outside_working_hours(
             items = await service.inbox.timeline_after(sara, waiting.case.id, None)
             return any(i.text == "Oh fijn, dank je!" for i in items)
 
-        await bot_api.wait_until(arrived, timeout=20)
+        await bot_api.wait_until(arrived, timeout=30)
         await service.dispatcher.idle()
         items = await service.inbox.timeline_after(sara, waiting.case.id, None)
         assert not [i for i in items if "leest dit" in i.text], items

@@ -60,7 +60,7 @@ async def test_a_youth_who_blocked_the_bot_is_marked_unreachable(
 ) -> None:
     async with serving(make_settings(db_url, tmp_path, bot_api)) as service:
         bot_api.user_sends_text(8003, "/start")
-        await bot_api.wait_until(lambda: bool(bot_api.sent_texts(8003)), timeout=20)
+        await bot_api.wait_until(lambda: bool(bot_api.sent_texts(8003)), timeout=30)
         bot_api.set_blocked(8003)
         bot_api.user_sends_text(8003, "Noor")  # sent just before the block reached us
 
@@ -69,7 +69,7 @@ async def test_a_youth_who_blocked_the_bot_is_marked_unreachable(
                 youth = (await session.execute(select(Youth))).scalar_one()
                 return youth.unreachable
 
-        await bot_api.wait_until(unreachable, timeout=20)
+        await bot_api.wait_until(unreachable, timeout=30)
         async with service.db.transaction() as session:
             statuses = [j.status for j in (await session.execute(select(OutboxJob))).scalars()]
         assert "failed" in statuses and "pending" not in statuses

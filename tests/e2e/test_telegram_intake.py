@@ -36,7 +36,7 @@ async def test_a_youth_from_maasmechelen_signs_up_on_telegram(
         assert case.answers["referral"] == "social"
         assert case.answers["reach"] == ["evening"]
         assert case.channel == "telegram"
-        await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=10)
+        await bot_api.wait_until(lambda: not bot_api.unanswered_callback_ids(), timeout=30)
     if mode == "webhook":
         assert bot_api.webhook_attempts, "updates should have come by webhook"
     assert bot_api.calls_to("setMyCommands"), "the Dutch command menu is set"

@@ -36,7 +36,7 @@ class Typist(Protocol):
 
 async def until(condition: Callable[[], Awaitable[bool]]) -> None:
     """Wait for a condition (not for a fixed time)."""
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(30):
         while not await condition():  # noqa: ASYNC110 - the database has no event to await
             await asyncio.sleep(0.05)
 
@@ -241,7 +241,7 @@ async def test_a_closed_case_comes_back_on_telegram(
                 "Noor komt terug: de begeleiding was afgesloten en er is een nieuw bericht. "
                 "Open de inbox." in bot_api.sent_texts(JAN_CHAT)
             ),
-            timeout=20,
+            timeout=30,
         )
 
 

@@ -37,7 +37,7 @@ class LiveYouth(WebYouth):
 
     async def read_until(self, expect: str) -> dict[str, Any]:
         """Read frames (live ones too) until a bot message shows `expect`; return it."""
-        async with asyncio.timeout(15):
+        async with asyncio.timeout(30):
             while True:
                 frame = await self.ws.receive_json()
                 self.take(frame)
@@ -52,7 +52,7 @@ class LiveYouth(WebYouth):
 
     async def live_of(self, message_id: int, live: bool) -> None:
         """Read frames until the message's buttons are (or became) live or dead."""
-        async with asyncio.timeout(15):
+        async with asyncio.timeout(30):
             while self.messages.get(message_id, {}).get("live") is not live:
                 self.take(await self.ws.receive_json())
 

@@ -56,7 +56,7 @@ async def test_webhook_refuses_bad_requests_and_stores_nothing(
         for _ in range(3):
             async with http.post(url, json=update(100, 5002, "/start"), headers=good) as response:
                 assert response.status == 200
-        await bot_api.wait_until(lambda: len(bot_api.sent_texts(5002)) >= 1, timeout=10)
+        await bot_api.wait_until(lambda: len(bot_api.sent_texts(5002)) >= 1, timeout=30)
         await settled(service)
         async with service.db.transaction() as session:
             assert await inbound.count_by_status(session) == {"done": 1}

@@ -46,7 +46,7 @@ async def test_voice_reaches_the_worker_and_only_their_partnership(
                 message = (await session.execute(query)).scalar_one_or_none()
             return message if message and message.media.get("state") == "stored" else None
 
-        await bot_api.wait_until(stored, timeout=20)
+        await bot_api.wait_until(stored, timeout=30)
         message = await stored()
         assert message is not None and message.text == "[voice]"
         url = f"{base}/inbox/media/{message.id}"

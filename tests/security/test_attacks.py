@@ -134,7 +134,7 @@ class Site:
         lines += [f"{k}: {v}" for k, v in headers.items()]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         await writer.drain()
-        answer = await asyncio.wait_for(reader.read(), timeout=10)
+        answer = await asyncio.wait_for(reader.read(), timeout=30)
         writer.close()
         await writer.wait_closed()
         head, _, body = answer.partition(b"\r\n\r\n")
@@ -331,7 +331,7 @@ async def test_a_10_mb_web_chat_frame_closes_that_socket_only(site: Site) -> Non
         frame = {"type": "text", "text": "x" * BIG, "client_id": "big"}
         with contextlib.suppress(ConnectionError, aiohttp.ClientError):
             await ws.send_str(json.dumps(frame))  # the server may hang up while it goes out
-        answer = await ws.receive(timeout=10)
+        answer = await ws.receive(timeout=30)
         if answer.type == WSMsgType.CLOSE:  # unless the reset beat the close frame
             assert answer.data == WSCloseCode.MESSAGE_TOO_BIG, answer
         else:
@@ -389,7 +389,7 @@ async def test_a_10_mb_webhook_body_and_a_concurrent_replay(
                 return response.status
 
         assert await asyncio.gather(*(deliver() for _ in range(5))) == [200] * 5
-        await bot_api.wait_until(lambda: len(bot_api.sent_texts(5102)) >= 1, timeout=10)
+        await bot_api.wait_until(lambda: len(bot_api.sent_texts(5102)) >= 1, timeout=30)
         await asyncio.sleep(0.5)
         await service.dispatcher.idle()
         async with service.db.transaction() as session:
@@ -707,7 +707,7 @@ async def test_injection_strings_through_the_web_chat(db_url: str, tmp_path: Pat
             assert (await ws.receive_json())["type"] == "ready"
             for i, value in enumerate(INJECTIONS):
                 await ws.send_json({"type": "text", "text": value, "client_id": f"inj{i}"})
-                while (answer := await ws.receive_json(timeout=10))["type"] != "ack":
+                while (answer := await ws.receive_json(timeout=30))["type"] != "ack":
                     assert answer["type"] in ("message", "chrome", "live"), answer
         await asyncio.sleep(0.3)
         await service.dispatcher.idle()
@@ -755,11 +755,11 @@ async def test_a_nul_character_in_the_web_chat_is_refused_kindly(site: Site) -> 
         await ws.send_json({"type": "hello", "token": TOKEN})
         assert (await ws.receive_json())["type"] == "ready"
         await ws.send_json({"type": "text", "text": NUL, "client_id": "nul"})
-        answer = await ws.receive(timeout=10)
+        answer = await ws.receive(timeout=30)
         assert answer.type == WSMsgType.TEXT, answer
         assert json.loads(answer.data)["type"] in ("ack", "error"), answer
         await ws.send_json({"type": "text", "text": "/start", "client_id": "after"})
-        assert (await ws.receive_json(timeout=10)) == {"type": "ack", "client_id": "after"}
+        assert (await ws.receive_json(timeout=30)) == {"type": "ack", "client_id": "after"}
     await site.alive()
 
 
@@ -776,7 +776,7 @@ async def test_a_nul_character_in_a_webhook_update(
             async with http.post(url, json=update(update_id, 5103, text), headers=good) as response:
                 statuses.append(response.status)
         assert statuses == [200, 200]
-        await bot_api.wait_until(lambda: len(bot_api.sent_texts(5103)) >= 1, timeout=10)
+        await bot_api.wait_until(lambda: len(bot_api.sent_texts(5103)) >= 1, timeout=30)
         await service.dispatcher.idle()
 
 

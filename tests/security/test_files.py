@@ -50,7 +50,7 @@ async def test_the_database_and_a_youths_voice_message_are_for_the_service_only(
                 message = (await session.execute(query)).scalar_one_or_none()
             return bool(message and message.media and message.media.get("state") == "stored")
 
-        await bot_api.wait_until(stored, timeout=20)
+        await bot_api.wait_until(stored, timeout=30)
         database = {p.name: mode(p) for p in var.glob("instap.db*")}
         media = var / "media"
         files = {p.name: mode(p) for p in media.iterdir()}

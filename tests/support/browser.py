@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, async_playwright, expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = [
@@ -19,6 +19,9 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# What a person sees may take a while on a loaded 2-core CI machine: wait for it up to 15 s
+# (Playwright's default is 5), as the actions do.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture

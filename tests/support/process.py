@@ -65,7 +65,7 @@ def instap(
     finally:
         if process.poll() is None:
             process.kill()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
         log.close()
 
 

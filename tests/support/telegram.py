@@ -7,7 +7,7 @@ from tests.botapi.server import BotApiServer
 
 async def answers(bot_api: BotApiServer, chat_id: int, seen: int, count: int = 1) -> list[str]:
     """Wait for `count` new bot messages after the `seen` ones; return their texts."""
-    messages = await bot_api.wait_for_bot_messages(chat_id, seen + count, timeout=20)
+    messages = await bot_api.wait_for_bot_messages(chat_id, seen + count, timeout=30)
     return [str(m.get("text", "")) for m in messages[seen:]]
 
 
@@ -43,7 +43,7 @@ class Youth:
             shown = [shown_text(m) for m in self.api.bot_messages(self.chat_id)]
             return any(expect in t for t in shown[max(0, before - 1) :])
 
-        await self.api.wait_until(arrived, timeout=20)
+        await self.api.wait_until(arrived, timeout=30)
         return "\n".join(
             str(m.get("text", "")) for m in self.api.bot_messages(self.chat_id)[before:]
         )

@@ -42,7 +42,7 @@ class Changes:
     async def wait_until(
         self,
         predicate: Callable[[], bool | Awaitable[bool]],
-        timeout: float = 10.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
+        timeout: float = 30.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
         *,
         what: str = "condition",
     ) -> None:

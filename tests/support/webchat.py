@@ -21,7 +21,7 @@ class WebYouth:
 
     async def read_until(self, expect: str) -> dict[str, Any]:
         """Read frames until a bot message (or edit) shows `expect`; return that message."""
-        async with asyncio.timeout(15):
+        async with asyncio.timeout(30):
             while True:
                 frame = await self.ws.receive_json()
                 if frame["type"] in ("message", "edit"):

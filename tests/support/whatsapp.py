@@ -95,7 +95,7 @@ class WaYouth:
             texts = [shown(m) for m in self.api.sent_to(self.phone)[max(0, before - 1) :]]
             return any(expect in t for t in texts)
 
-        await self.api.wait_until(arrived, timeout=20, what=f"{expect!r} to {self.phone}")
+        await self.api.wait_until(arrived, timeout=30, what=f"{expect!r} to {self.phone}")
         return "\n".join(shown(m) for m in self.api.sent_to(self.phone)[before:])
 
 

@@ -158,7 +158,7 @@ class UserSimulation(WaState):
         self,
         phone: str,
         count: int = 1,
-        timeout: float = 10.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
+        timeout: float = 30.0,  # noqa: ASYNC109 - a deadline for the condition, not I/O
         *,
         predicate: Callable[[SentMessage], bool] | None = None,
     ) -> list[SentMessage]:
@@ -173,6 +173,6 @@ class UserSimulation(WaState):
         )
         return self.sent_to(phone)
 
-    async def wait_delivered(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def wait_delivered(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Wait until every queued webhook was accepted with a 200."""
         await self.wait_until(lambda: not self.pending, timeout, what="webhooks delivered")

@@ -31,7 +31,7 @@ async def test_sigkill_between_acknowledge_and_handling_loses_nothing(
     with instap(db_url, wa_api, tmp_path, "web,receive") as receiver:
         await wa_api.wait_delivered(timeout=60)  # Meta got a 200 for every one of them
         receiver.send_signal(signal.SIGKILL)
-        receiver.wait(timeout=10)
+        receiver.wait(timeout=30)
     assert all(wa_api.sent_to(phone) == [] for phone in YOUTHS)
     assert await inbound_statuses(db_url) == {"pending": len(wamids)}
 
