@@ -10,6 +10,8 @@ import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
 
 from config.partnerships import PartnershipsFileError, load_directory
 from config.settings import Settings, SettingsError
@@ -17,7 +19,7 @@ from core import whatsapp_templates
 from inbox.accounts import add_account
 from instap.app import build, serve
 from instap.demo import demo_command, summary
-from storage import casework, registrations, workers
+from storage import backup, casework, registrations, workers
 from storage.clock import utcnow
 from storage.db import Database
 from storage.demo import NotForDemo
@@ -225,6 +227,49 @@ async def worker_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def backup_command(settings: Settings, file: Path) -> int:
+    try:
+        database = backup.target(settings.database_url)
+        backup.backup(database, file)
+    except backup.BackupError as exc:
+        print(f"instap: {exc}", file=sys.stderr)
+        return 2
+    print(f"backed up {database.describe()} to {file} ({size(file)})")
+    print(
+        "It holds personal data: keep it encrypted, off this machine, and only as long as needed."
+    )
+    return 0
+
+
+def restore_command(settings: Settings, file: Path, yes: bool) -> int:
+    try:
+        database = backup.target(settings.database_url)
+        backup.check_restorable(database, file)
+        written = datetime.fromtimestamp(file.stat().st_mtime).astimezone()
+        print(f"This replaces everything in {database.describe()}")
+        print(f"with the backup {file} ({size(file)}, written {written:%Y-%m-%d %H:%M %Z}).")
+        print("Stop every Instap instance first; they migrate the restored database at start.")
+        if not yes:
+            if not sys.stdin.isatty():
+                print(
+                    "instap: not restored: confirm with --yes (no terminal to ask)", file=sys.stderr
+                )
+                return 2
+            if input("Type yes to restore: ").strip().lower() != "yes":
+                print("not restored")
+                return 1
+        backup.restore(database, file)
+    except backup.BackupError as exc:
+        print(f"instap: {exc}", file=sys.stderr)
+        return 2
+    print(f"restored {database.describe()} from {file}")
+    return 0
+
+
+def size(file: Path) -> str:
+    return f"{file.stat().st_size / 1e6:.1f} MB"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="instap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -248,6 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     fake.add_argument("--partnership", help="partnership id (default: the first in the file)")
     fake.add_argument("--youths", type=int, default=500, help="how many fake youths (500)")
+    save = sub.add_parser("backup", help="back the whole database up to one file")
+    save.add_argument("file", type=Path)
+    back = sub.add_parser("restore", help="replace the database with a backup (service stopped)")
+    back.add_argument("file", type=Path)
+    back.add_argument("--yes", action="store_true", help="do not ask (scripts, no terminal)")
     worker = sub.add_parser("worker", help="manage inbox accounts").add_subparsers(
         dest="action", required=True
     )
@@ -314,6 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(retention(settings, args.apply))
     elif args.command == "demo-data":
         return asyncio.run(demo_data(settings, args.partnership, args.youths))
+    elif args.command == "backup":
+        return backup_command(settings, args.file)
+    elif args.command == "restore":
+        return restore_command(settings, args.file, args.yes)
     elif args.command == "worker":
         return asyncio.run(worker_command(settings, args))
     return 0

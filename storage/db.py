@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -30,6 +30,8 @@ from storage.files import private_sqlite
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+# pg_advisory_lock key for migrations: "instap" in ASCII, fixed so every instance agrees.
+MIGRATION_LOCK = 0x696E73746170
 CLOSE_WAIT = 5.0  # seconds for connections still closing when the database is disposed
 # The task that holds this process's SQLite write turn (a transaction inside it is nested).
 HOLDER: ContextVar[asyncio.Task[Any] | None] = ContextVar("instap_sqlite_turn", default=None)
@@ -105,9 +107,25 @@ class Database:
             log.warning("the WAL could not be truncated after an erasure; the next one will")
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic, inside our running loop)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(run_upgrade)
+        """Bring the schema to the newest revision (Alembic, inside our running loop).
+
+        Several instances starting together on PostgreSQL take turns on a session-level
+        advisory lock: the first migrates and commits, the others then find the schema at
+        the newest revision and do nothing. SQLite's BEGIN IMMEDIATE already serialises them.
+        """
+        if self.is_sqlite:
+            async with self.engine.begin() as conn:
+                await conn.run_sync(run_upgrade)
+            return
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            await conn.commit()  # the lock is the session's; the upgrade its own transaction
+            try:
+                async with conn.begin():
+                    await conn.run_sync(run_upgrade)
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                await conn.commit()
 
     async def schema_behind(self) -> str:
         """'' when the schema is at the newest migration; else what it is at ("none")."""

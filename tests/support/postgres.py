@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -12,13 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
-def find_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    return candidates[0] if candidates else None
+from storage.backup import find_bin
 
 
 def free_port() -> int:
