@@ -37,7 +37,6 @@ from storage.outbox import Job
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 CLAIMS = 50  # jobs in flight at most
-LEASE = outbox.LEASE.total_seconds()
 
 
 def instance_name() -> str:
@@ -78,9 +77,9 @@ class Sender:
         `instance`: the name on this sender's claims (default: unique per process)."""
         self.db = db
         self.instance = instance or instance_name()
-        # The jobs in flight and when their lease ends as far as this sender knows it
-        # (time.monotonic()): the claim, the heartbeat and the call's record extend it.
-        self.leases: dict[int, float] = {}
+        # The jobs in flight and when their lease ends as this sender wrote it (its clock):
+        # the claim, the heartbeat and the call's record extend it.
+        self.leases: dict[int, datetime] = {}
         self.channels = channels
         self.clock = clock
         self.overall = TokenBucket(overall_rate, overall_rate)
@@ -152,12 +151,12 @@ class Sender:
 
     async def claim(self, room: int, busy: list[int] | None = None) -> list[Job]:
         """Claim up to `room` due jobs under this sender's name; their leases start now."""
-        began = time.monotonic()
+        now = self.clock()
         async with self.db.transaction() as session:
             jobs = await outbox.claim(
-                session, self.clock(), set(self.channels), room, busy or (), self.instance
+                session, now, set(self.channels), room, busy or (), self.instance
             )
-        self.leases.update((job.id, began + LEASE) for job in jobs)
+        self.leases.update((job.id, now + outbox.LEASE) for job in jobs)
         return jobs
 
     async def heartbeat(self) -> None:
@@ -172,28 +171,28 @@ class Sender:
         ids = list(self.leases)
         if not ids:
             return
-        began = time.monotonic()
+        now = self.clock()
         try:
-            async with asyncio.timeout(LEASE):
+            async with asyncio.timeout(outbox.LEASE.total_seconds()):
                 async with self.db.transaction() as session:
-                    held = await outbox.renew(session, self.instance, ids, self.clock())
+                    held = await outbox.renew(session, self.instance, ids, now)
         except Exception as exc:  # any failure: the leases simply run out
             log.warning("outbox lease renewal failed (%r); %s jobs may stop", exc, len(ids))
             return
         for job_id in ids:
             if job_id in self.leases:  # not landed meanwhile
-                self.leases[job_id] = began + LEASE if job_id in held else 0.0
+                self.leases[job_id] = now + outbox.LEASE if job_id in held else now
 
     async def calling(self, job: Job) -> bool:
         """Record that the channel is called for this job now; False when this sender's lease
         ran out (renewals failed, or another sender took the job over): then it must not."""
-        began = time.monotonic()
-        if began >= self.leases.get(job.id, began + LEASE):
+        now = self.clock()
+        if now >= self.leases.get(job.id, now + outbox.LEASE):
             log.warning("outbox job %s: lease not renewed in time; left to its next claim", job.id)
             return False
         try:
             async with self.db.transaction() as session:
-                mine = await outbox.calling(session, job, self.clock())
+                mine = await outbox.calling(session, job, now)
         except Exception as exc:  # unrecorded: not sent, the lease runs out
             log.warning("outbox job %s: could not record the call (%r); not sent", job.id, exc)
             return False
@@ -201,7 +200,7 @@ class Sender:
             log.warning("outbox job %s: no longer this sender's; not sent", job.id)
             return False
         if job.id in self.leases:
-            self.leases[job.id] = began + LEASE
+            self.leases[job.id] = now + outbox.LEASE
         return True
 
     async def deliver(self, job: Job) -> None:
