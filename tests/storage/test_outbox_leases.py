@@ -98,7 +98,7 @@ async def test_a_job_taken_over_while_it_was_being_sent_counts_as_a_possible_dup
     now = utcnow()
     _, (noor_job,) = await youth_with_messages(db, "4242", ["Hoi Noor!"], now)
     _, (sam_job,) = await youth_with_messages(db, "5151", ["Hoi Sam!"], now)
-    noor, sam = await claim_as(db, "a", now)
+    noor, _sam = await claim_as(db, "a", now)
     # a recorded that it calls the channel for Noor's message, then died before the result.
     assert await calls(db, noor, now)
     assert await duplicates(db) == 0
