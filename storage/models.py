@@ -138,13 +138,13 @@ class OutboxJob(Base):
     kind: Mapped[str] = mapped_column(String(24))  # message | edit | callback_answer
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(
-        String(16), default="pending"
-    )  # pending|sending|sent|failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent…
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     timeouts: Mapped[int] = mapped_column(Integer, default=0)  # sends that may have arrived
     not_before: Mapped[datetime]
-    claimed_until: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]  # the lease, renewed by its sender's heartbeat
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # that sender (storage.outbox)
+    called_at: Mapped[datetime | None]  # the channel is being called: the result is not in yet
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

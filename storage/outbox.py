@@ -2,24 +2,35 @@
 
 A job's payload is stored as given: core/outgoing.py builds it (`Outgoing.to_json()`) and
 reads it back; here it is only JSON.
+
+A claim is a short lease held by one sender (`claimed_by`), renewed by its heartbeat while the
+job is in flight, so a dead instance's jobs are taken over within seconds. The sender records
+that it calls the channel (`called_at`) in a committed transaction of its own right before the
+call, and the result right after: a job taken over with `called_at` set may have arrived
+already, and is counted (`duplicates`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage import deliveries
+from storage import counters, deliveries
 from storage.indexes import OPEN_JOBS
 from storage.models import Message, OutboxJob, Worker, Youth
 
-LEASE = timedelta(seconds=30)
+log = logging.getLogger(__name__)
+# A claim lapses this long after its sender's last sign of life; the sender renews it every
+# RENEW while the job is in flight (bot/channels/sender.py), so a few renewals may fail.
+LEASE = timedelta(seconds=6)
+RENEW = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class Job:
     payload: dict[str, Any]
     message_id: int | None
     attempts: int
+    owner: str | None = None  # the sender that claimed it; None: any (a test's own job)
 
 
 async def add_message(
@@ -104,9 +116,12 @@ async def claim(
     channels: set[str],
     limit: int = 50,
     busy: Collection[int] = (),
+    owner: str | None = None,
 ) -> list[Job]:
-    """Claim the first due job of each youth (one youth's messages go out in order).
-    `busy`: jobs this sender is delivering right now, whatever their lease says."""
+    """Claim the first due job of each youth (one youth's messages go out in order) for the
+    sender `owner`. `busy`: jobs this sender is delivering right now, whatever their lease says.
+    A job whose lease lapsed while its sender was calling the channel is counted as a possible
+    duplicate."""
     earlier = aliased(OutboxJob)
     due = or_(
         and_(OutboxJob.status == "pending", OutboxJob.not_before <= now),
@@ -137,22 +152,69 @@ async def claim(
         # The youth blocked the bot: nothing to try until they write again.
         job.status, job.last_error = "failed", "youth unreachable"
     jobs = [j for j in jobs if j.youth_id not in unreachable]
+    doubtful = [j for j in jobs if j.status == "sending" and j.called_at is not None]
+    for job in doubtful:
+        log.warning(
+            "outbox job %s: its sender %s stopped while calling the channel; sending again "
+            "(it may arrive twice)", job.id, job.claimed_by,
+        )  # fmt: skip
+    await counters.add(session, counters.OUTBOX_DUPLICATES, len(doubtful))
     for job in jobs:
-        job.status = "sending"
+        job.status, job.claimed_by, job.called_at = "sending", owner, None
         job.claimed_until = now + LEASE
         job.attempts += 1
     return [
-        Job(j.id, j.youth_id, j.channel, j.kind, dict(j.payload), j.message_id, j.attempts)
+        Job(j.id, j.youth_id, j.channel, j.kind, dict(j.payload), j.message_id, j.attempts, owner)
         for j in jobs
     ]
+
+
+def held(job: Job) -> ColumnElement[bool]:
+    """The job's row, as long as the sender that claimed it still holds it."""
+    mine = OutboxJob.claimed_by == job.owner if job.owner is not None else true()
+    return and_(OutboxJob.id == job.id, mine)
+
+
+async def renew(session: AsyncSession, owner: str, ids: Collection[int], now: datetime) -> set[int]:
+    """Extend the leases of this sender's jobs in flight (one statement); the ids it still
+    holds (a job missing was taken over after its lease lapsed: never send it)."""
+    if not ids:
+        return set()
+    stmt = (
+        update(OutboxJob)
+        .where(OutboxJob.id.in_(ids), OutboxJob.claimed_by == owner)
+        .where(OutboxJob.status == "sending")
+        .values(claimed_until=now + LEASE)
+        .returning(OutboxJob.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set((await session.execute(stmt)).scalars())
+
+
+async def calling(session: AsyncSession, job: Job, now: datetime) -> bool:
+    """Record, right before the channel is called, that it is (the lease runs a full LEASE
+    from now). False when the lease lapsed or another sender holds the job: do not call."""
+    stmt = (
+        update(OutboxJob)
+        .where(held(job), OutboxJob.status == "sending", OutboxJob.claimed_until > now)
+        .values(called_at=now, claimed_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(await session.execute(stmt), "rowcount", 0) or 0) == 1
+
+
+async def duplicates(session: AsyncSession) -> int:
+    """Deliveries sent again after their sender died while calling the channel, in total:
+    each may have arrived twice (instap_outbox_duplicates_total)."""
+    return await counters.value(session, counters.OUTBOX_DUPLICATES)
 
 
 async def mark_sent(
     session: AsyncSession, job: Job, channel_message_id: str | None, now: datetime
 ) -> None:
-    await session.execute(
-        update(OutboxJob).where(OutboxJob.id == job.id).values(status="sent", sent_at=now)
-    )
+    stmt = update(OutboxJob).where(held(job)).values(status="sent", sent_at=now, called_at=None)
+    if not await recorded(session, stmt, job):
+        return
     if job.kind == "edit" and channel_message_id not in (None, job.payload.get("target")):
         # A channel that cannot edit (WhatsApp) sent the new buttons as a new message:
         # a tap on them names that message now.
@@ -179,9 +241,9 @@ async def mark_sent(
 
 
 async def mark_failed(session: AsyncSession, job: Job, error: str, *, unreachable: bool) -> None:
-    await session.execute(
-        update(OutboxJob).where(OutboxJob.id == job.id).values(status="failed", last_error=error)
-    )
+    stmt = update(OutboxJob).where(held(job))
+    if not await recorded(session, stmt.values(status="failed", last_error=error), job):
+        return
     if job.message_id is not None and job.kind != "fetch_media":
         await session.execute(
             update(Message).where(Message.id == job.message_id).values(delivery="failed")
@@ -207,13 +269,33 @@ async def retry_at(
         values["timeouts"] = OutboxJob.timeouts + 1
     if not counts:
         values["attempts"] = OutboxJob.attempts - 1
-    await session.execute(update(OutboxJob).where(OutboxJob.id == job.id).values(**values))
+    await recorded(
+        session, update(OutboxJob).where(held(job)).values(called_at=None, **values), job
+    )
+
+
+async def recorded(session: AsyncSession, stmt: Any, job: Job) -> bool:
+    """Run a result's update of the job's row; False when another sender holds the job now
+    (it took over after this one's lease lapsed, and records its own result)."""
+    result = await session.execute(stmt.execution_options(synchronize_session=False))
+    if int(getattr(result, "rowcount", 0) or 0) == 1:
+        return True
+    log.warning("outbox job %s was taken over by another sender; its result is theirs", job.id)
+    return False
 
 
 async def release_all_claims(session: AsyncSession) -> None:
-    """At start on SQLite (one instance only): claims left by a dead process are free again."""
+    """At start on SQLite (one instance only): claims left by a dead process are free again;
+    those it was calling the channel for may have arrived already (counted)."""
+    calling_then = (OutboxJob.status == "sending") & OutboxJob.called_at.is_not(None)
+    doubtful = await session.scalar(
+        select(func.count()).select_from(OutboxJob).where(text(f"outbox.{OPEN_JOBS}"), calling_then)
+    )
+    await counters.add(session, counters.OUTBOX_DUPLICATES, int(doubtful or 0))
     await session.execute(
-        update(OutboxJob).where(OutboxJob.status == "sending").values(status="pending")
+        update(OutboxJob)
+        .where(OutboxJob.status == "sending")
+        .values(status="pending", called_at=None, claimed_by=None)
     )
 
 

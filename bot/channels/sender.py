@@ -1,10 +1,19 @@
-"""Drain the outbox at the channels' real limits, with retries, backoff and honest counting."""
+"""Drain the outbox at the channels' real limits, with retries, backoff and honest counting.
+
+Each sender holds its jobs in flight on a short lease (storage/outbox.py) that its heartbeat
+renews; a job whose lease it could not renew in time is never sent by it (another sender may
+have taken it over). Right before the channel is called the sender records that it calls it,
+and right after the result: a crash between the two is the only time a message may be doubled.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -27,7 +36,12 @@ from storage.outbox import Job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
-CLAIMS = 50  # jobs in flight at most: their token waits stay well inside the claim's lease
+CLAIMS = 50  # jobs in flight at most
+
+
+def instance_name() -> str:
+    """This sender's name on its claims: host, process id and a random tail (unique)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class TokenBucket:
@@ -57,9 +71,15 @@ class Sender:
         chat_rate: float = 1.0,
         chat_burst: float = 3.0,
         rates: Mapping[str, tuple[float, float]] | None = None,
+        instance: str | None = None,
     ) -> None:
-        """`rates`: (per second, burst) per chat for a channel whose limit differs."""
+        """`rates`: (per second, burst) per chat for a channel whose limit differs.
+        `instance`: the name on this sender's claims (default: unique per process)."""
         self.db = db
+        self.instance = instance or instance_name()
+        # The jobs in flight and when their lease ends as this sender wrote it (its clock):
+        # the claim, the heartbeat and the call's record extend it.
+        self.leases: dict[int, datetime] = {}
         self.channels = channels
         self.clock = clock
         self.overall = TokenBucket(overall_rate, overall_rate)
@@ -78,6 +98,7 @@ class Sender:
             async with self.db.transaction() as session:
                 await outbox.release_all_claims(session)
         flying: dict[asyncio.Task[None], int] = {}  # deliveries in flight: their job ids
+        heartbeat = asyncio.create_task(self.heartbeat(), name="outbox-heartbeat")
         try:
             while True:
                 self.wake.clear()
@@ -86,9 +107,9 @@ class Sender:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self.wake.wait(), timeout=1.0)
         finally:
-            for task in flying:
+            for task in [*flying, heartbeat]:
                 task.cancel()
-            await asyncio.gather(*flying, return_exceptions=True)
+            await asyncio.gather(*flying, heartbeat, return_exceptions=True)
 
     async def start(self, flying: dict[asyncio.Task[None], int]) -> int:
         """Claim what fits beside the deliveries in flight and start delivering it."""
@@ -96,10 +117,7 @@ class Sender:
         if room <= 0:
             return 0
         try:
-            async with self.db.transaction() as session:
-                jobs = await outbox.claim(
-                    session, self.clock(), set(self.channels), room, busy=list(flying.values())
-                )
+            jobs = await self.claim(room, busy=list(flying.values()))
         except Exception:
             log.exception("outbox claim failed")
             return 0
@@ -111,7 +129,7 @@ class Sender:
 
     def landed(self, flying: dict[asyncio.Task[None], int]) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
-            flying.pop(task, None)
+            self.leases.pop(flying.pop(task, 0), None)
             if not task.cancelled() and task.exception() is not None:
                 log.error("outbox delivery failed", exc_info=task.exception())
             self.wake.set()  # room again, and the youth's next message may now go
@@ -120,10 +138,70 @@ class Sender:
 
     async def drain_once(self) -> int:
         """One round: claim, deliver all of it, return how many (tests and benchmarks)."""
-        async with self.db.transaction() as session:
-            jobs = await outbox.claim(session, self.clock(), set(self.channels), CLAIMS)
-        await asyncio.gather(*(self.deliver(job) for job in jobs))
+        jobs = await self.claim(CLAIMS)
+        heartbeat = asyncio.create_task(self.heartbeat())
+        try:
+            await asyncio.gather(*(self.deliver(job) for job in jobs))
+        finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+            for job in jobs:
+                self.leases.pop(job.id, None)
         return len(jobs)
+
+    async def claim(self, room: int, busy: list[int] | None = None) -> list[Job]:
+        """Claim up to `room` due jobs under this sender's name; their leases start now."""
+        now = self.clock()
+        async with self.db.transaction() as session:
+            jobs = await outbox.claim(
+                session, now, set(self.channels), room, busy or (), self.instance
+            )
+        self.leases.update((job.id, now + outbox.LEASE) for job in jobs)
+        return jobs
+
+    async def heartbeat(self) -> None:
+        """Renew the leases of the jobs in flight every RENEW, as long as this sender runs."""
+        while True:
+            await asyncio.sleep(outbox.RENEW.total_seconds())
+            await self.renew()
+
+    async def renew(self) -> None:
+        """One renewal of every lease in flight (one statement). A job it no longer holds, or
+        all of them when the database does not answer, stops when its known lease ends."""
+        ids = list(self.leases)
+        if not ids:
+            return
+        now = self.clock()
+        try:
+            async with asyncio.timeout(outbox.LEASE.total_seconds()):
+                async with self.db.transaction() as session:
+                    held = await outbox.renew(session, self.instance, ids, now)
+        except Exception as exc:  # any failure: the leases simply run out
+            log.warning("outbox lease renewal failed (%r); %s jobs may stop", exc, len(ids))
+            return
+        for job_id in ids:
+            if job_id in self.leases:  # not landed meanwhile
+                self.leases[job_id] = now + outbox.LEASE if job_id in held else now
+
+    async def calling(self, job: Job) -> bool:
+        """Record that the channel is called for this job now; False when this sender's lease
+        ran out (renewals failed, or another sender took the job over): then it must not."""
+        now = self.clock()
+        if now >= self.leases.get(job.id, now + outbox.LEASE):
+            log.warning("outbox job %s: lease not renewed in time; left to its next claim", job.id)
+            return False
+        try:
+            async with self.db.transaction() as session:
+                mine = await outbox.calling(session, job, now)
+        except Exception as exc:  # unrecorded: not sent, the lease runs out
+            log.warning("outbox job %s: could not record the call (%r); not sent", job.id, exc)
+            return False
+        if not mine:
+            log.warning("outbox job %s: no longer this sender's; not sent", job.id)
+            return False
+        if job.id in self.leases:
+            self.leases[job.id] = now + outbox.LEASE
+        return True
 
     async def deliver(self, job: Job) -> None:
         try:
@@ -140,6 +218,8 @@ class Sender:
             # media fetch is not a message to a chat and goes out at once.
             bucket = self.bucket(job.channel, message.chat_id)
             await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
+        if not await self.calling(job):
+            return
         try:
             delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
