@@ -33,6 +33,7 @@ class Job:
     payload: dict[str, Any]
     message_id: int | None
     attempts: int
+    reclaimed: bool = False  # its last claim ran out mid-send: it may have gone out already
 
 
 async def add_message(
@@ -137,12 +138,22 @@ async def claim(
         # The youth blocked the bot: nothing to try until they write again.
         job.status, job.last_error = "failed", "youth unreachable"
     jobs = [j for j in jobs if j.youth_id not in unreachable]
+    reclaimed = {j.id for j in jobs if j.status == "sending"}
     for job in jobs:
         job.status = "sending"
         job.claimed_until = now + LEASE
         job.attempts += 1
     return [
-        Job(j.id, j.youth_id, j.channel, j.kind, dict(j.payload), j.message_id, j.attempts)
+        Job(
+            j.id,
+            j.youth_id,
+            j.channel,
+            j.kind,
+            dict(j.payload),
+            j.message_id,
+            j.attempts,
+            reclaimed=j.id in reclaimed,
+        )
         for j in jobs
     ]
 
@@ -210,11 +221,16 @@ async def retry_at(
     await session.execute(update(OutboxJob).where(OutboxJob.id == job.id).values(**values))
 
 
-async def release_all_claims(session: AsyncSession) -> None:
-    """At start on SQLite (one instance only): claims left by a dead process are free again."""
-    await session.execute(
-        update(OutboxJob).where(OutboxJob.status == "sending").values(status="pending")
+async def release_all_claims(session: AsyncSession) -> list[str]:
+    """At start on SQLite (one instance only): claims left by a dead process are free again.
+    Returns the channel of each (it may have been sent already)."""
+    released = await session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.status == "sending")
+        .values(status="pending")
+        .returning(OutboxJob.channel)
     )
+    return list(released.scalars())
 
 
 async def messages_since(session: AsyncSession, youth_id: int, after_id: int) -> list[Message]:
