@@ -135,6 +135,7 @@ class Engine:
                 if row is None:
                     return False
                 with logcontext.update(row.source, row.id):  # on every line logged meanwhile
+                    log.debug("handling inbound %s (%s)", row.id, row.source)
                     await self.handle(session, row)
         except Exception as exc:
             if row is None:
