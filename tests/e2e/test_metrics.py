@@ -23,11 +23,14 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
-async def get(service: Service, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+async def get(
+    service: Service, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, str]:
     url = f"http://127.0.0.1:{service.settings.http_port}{path}"
-    async with aiohttp.ClientSession() as client, client.get(
-        url, headers=headers, allow_redirects=False
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(url, headers=headers, allow_redirects=False) as response,
+    ):
         return response.status, await response.text()
 
 
@@ -36,9 +39,7 @@ async def scrape(service: Service) -> tuple[set[str], Samples]:
     status, text = await get(service, "/metrics")
     assert status == 200
     families = list(text_string_to_metric_families(text))
-    samples = {
-        (s.name, frozenset(s.labels.items())): s.value for f in families for s in f.samples
-    }
+    samples = {(s.name, frozenset(s.labels.items())): s.value for f in families for s in f.samples}
     return {f.name for f in families}, samples
 
 

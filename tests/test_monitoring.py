@@ -1,0 +1,142 @@
+"""Who may read /metrics, how a send that may have gone out twice is counted, and the JSON log
+lines an operator's collector reads (with the request or update each line is about)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.channels.sender import Sender
+from core.metrics import Metrics
+from instap.app import Service
+from instap.logs import JsonLines
+from storage import outbox
+from storage.clock import utcnow
+from storage.db import Database
+from tests.botapi.server import BotApiServer
+from tests.support.service import make_settings, serving, settled
+from tests.test_sender import FakeChannel, drain, youth_says
+
+
+async def status_of(service: Service, headers: dict[str, str]) -> int:
+    url = f"http://127.0.0.1:{service.settings.http_port}/metrics"
+    async with aiohttp.ClientSession() as client, client.get(url, headers=headers) as response:
+        await response.read()
+        return response.status
+
+
+async def test_metrics_answer_loopback_only_unless_a_token_is_set(
+    tmp_path: Path, db_url: str
+) -> None:
+    async with serving(make_settings(db_url, tmp_path)) as service:
+        assert await status_of(service, {}) == 200
+        # Through a proxy on this machine the scraper is somebody else: refused.
+        assert await status_of(service, {"X-Forwarded-For": "203.0.113.9"}) == 403
+    settings = make_settings(db_url, tmp_path, metrics_token="scrape-me")
+    async with serving(settings) as service:
+        assert await status_of(service, {}) == 403
+        assert await status_of(service, {"Authorization": "Bearer wrong"}) == 403
+        assert await status_of(service, {"Authorization": "Bearer scrape-me"}) == 200
+
+
+def count(metrics: Metrics, name: str, **labels: str) -> float:
+    for family in text_string_to_metric_families(metrics.text().decode()):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+async def test_a_job_taken_over_after_its_claim_ran_out_mid_send_is_counted_as_a_duplicate(
+    db: Database,
+) -> None:
+    now = utcnow()
+    await youth_says(db, "4242", ["Hoi Noor!"], now)
+    async with db.transaction() as session:
+        (first,) = await outbox.claim(session, now, {"telegram"})
+    assert not first.reclaimed
+    # The sender that claimed it died before recording the result: after the lease, another
+    # takes it over, and it may reach Noor twice.
+    later = now + outbox.LEASE * 2
+    channel = FakeChannel()
+    metrics = Metrics()
+    sender = Sender(db, {"telegram": channel}, clock=lambda: later, metrics=metrics)
+    await drain(sender)
+    assert channel.delivered() == ["Hoi Noor!"]
+    assert count(metrics, "instap_outbox_duplicates_total", channel="telegram") == 1
+    assert count(metrics, "instap_sends_total", channel="telegram", result="sent") == 1
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    """The root logger writes JSON lines into a buffer, at DEBUG, as LOG_FORMAT=json does."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    quiet = [logging.getLogger(n) for n in ("aiosqlite", "asyncpg", "sqlalchemy", "httpx")]
+    levels = [q.level for q in quiet]
+    for q in quiet:
+        q.setLevel(logging.WARNING)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        for q, old in zip(quiet, levels, strict=True):
+            q.setLevel(old)
+
+
+async def test_json_logs_name_the_request_and_the_update_each_line_is_about(
+    tmp_path: Path, bot_api: BotApiServer, json_lines: io.StringIO
+) -> None:
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path}/instap.db", tmp_path, bot_api)
+    async with serving(settings) as service:
+        url = f"http://127.0.0.1:{settings.http_port}/healthz"
+        async with aiohttp.ClientSession() as client:
+            async with client.get(url, headers={"X-Request-Id": "lb-7f3a"}) as response:
+                assert response.headers["X-Request-Id"] == "lb-7f3a"  # the proxy's, kept
+            async with client.get(url) as response:
+                generated = response.headers["X-Request-Id"]
+        bot_api.user_sends_text(7301, "/start")
+        await bot_api.wait_until(lambda: bool(bot_api.sent_texts(7301)), timeout=30)
+        await settled(service)
+    lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    requests = {line["request_id"] for line in lines if line["logger"] == "instap.http"}
+    assert {"lb-7f3a", generated} <= requests
+    assert len(generated) == 32
+    handled = [line for line in lines if line.get("update_id", "").startswith("telegram:")]
+    assert handled and handled[0]["logger"] == "bot.engine"
+
+
+async def test_a_bad_gateway_page_from_a_proxy_is_one_warning_without_a_traceback(
+    tmp_path: Path, bot_api: BotApiServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path}/instap.db", tmp_path, bot_api)
+    async with serving(settings) as service:
+        bot_api.inject_html_error("sendMessage", status=502)
+        bot_api.inject_html_error("sendMessage", status=503)
+        bot_api.inject_html_error("sendMessage", status=504)
+        bot_api.user_sends_text(7302, "/start")
+        await bot_api.wait_until(
+            lambda: any("Hoe mogen we je noemen?" in t for t in bot_api.sent_texts(7302)),
+            timeout=30,
+        )
+        await settled(service)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not [r for r in caplog.records if r.exc_info]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len([w for w in warned if "retrying" in w]) == 3
+    assert all(len(w) < 300 for w in warned)  # the page is cut, not logged whole
+    assert any("Bad Gateway (502)" in w for w in warned)
