@@ -25,7 +25,7 @@ from core import logcontext
 from core.metrics import Metrics
 from flows.directory import Directory, Partnership
 from inbox.service.queue import promise_range
-from storage import monitoring, queue
+from storage import monitoring
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -96,18 +96,11 @@ class Monitoring:
         """The partnership's waiting cases: late, almost late and in time (the queue's own
         filters: inbox/service/queue.py)."""
         workdays = partnership.first_response_workdays
-
-        async def waiting(promise: str) -> int:
-            start, end = promise_range(promise, today, workdays, self.tz)
-            filters = queue.Filters(waiting_from=start, waiting_before=end)
-            return await queue.count(session, "waiting", partnership.id, [], filters)
-
-        late, almost, everyone = (
-            await waiting("late"),
-            await waiting("almost_late"),
-            await waiting(""),
-        )
-        return {"late": late, "almost_late": almost, "in_time": everyone - late - almost}
+        _, late_before = promise_range("late", today, workdays, self.tz)
+        _, almost_before = promise_range("almost_late", today, workdays, self.tz)
+        assert late_before is not None and almost_before is not None
+        found = await monitoring.waiting(session, partnership.id, late_before, almost_before)
+        return {"late": found.late, "almost_late": found.almost_late, "in_time": found.in_time}
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/metrics", self.scrape)]
