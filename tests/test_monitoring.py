@@ -14,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.channels.sender import Sender
+from config.settings import Settings, SettingsError
 from core.metrics import Metrics
 from instap.app import Service
 from instap.logs import JsonLines
@@ -140,3 +141,15 @@ async def test_a_bad_gateway_page_from_a_proxy_is_one_warning_without_a_tracebac
     assert len([w for w in warned if "retrying" in w]) == 3
     assert all(len(w) < 300 for w in warned)  # the page is cut, not logged whole
     assert any("Bad Gateway (502)" in w for w in warned)
+
+
+def test_log_format_and_metrics_token_are_read_from_the_environment(tmp_path: Path) -> None:
+    env = {"SECRET_KEY": "k", "VAR_DIR": str(tmp_path)}
+    read = Settings.load(
+        {**env, "LOG_FORMAT": "JSON", "METRICS_TOKEN": "s3cret"}, tmp_path / ".env"
+    )
+    assert (read.log_format, read.metrics_token) == ("json", "s3cret")
+    assert "s3cret" not in repr(read)
+    assert Settings.load(env, tmp_path / ".env").log_format == "text"
+    with pytest.raises(SettingsError, match="LOG_FORMAT"):
+        Settings.load({**env, "LOG_FORMAT": "xml"}, tmp_path / ".env")
