@@ -12,15 +12,10 @@ from bot import offering
 from bot.incoming import TAPPED, Incoming, decode
 from bot.numbered import numbered
 from bot.signals import PAUSED, RETURNING, STOPPED, Signals
+from core import logcontext
 from core.i18n import language_of
-from core.outgoing import (
-    answer_tap,
-    fetch_media,
-    notify_worker,
-    send_edit,
-    send_file,
-    send_reply,
-)
+from core.metrics import Metrics
+from core.outgoing import answer_tap, fetch_media, notify_worker, send_edit, send_file, send_reply
 from core.planning import keep_planned, withdraw_unsent
 from core.privacy import EXPORT_CAPTION, export_for
 from core.runtime import Runtime
@@ -79,6 +74,7 @@ from storage import (
     youths,
 )
 from storage.appointments import view_of
+from storage.clock import utcnow
 from storage.db import Database
 from storage.models import Case, Inbound, Worker, Youth
 
@@ -115,7 +111,9 @@ class Engine:
         runtime: Runtime,
         on_outbox: Callable[[], None],
         on_case: Callable[[str, int], None] = lambda partnership, case: None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.runtime = runtime
         self.on_outbox = on_outbox
@@ -129,23 +127,26 @@ class Engine:
 
         (A row stored later is the dispatcher's to notice: it is told after the store.)
         """
-        row_id: int | None = None
+        row: Inbound | None = None
         try:
             async with self.db.transaction(short=True) as session:
                 await inbound.lock_key(session, key)
                 row, more = await inbound.next_and_more(session, key)
                 if row is None:
                     return False
-                row_id = row.id
-                await self.handle(session, row)
+                with logcontext.update(row.source, row.id):  # on every line logged meanwhile
+                    log.debug("handling inbound %s (%s)", row.id, row.source)
+                    await self.handle(session, row)
         except Exception as exc:
-            if row_id is None:
+            if row is None:
                 raise
-            log.exception("inbound %s failed", row_id)
+            with logcontext.update(row.source, row.id):
+                log.exception("inbound %s failed", row.id)
             async with self.db.transaction() as session:
-                if await inbound.record_failure(session, row_id, repr(exc), self.runtime.clock()):
-                    log.error("inbound %s set aside after repeated failures", row_id)
+                if await inbound.record_failure(session, row.id, repr(exc), self.runtime.clock()):
+                    log.error("inbound %s set aside after repeated failures", row.id)
             return True
+        self.metrics.handled(row.source, (utcnow() - row.received_at).total_seconds())
         self.handled += 1
         self.on_outbox()
         for partnership_id, case_id in self.touched:

@@ -66,6 +66,8 @@ class Environment(BaseModel):
     LOG_CONTENT: Annotated[bool, BeforeValidator(lambda v: lower(v) in ("1", "true", "yes"))] = (
         False
     )
+    LOG_FORMAT: Annotated[Literal["text", "json"], BeforeValidator(lower)] = "text"
+    METRICS_TOKEN: str = ""  # empty: /metrics answers the loopback interface only
     SEND_CHAT_RATE: Annotated[float, Field(gt=0)] = 1.0
     TELEGRAM_TIMEOUT: Annotated[float, Field(gt=0)] = 15.0
     WHATSAPP_ACCESS_TOKEN: str = ""

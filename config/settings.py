@@ -59,6 +59,9 @@ class Settings:
     # Libraries that would log message texts (SQL parameters, Bot API payloads) stay at
     # WARNING unless this is on: for debugging on a test system only.
     log_content: bool = False
+    log_format: str = "text"  # text | json (one object per line, for a log collector)
+    # /metrics for a scraper elsewhere: `Authorization: Bearer <token>`; empty: loopback only.
+    metrics_token: str = field(default="", repr=False)
     # Telegram asks for about one message a second per chat (short bursts are fine).
     chat_rate: float = 1.0
     telegram_timeout: float = 15.0  # seconds before a Bot API call counts as timed out
@@ -138,6 +141,8 @@ class Settings:
             roles=read.ROLES,
             log_level=read.LOG_LEVEL,
             log_content=read.LOG_CONTENT,
+            log_format=read.LOG_FORMAT,
+            metrics_token=read.METRICS_TOKEN,
             chat_rate=read.SEND_CHAT_RATE,
             telegram_timeout=read.TELEGRAM_TIMEOUT,
             whatsapp_access_token=read.WHATSAPP_ACCESS_TOKEN,

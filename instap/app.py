@@ -34,6 +34,7 @@ from core.bus import Bus
 from core.entry_links import Addresses
 from core.i18n import Translator
 from core.lexicon import load_lexicon
+from core.metrics import Metrics
 from core.runtime import Runtime
 from core.templates import Templates
 from inbox import auth
@@ -49,6 +50,7 @@ from inbox.security import security_headers
 from inbox.service import Inbox
 from instap.demo import add_demo_data, summary
 from instap.health import Readiness
+from instap.monitoring import Monitoring, observing
 from storage.db import Database
 from storage.demo import NotForDemo
 
@@ -77,6 +79,7 @@ class Service:
     sixmonths: SixMonths
     webapp: web.Application
     offer_reminders: OfferReminders
+    metrics: Metrics = field(default_factory=Metrics)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
 
@@ -120,10 +123,11 @@ def build(settings: Settings) -> Service:
             whatsapp, settings.var_dir / "media", runtime.translator, wa.language_lookup(db)
         )
     rates = {"whatsapp": (settings.whatsapp_chat_rate, 6.0)}  # bursts of a few are tolerated
-    sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates)
+    metrics = Metrics()  # one registry per service: tests build many in one process
+    sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates, metrics=metrics)
     inbox = Inbox(db, directory, runtime.translator, bus, sender.notify, settings.timezone)
     inbox.entry_addresses = Addresses(settings.web_base, settings.telegram_bot_username or None)
-    engine = Engine(db, runtime, sender.notify)
+    engine = Engine(db, runtime, sender.notify, metrics=metrics)
     dispatcher = Dispatcher(db, engine)
     # What arrives is handled here only by an instance with the "process" role; without it,
     # it is stored and left to a processing instance's sweep.
@@ -137,7 +141,8 @@ def build(settings: Settings) -> Service:
     totp_roles = settings.require_totp_roles
     app = web.Application(
         client_max_size=1024 * 1024,
-        middlewares=[  # headers first: they also cover redirects and error pages
+        middlewares=[  # ids and timing first, then headers: they also cover redirects and errors
+            observing(metrics),
             security_headers(secure),
             problems_middleware(),
             auth.middleware(db, require_totp_roles=totp_roles),
@@ -147,6 +152,11 @@ def build(settings: Settings) -> Service:
     app.add_routes(webchat.routes())
     app.on_shutdown.append(webchat.close)  # nor open chats
     app.add_routes(Readiness(db, list(channels)).routes())
+    monitoring = Monitoring(
+        metrics, db, directory, tz, lambda: engine.runtime.clock(),  # tests move that clock
+        settings.metrics_token, list(channels),
+    )  # fmt: skip
+    app.add_routes(monitoring.routes())
     reporting = Reporting(inbox, pseudonym_key(settings.secret_key))
     pages_app = InboxPages(
         inbox, db, pages, secure_cookies=secure, require_totp_roles=totp_roles, reporting=reporting
@@ -165,13 +175,14 @@ def build(settings: Settings) -> Service:
             db, handle, settings.whatsapp_app_secret, settings.whatsapp_verify_token
         )
         app.add_routes(whatsapp_receiver.routes())
-    reminders = Reminders(db, runtime, sender.notify)
+    reminders = Reminders(db, runtime, sender.notify, metrics=metrics)
     checkins = CheckIns(db, runtime, sender.notify)
     privacy = Privacy(db, runtime, settings.var_dir / "media", lambda p, c: None)
     sixmonths = SixMonths(db, runtime, sender.notify)
     service = Service(
         settings, db, runtime, bus, engine, dispatcher, sender, bot, receiver, whatsapp, inbox,
         reminders, checkins, privacy, sixmonths, app, OfferReminders(db, runtime, sender.notify),
+        metrics=metrics,
     )  # fmt: skip
 
     def case_changed(partnership_id: str, case_id: int) -> None:
@@ -251,7 +262,8 @@ async def stopping(part: str, done: Awaitable[object]) -> None:
     with where its tasks wait, and the rest still stops (work not done stays in the database
     and is picked up at the next start)."""
     try:
-        await asyncio.wait_for(done, STOP_WITHIN)
+        async with asyncio.timeout(STOP_WITHIN):
+            await done
     except TimeoutError:
         stuck = [t for t in asyncio.all_tasks() if not t.done() and t is not asyncio.current_task()]
         log.error(

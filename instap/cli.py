@@ -19,6 +19,7 @@ from core import whatsapp_templates
 from inbox.accounts import add_account
 from instap.app import build, serve
 from instap.demo import demo_command, summary
+from instap.logs import formatter
 from storage import backup, casework, registrations, workers
 from storage.clock import utcnow
 from storage.db import Database
@@ -49,7 +50,7 @@ CONTENT_LOGGERS = (
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(formatter(settings.log_format))
     handler.addFilter(RedactToken(settings.telegram_bot_token))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO

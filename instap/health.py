@@ -29,7 +29,8 @@ class Readiness:
 
     async def ready(self, request: web.Request) -> web.Response:
         try:
-            behind = await asyncio.wait_for(self.db.schema_behind(), READY_WITHIN)
+            async with asyncio.timeout(READY_WITHIN):
+                behind = await self.db.schema_behind()
         except Exception as exc:  # down, refused, timed out, broken: not ready
             problem = f"the database does not answer ({type(exc).__name__})"
             return web.json_response({"ok": False, "database": problem}, status=503)

@@ -422,7 +422,9 @@ async def test_a_tap_is_answered_at_once_while_messages_wait_for_the_budget(db: 
     channel = FakeChannel()
     for n in range(20):
         await youth_says(db, f"{5000 + n}", [f"Welkom {n}!"])
-    sender = Sender(db, {"telegram": channel}, overall_rate=10.0, chat_rate=1000.0)
+    # 3 a second: the last replies go out some 6 s after the first, room enough on a loaded
+    # machine for the tap's three short transactions (enqueue, claim, record the call).
+    sender = Sender(db, {"telegram": channel}, overall_rate=3.0, chat_rate=1000.0)
     runner = asyncio.create_task(sender.run())
     try:
         await until(lambda: len(channel.delivered()) >= 1)
@@ -438,14 +440,38 @@ async def test_a_tap_is_answered_at_once_while_messages_wait_for_the_budget(db: 
         runner.cancel()
         await asyncio.gather(runner, return_exceptions=True)
 
-    # The budget of 10 a second made the replies take two seconds; the answer did not queue.
+    # The budget made the replies take seconds; the answer did not queue behind them.
     assert replies_before_the_answer < 20
     assert sorted(channel.delivered()) == sorted(f"Welkom {n}!" for n in range(20))
 
 
 async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(600):  # a generous guard against a hang, not a speed requirement
+    for _ in range(3000):  # 30 s: a generous guard against a hang, not a speed requirement
         if condition():
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the sender did not get there")
+
+
+async def test_a_sender_woken_as_it_is_cancelled_still_stops(db: Database) -> None:
+    """Shutdown cancels the sender; a delivery landing at that moment wakes it too. On Python
+    3.11 asyncio.wait_for swallowed such a cancel and the service never stopped (a CI run hung
+    for 300 s); asyncio.timeout passes it on."""
+    sender = Sender(db, {"telegram": FakeChannel()})
+    idle = asyncio.Event()
+    start = sender.start
+
+    async def start_and_tell(flying: dict[asyncio.Task[None], int]) -> int:
+        started = await start(flying)
+        if not started:
+            idle.set()  # nothing to do: the sender now waits to be woken
+        return started
+
+    sender.start = start_and_tell  # type: ignore[method-assign]
+    runner = asyncio.create_task(sender.run())
+    await idle.wait()
+    await asyncio.sleep(0)  # it is inside its wait now
+    sender.notify()
+    runner.cancel()
+    done, _ = await asyncio.wait({runner}, timeout=30)
+    assert runner in done and runner.cancelled()

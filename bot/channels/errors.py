@@ -40,3 +40,9 @@ class Uncertain(DeliveryError):
 
 class Transient(DeliveryError):
     pass
+
+
+def brief(exc: BaseException, limit: int = 200) -> str:
+    """An error on one short line: a proxy's HTML error page is cut, not logged whole."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

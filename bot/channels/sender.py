@@ -26,7 +26,9 @@ from bot.channels.errors import (
     Transient,
     Uncertain,
     Unreachable,
+    brief,
 )
+from core.metrics import Metrics
 from core.outgoing import ChatMessage, Document, Edit, Text, Unreadable, from_json
 from core.window import keep
 from storage import outbox, window
@@ -72,9 +74,11 @@ class Sender:
         chat_burst: float = 3.0,
         rates: Mapping[str, tuple[float, float]] | None = None,
         instance: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """`rates`: (per second, burst) per chat for a channel whose limit differs.
         `instance`: the name on this sender's claims (default: unique per process)."""
+        self.metrics = metrics or Metrics()
         self.db = db
         self.instance = instance or instance_name()
         # The jobs in flight and when their lease ends as this sender wrote it (its clock):
@@ -104,8 +108,11 @@ class Sender:
                 self.wake.clear()
                 started = await self.start(flying)
                 if not started:
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that
+                    # comes as the wake-up does, and the sender then never stops.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                        async with asyncio.timeout(1.0):
+                            await self.wake.wait()
         finally:
             for task in [*flying, heartbeat]:
                 task.cancel()
@@ -208,6 +215,7 @@ class Sender:
             message = from_json(job.kind, job.payload)
         except Unreadable as exc:
             log.error("outbox job %s failed: %s", job.id, exc)
+            self.metrics.sent(job.channel, "failed")
             async with self.db.transaction() as session:
                 await outbox.mark_failed(session, job, str(exc), unreachable=False)
             return
@@ -217,38 +225,53 @@ class Sender:
             # Paced per chat and overall: what the flood limits count. A tap's answer or a
             # media fetch is not a message to a chat and goes out at once.
             bucket = self.bucket(job.channel, message.chat_id)
-            await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
+            wait = max(bucket.delay(), self.overall.delay())
+            if wait > 0:
+                self.metrics.flood_wait(job.channel, wait)
+            await asyncio.sleep(wait)
         if not await self.calling(job):
             return
         try:
             delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
+            log.warning("outbox job %s: %s asked us to wait %gs", job.id, job.channel, exc.seconds)
+            self.metrics.slowed(job.channel, exc.seconds)
+            self.metrics.sent(job.channel, "rate_limited")
             await self.retry(job, timedelta(seconds=exc.seconds), str(exc), counts=False)
         except OutsideWindow as exc:  # the channel's clock says the window closed
             if isinstance(message, Text | Edit | Document):
                 await self.kept(job, message, str(exc))
             else:  # a template or a fetch is never kept: Meta refused it for good
+                self.metrics.sent(job.channel, "rejected")
                 async with self.db.transaction() as session:
                     await outbox.mark_failed(session, job, str(exc), unreachable=False)
         except Unreachable as exc:
             log.info("youth %s is unreachable: %s", job.youth_id, exc)
+            self.metrics.sent(job.channel, "unreachable")
             async with self.db.transaction() as session:
                 await outbox.mark_failed(session, job, str(exc), unreachable=True)
         except Rejected as exc:
             log.warning("outbox job %s (%s) rejected: %s", job.id, job.kind, exc)
+            self.metrics.sent(job.channel, "rejected")
             async with self.db.transaction() as session:
                 await outbox.mark_failed(session, job, str(exc), unreachable=False)
         except Uncertain as exc:
             # The send may have arrived: a doubled message beats a lost one. Counted.
             log.warning("outbox job %s timed out; sending again", job.id)
+            self.metrics.sent(job.channel, "timed_out")
             await self.retry(job, self.backoff(job), str(exc), timed_out=True)
-        except (Transient, Exception) as exc:
-            if not isinstance(exc, Transient):
-                log.exception("outbox job %s failed unexpectedly", job.id)
+        except Transient as exc:  # expected (a 5xx, a dropped connection): one line, no trace
+            log.warning("outbox job %s: %s; retrying", job.id, brief(exc))
+            self.metrics.sent(job.channel, "retried")
+            await self.retry(job, self.backoff(job), repr(exc))
+        except Exception as exc:
+            log.exception("outbox job %s failed unexpectedly", job.id)
+            self.metrics.sent(job.channel, "retried")
             await self.retry(job, self.backoff(job), repr(exc))
         else:
             async with self.db.transaction() as session:
                 await outbox.mark_sent(session, job, delivered.ref, self.clock())
+            self.metrics.sent(job.channel, "sent")
 
     async def kept(self, job: Job, message: Text | Edit | Document, error: str | None) -> bool:
         """Whether the channel's window for this youth is closed: then the job is kept and a
@@ -261,6 +284,7 @@ class Sender:
                 return False
             await keep(session, job, message, now, error or "the 24-hour window is closed")
         log.info("outbox job %s kept until youth %s writes", job.id, job.youth_id)
+        self.metrics.sent(job.channel, "kept")
         self.wake.set()
         return True
 
@@ -280,6 +304,7 @@ class Sender:
             if counts and job.attempts >= MAX_ATTEMPTS:
                 await outbox.mark_failed(session, job, error, unreachable=False)
                 log.error("outbox job %s given up after %s attempts", job.id, job.attempts)
+                self.metrics.sent(job.channel, "failed")
             else:
                 await outbox.retry_at(
                     session, job, self.clock() + wait, error, timed_out=timed_out, counts=counts

@@ -30,7 +30,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import Delivered
-from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable
+from bot.channels.errors import Rejected, RetryLater, Transient, Uncertain, Unreachable, brief
 from bot.incoming import telegram_key
 from core.i18n import LANGUAGES, Translator
 from core.outgoing import AnswerTap, Document, Edit, FetchMedia, Outgoing, Rows, Template, Text
@@ -66,9 +66,23 @@ DESCRIPTION = N_(
 SHORT_DESCRIPTION = N_("Gratis hulp bij werk, school en meer. Jij beslist.")
 
 
+class QuietRequest(HTTPXRequest):
+    """python-telegram-bot logs a body that is no JSON (a proxy's HTML page with a 502) at
+    ERROR with a traceback before it raises; that is an expected outage, which the sender
+    and the poller log once, as a warning."""
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        try:
+            parsed: dict[str, Any] = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise TelegramError("Invalid server response") from exc
+        return parsed
+
+
 def make_bot(token: str, base_url: str, file_url: str, timeout: float = 15.0) -> Bot:
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=timeout, write_timeout=timeout)
-    polling = HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    request = QuietRequest(connection_pool_size=32, read_timeout=timeout, write_timeout=timeout)
+    polling = QuietRequest(connection_pool_size=2, read_timeout=40)
     return Bot(
         token,
         base_url=base_url,
@@ -222,7 +236,7 @@ class TelegramReceiver:
                 await asyncio.sleep(seconds(exc.retry_after))
                 continue
             except (NetworkError, TelegramError) as exc:
-                log.warning("getUpdates failed (%s); retrying", exc)
+                log.warning("getUpdates failed (%s); retrying", brief(exc))
                 await asyncio.sleep(2)
                 continue
             if not updates:

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from core.metrics import Metrics
 from core.runtime import Runtime
 from storage.db import Database
 
 
 class OutboxTick:
-    def __init__(self, db: Database, runtime: Runtime, on_outbox: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        runtime: Runtime,
+        on_outbox: Callable[[], None],
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.runtime = runtime
         self.on_outbox = on_outbox

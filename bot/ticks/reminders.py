@@ -31,7 +31,7 @@ class Reminders(OutboxTick):
     async def tick(self) -> int:
         """Send what is due; returns how many reminders went to the outbox."""
         now = self.runtime.clock()
-        sent = 0
+        late: list[float] = []  # seconds past due, observed once committed
         async with self.db.transaction() as session:
             for reminder, appointment in await appointments.claim_due(session, now):
                 youth = await session.get(Youth, appointment.youth_id)
@@ -71,11 +71,13 @@ class Reminders(OutboxTick):
                     session, self.runtime.translator, youth, reply, now,
                     purpose=REMINDER, params=(worker.first_name, when),
                 )  # fmt: skip
+                late.append((now - reminder.due_at).total_seconds())
                 reminder.status, reminder.sent_at = "sent", now
-                sent += 1
-        if sent:
+        for seconds in late:
+            self.metrics.reminder_late(seconds)
+        if late:
             self.on_outbox()
-        return sent
+        return len(late)
 
 
 def sendable(

@@ -91,6 +91,7 @@ class BotApiServer(BotState):
         self.webhook_attempts: list[tuple[int, int]] = []  # (update_id, HTTP status; 0 = no conn)
         self._webhook_task: asyncio.Task[None] | None = None
         self._faults: dict[str, list[_Fault]] = {}
+        self._html_faults: dict[str, list[int]] = {}
         self._delays: dict[str, list[float]] = {}
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
@@ -161,12 +162,18 @@ class BotApiServer(BotState):
         fault = _Fault(status, description, params or None)
         self._faults.setdefault(self._method_key(method), []).extend([fault] * count)
 
+    def inject_html_error(self, method: str, *, status: int, count: int = 1) -> None:
+        """Answer the next `count` calls of `method` with a proxy's HTML error page (what a
+        load balancer in front of the Bot API gives when it is down), not Telegram's JSON."""
+        self._html_faults.setdefault(self._method_key(method), []).extend([status] * count)
+
     def inject_delay(self, method: str, seconds: float, count: int = 1) -> None:
         """Delay the next `count` answers of `method`; the call still takes effect."""
         self._delays.setdefault(self._method_key(method), []).extend([seconds] * count)
 
     def clear_injections(self) -> None:
         self._faults.clear()
+        self._html_faults.clear()
         self._delays.clear()
 
     def _take_fault(self, method: str) -> _Fault | None:
@@ -196,6 +203,14 @@ class BotApiServer(BotState):
             params, files = await self._decode(request, method)
         except ValueError as exc:
             return self._reject(method, {}, 400, f"Bad Request: {exc}", f"{method}: {exc}")
+        for key in (method, "*"):
+            if self._html_faults.get(key):
+                status = self._html_faults[key].pop(0)
+                self.calls.append(Call(method, params, status, {"html": True}, []))
+                self.notify()
+                page = f"<html><head><title>{status}</title></head><body><h1>{status}</h1>"
+                return web.Response(text=page + "<hr>nginx</body></html>", status=status,
+                                    content_type="text/html")  # fmt: skip
         status, body = await self.execute(method, params, files)
         return _reply(status, body)
 

@@ -44,6 +44,7 @@ NO_YOUTH_DATA = {
     ("POST", "/telegram/webhook"): "Telegram hands in a youth's own message",
     ("GET", "/healthz"): "says the service is up",
     ("GET", "/readyz"): "says whether the database answers and is migrated",
+    ("GET", "/metrics"): "counts for the operator's scraper (loopback or token; no youth in them)",
     ("GET", "/inbox/static"): "the inbox's style and script",
     ("GET", "/inbox/login"): "the login form",
     ("POST", "/inbox/login"): "logging in",

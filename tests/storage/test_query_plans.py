@@ -33,9 +33,11 @@ from bot.ticks.sixmonths import SixMonths
 from core.bus import Bus
 from core.i18n import Translator
 from core.lexicon import load_lexicon
+from core.metrics import Metrics
 from core.runtime import Runtime
 from inbox.service import Inbox
 from instap.demo import add_demo_data
+from instap.monitoring import Monitoring
 from storage import outbox
 from storage.clock import utcnow
 from storage.db import Database
@@ -164,3 +166,20 @@ async def test_every_tick_reads_what_is_due_through_indexes(db: Database, tmp_pa
         async with db.transaction() as session:
             await outbox.claim(session, utcnow(), {"telegram", "web", "whatsapp"})
     await assert_no_full_scans(db, seen, (*GUARDED, *DUE))
+
+
+async def test_a_scrape_of_the_metrics_reads_open_work_through_indexes(db: Database) -> None:
+    await populated(db)
+    metrics = Metrics()
+    tz = ZoneInfo("Europe/Brussels")
+    scraper = Monitoring(metrics, db, directory(), tz, utcnow, "", ["telegram", "web"])
+    with capturing(db) as seen:
+        await scraper.refresh()
+    waiting = [
+        metrics.registry.get_sample_value(
+            "instap_queue_waiting", {"partnership": "wam", "promise": promise}
+        )
+        for promise in ("in_time", "almost_late", "late")
+    ]
+    assert sum(n or 0 for n in waiting) > 0  # the check looked at a real queue
+    await assert_no_full_scans(db, seen, (*GUARDED, *DUE, "inbound"))

@@ -34,7 +34,8 @@ class Changes:
         """Return after the next notify() or after `seconds`, whichever comes first."""
         event = self._changed
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: on 3.11 it may eat a cancel
+                await event.wait()
 
     def transcript_text(self) -> str:
         raise NotImplementedError

@@ -203,7 +203,8 @@ class WebChat:
                     shown[ident] = now_live
                     await ws.send_json({"type": "live", "id": ident, **live_json(now_live)})
             try:
-                event = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
+                async with asyncio.timeout(POLL_SECONDS):  # not wait_for: it may eat a cancel
+                    event = await queue.get()
             except TimeoutError:
                 continue
             if event["type"] == "edit":
