@@ -118,7 +118,8 @@ def build(settings: Settings) -> Service:
             whatsapp, settings.var_dir / "media", runtime.translator, wa.language_lookup(db)
         )
     rates = {"whatsapp": (settings.whatsapp_chat_rate, 6.0)}  # bursts of a few are tolerated
-    sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates)
+    shared = () if db.is_sqlite else ("telegram", "whatsapp")  # one budget per bot or number
+    sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates, shared=shared)
     inbox = Inbox(db, directory, runtime.translator, bus, sender.notify, settings.timezone)
     inbox.entry_addresses = Addresses(settings.web_base, settings.telegram_bot_username or None)
     engine = Engine(db, runtime, sender.notify)

@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 
 from bot.channels.base import Channel
+from bot.channels.budget import SharedBudget
 from bot.channels.errors import (
     OutsideWindow,
     Rejected,
@@ -23,6 +24,7 @@ from core.window import keep
 from storage import outbox, window
 from storage.clock import utcnow
 from storage.db import Database
+from storage.flood import Pace
 from storage.outbox import Job
 
 log = logging.getLogger(__name__)
@@ -57,8 +59,10 @@ class Sender:
         chat_rate: float = 1.0,
         chat_burst: float = 3.0,
         rates: Mapping[str, tuple[float, float]] | None = None,
+        shared: Collection[str] = (),
     ) -> None:
-        """`rates`: (per second, burst) per chat for a channel whose limit differs."""
+        """`rates`: (per second, burst) per chat for a channel whose limit differs. `shared`:
+        the channels whose budget all instances share through the database (PostgreSQL)."""
         self.db = db
         self.channels = channels
         self.clock = clock
@@ -67,6 +71,7 @@ class Sender:
         self.rates = dict(rates or {})
         self.per_chat: dict[tuple[str, str], TokenBucket] = {}
         self.wake = asyncio.Event()
+        self.budget = SharedBudget(db, shared, overall_rate) if shared else None
 
     def notify(self) -> None:
         self.wake.set()
@@ -138,8 +143,7 @@ class Sender:
         if isinstance(message, ChatMessage):
             # Paced per chat and overall: what the flood limits count. A tap's answer or a
             # media fetch is not a message to a chat and goes out at once.
-            bucket = self.bucket(job.channel, message.chat_id)
-            await asyncio.sleep(max(bucket.delay(), self.overall.delay()))
+            await asyncio.sleep(await self.pace(job.channel, message.chat_id))
         try:
             delivered = await self.channels[job.channel].send(message, job.message_id)
         except RetryLater as exc:
@@ -183,6 +187,15 @@ class Sender:
         log.info("outbox job %s kept until youth %s writes", job.id, job.youth_id)
         self.wake.set()
         return True
+
+    async def pace(self, channel: str, chat: str) -> float:
+        """Take the tokens for one message to a chat; return how long to wait before it."""
+        rate, burst = self.rates.get(channel, (self.chat_rate, self.chat_burst))
+        if self.budget is not None and channel in self.budget.channels:
+            wait = await self.budget.wait(channel, chat, Pace(rate, burst))
+            if wait is not None:
+                return wait
+        return max(self.bucket(channel, chat).delay(), self.overall.delay())
 
     def bucket(self, channel: str, chat: str) -> TokenBucket:
         if (channel, chat) not in self.per_chat:
