@@ -7,7 +7,8 @@ message a second per chat with short bursts, 30 a second overall; a message over
 429). First with one instance (every role), then with three on one database (process and
 send on all, receive on one), sharing one flood budget (storage/flood.py).
 
-- ops: the youths' messages and taps; ops/s: those handled a second, start to last answer.
+- ops: the youths' messages and taps; ops/s: those handled a second, start to last answer
+  (each youth takes THINK seconds before the next one).
 - p50/p95: from a message or tap to the first bot message after it (the "first word").
 - note: intakes done, messages the bot sent, its busiest second and busiest five seconds
   (the budget is 30/s), flood violations (must be 0) and the machine's load before and after.
@@ -39,6 +40,9 @@ from tests.support.postgres import free_port, start_postgres
 from tests.support.telegram import shown_text
 
 FULL, QUICK = 100, 10  # youths
+# Seconds a youth takes to read an answer and type or tap the next (a real one takes longer).
+# Without it the per-chat limit, 1 message a second, would set the first word, not the system.
+THINK = 2.0
 DEADLINE = 600.0  # seconds for one answer: a bound for a stuck run, not a measurement
 # (what the youth does, what they type or tap, what the answer shows)
 INTAKE = (
@@ -66,10 +70,13 @@ class Youth:
     api: BotApiServer
     chat_id: int
     first_words: list[float]
+    think: float
     scanned: int = 0  # how far this youth has read the server's transcript
 
     async def intake(self) -> None:
-        for action, what, expect in INTAKE:
+        for step, (action, what, expect) in enumerate(INTAKE):
+            if step and self.think:
+                await asyncio.sleep(self.think)
             before = len(self.api.bot_messages(self.chat_id))
             self.scanned = len(self.api.events)
             start = time.perf_counter()
@@ -111,7 +118,7 @@ def busiest(histogram: dict[int, int], seconds: int) -> float:
     return max(sum(counts[i : i + window]) for i in range(len(counts) - window + 1)) / window
 
 
-async def fleet(url: str, instances: int, youths: int) -> Result:
+async def fleet(url: str, instances: int, youths: int, think: float = THINK) -> Result:
     api = BotApiServer(flood=True)
     await api.start()
     before = load()
@@ -133,7 +140,7 @@ async def fleet(url: str, instances: int, youths: int) -> Result:
                     )
                     await stack.enter_async_context(running(build(settings)))
                 first_words: list[float] = []
-                people = [Youth(api, 8001 + i, first_words) for i in range(youths)]
+                people = [Youth(api, 8001 + i, first_words, think) for i in range(youths)]
                 start = time.perf_counter()
                 await asyncio.gather(*(youth.intake() for youth in people))
                 seconds = time.perf_counter() - start
@@ -143,7 +150,7 @@ async def fleet(url: str, instances: int, youths: int) -> Result:
     histogram = api.flood.histogram()
     note = (
         f"{youths} intakes, {youths * 60 / seconds:.1f} a minute; {sum(histogram.values())} "
-        f"bot messages, busiest second {api.flood.peak()}, busiest 5 s "
+        f"bot messages and edits, busiest second {api.flood.peak()}, busiest 5 s "
         f"{busiest(histogram, 5):.1f}/s (budget 30/s); flood violations "
         f"{len(api.flood.violations)}; load {before} -> {load()}"
     )

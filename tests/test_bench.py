@@ -48,7 +48,7 @@ async def test_fleet_bench_runs_three_instances_within_the_flood_limits(
     postgres: PostgresServer | str,
 ) -> None:
     """bench/fleet.py with two youths: both finish the intake, nothing over Telegram's limits."""
-    result = await fleet.fleet(await fresh_postgres_database(postgres), 3, 2)
+    result = await fleet.fleet(await fresh_postgres_database(postgres), 3, 2, think=0)
     assert result.name == "fleet[3 instances] intake"
     assert result.ops == 2 * len(fleet.INTAKE)  # every message and tap got its first word
     assert "2 intakes" in result.note
