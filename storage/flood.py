@@ -17,6 +17,7 @@ SQLite needs none of this (one process: bot/channels/sender.py's own buckets).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import Float, String, text
@@ -31,7 +32,8 @@ class FloodSlot(Base):
 
     __tablename__ = "flood_slots"
 
-    scope: Mapped[str] = mapped_column(String(120), primary_key=True)  # "telegram", "telegram:42"
+    # "telegram", or "telegram:" and a digest of the chat id (no phone number in plain text)
+    scope: Mapped[str] = mapped_column(String(120), primary_key=True)
     tat: Mapped[float] = mapped_column(Float)
 
 
@@ -89,7 +91,7 @@ async def claim(
         await session.execute(
             _CLAIM,
             {
-                "chat": f"{bot}:{chat}",
+                "chat": chat_scope(bot, chat),
                 "chat_interval": chat_pace.interval,
                 "chat_tolerance": chat_pace.tolerance,
                 "bot": bot,
@@ -99,6 +101,12 @@ async def claim(
         )
     ).one()
     return Slot(float(row.at), float(row.wait))
+
+
+def chat_scope(bot: str, chat: str) -> str:
+    """The row of one chat: its id is a Telegram user id or a WhatsApp phone number, so only
+    a digest of it is stored, and only until the chat's slots have passed (`sweep`)."""
+    return f"{bot}:{hashlib.blake2b(chat.encode(), digest_size=12).hexdigest()}"
 
 
 async def sweep(session: AsyncSession) -> int:
