@@ -61,23 +61,28 @@ class Slot:
     wait: float
 
 
+# The clock is read where it counts, after a row's lock is held: a claim that waited for
+# another instance's must not reserve a slot from before it waited.
+# The database's clock, read where it counts: after a row's lock is held, so a claim that
+# waited for another instance's never takes a slot from before it waited.
 _CLAIM = text("""
-WITH clock AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS now),
-chat AS (
+WITH chat AS (
     INSERT INTO flood_slots AS f (scope, tat)
-    SELECT :chat, now + :chat_interval FROM clock
+    VALUES (:chat, extract(epoch FROM clock_timestamp()) + :chat_interval)
     ON CONFLICT (scope) DO UPDATE
-        SET tat = greatest(f.tat, (SELECT now FROM clock)) + :chat_interval
-    RETURNING greatest((SELECT now FROM clock), f.tat - :chat_interval - :chat_tolerance) AS e
+        SET tat = greatest(f.tat, extract(epoch FROM clock_timestamp())) + :chat_interval
+    RETURNING greatest(extract(epoch FROM clock_timestamp()), f.tat - :chat_interval - :chat_tolerance) AS e
 ),
 bot AS (
     INSERT INTO flood_slots AS b (scope, tat)
-    SELECT :bot, e + :bot_interval FROM chat
+    SELECT :bot, greatest(e, extract(epoch FROM clock_timestamp())) + :bot_interval FROM chat
     ON CONFLICT (scope) DO UPDATE
-        SET tat = greatest(b.tat, (SELECT e FROM chat)) + :bot_interval
-    RETURNING greatest((SELECT e FROM chat), b.tat - :bot_interval - :bot_tolerance) AS at
+        SET tat = greatest(b.tat, (SELECT e FROM chat), extract(epoch FROM clock_timestamp())) + :bot_interval
+    RETURNING greatest(
+        (SELECT e FROM chat), extract(epoch FROM clock_timestamp()), b.tat - :bot_interval - :bot_tolerance
+    ) AS at
 )
-SELECT at, at - now AS wait FROM bot, clock
+SELECT at, at - extract(epoch FROM clock_timestamp()) AS wait FROM bot
 """)
 
 _SWEEP = text("DELETE FROM flood_slots WHERE tat < extract(epoch FROM clock_timestamp()) - 1")
