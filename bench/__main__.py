@@ -13,7 +13,17 @@ from collections.abc import Callable, Sequence
 
 from bench.common import Result, table
 
-BENCHMARKS = ("flows", "places", "safety", "pipeline", "checkins", "report", "retention", "inbox")
+BENCHMARKS = (
+    "flows",
+    "places",
+    "safety",
+    "pipeline",
+    "checkins",
+    "report",
+    "retention",
+    "inbox",
+    "fleet",
+)
 
 
 def runner(name: str) -> Callable[[bool], list[Result]]:

@@ -124,7 +124,10 @@ def build(settings: Settings) -> Service:
         )
     rates = {"whatsapp": (settings.whatsapp_chat_rate, 6.0)}  # bursts of a few are tolerated
     metrics = Metrics()  # one registry per service: tests build many in one process
-    sender = Sender(db, channels, chat_rate=settings.chat_rate, rates=rates, metrics=metrics)
+    shared = () if db.is_sqlite else ("telegram", "whatsapp")  # one budget per bot or number
+    sender = Sender(
+        db, channels, chat_rate=settings.chat_rate, rates=rates, metrics=metrics, shared=shared
+    )
     inbox = Inbox(db, directory, runtime.translator, bus, sender.notify, settings.timezone)
     inbox.entry_addresses = Addresses(settings.web_base, settings.telegram_bot_username or None)
     engine = Engine(db, runtime, sender.notify, metrics=metrics)

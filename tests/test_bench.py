@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bench import seed
+from bench import fleet, seed
 from inbox.auth import Opened, begin_login
 from storage.db import Database
 from storage.models import Case, Message, Worker
+from tests.conftest import fresh_postgres_database
+from tests.support.postgres import PostgresServer
 
 YOUTHS = 300
 
@@ -40,3 +42,14 @@ async def test_seed_makes_the_promised_database(db_url: str) -> None:
             assert isinstance(opened, Opened) and opened.worker.username == username
     finally:
         await db.dispose()
+
+
+async def test_fleet_bench_runs_three_instances_within_the_flood_limits(
+    postgres: PostgresServer | str,
+) -> None:
+    """bench/fleet.py with two youths: both finish the intake, nothing over Telegram's limits."""
+    result = await fleet.fleet(await fresh_postgres_database(postgres), 3, 2, think=0)
+    assert result.name == "fleet[3 instances] intake"
+    assert result.ops == 2 * len(fleet.INTAKE)  # every message and tap got its first word
+    assert "2 intakes" in result.note
+    assert "flood violations 0;" in result.note

@@ -178,6 +178,8 @@ NOT_ABOUT_A_YOUTH = {
     "channel_statuses": "a WhatsApp message id and its state (delivered, read), nothing personal",
     "offers": "a partnership's group offers (who leads it is a coach)",
     "counters": "service-wide totals (possible duplicate sends after a crash), nothing personal",
+    "flood_slots": "the next send slot per bot and per chat, the chat as a digest of its id, "
+    "deleted within a minute or so after the slot passed",
     "offer_sessions": "when an offer's sessions are; walk_in_names: the first names of walk-ins "
     "who agreed to be named, people without a chat or a case, so no youth of ours",
 }

@@ -15,10 +15,11 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 
 from bot.channels.base import Channel
+from bot.channels.budget import SharedBudget
 from bot.channels.errors import (
     OutsideWindow,
     Rejected,
@@ -34,6 +35,7 @@ from core.window import keep
 from storage import outbox, window
 from storage.clock import utcnow
 from storage.db import Database
+from storage.flood import Pace
 from storage.outbox import Job
 
 log = logging.getLogger(__name__)
@@ -75,9 +77,11 @@ class Sender:
         rates: Mapping[str, tuple[float, float]] | None = None,
         instance: str | None = None,
         metrics: Metrics | None = None,
+        shared: Collection[str] = (),
     ) -> None:
         """`rates`: (per second, burst) per chat for a channel whose limit differs.
-        `instance`: the name on this sender's claims (default: unique per process)."""
+        `instance`: the name on this sender's claims (default: unique per process). `shared`:
+        the channels whose budget all instances share through the database (PostgreSQL)."""
         self.metrics = metrics or Metrics()
         self.db = db
         self.instance = instance or instance_name()
@@ -91,6 +95,7 @@ class Sender:
         self.rates = dict(rates or {})
         self.per_chat: dict[tuple[str, str], TokenBucket] = {}
         self.wake = asyncio.Event()
+        self.budget = SharedBudget(db, shared, overall_rate) if shared else None
 
     def notify(self) -> None:
         self.wake.set()
@@ -224,8 +229,7 @@ class Sender:
         if isinstance(message, ChatMessage):
             # Paced per chat and overall: what the flood limits count. A tap's answer or a
             # media fetch is not a message to a chat and goes out at once.
-            bucket = self.bucket(job.channel, message.chat_id)
-            wait = max(bucket.delay(), self.overall.delay())
+            wait = await self.pace(job.channel, message.chat_id)
             if wait > 0:
                 self.metrics.flood_wait(job.channel, wait)
             await asyncio.sleep(wait)
@@ -287,6 +291,15 @@ class Sender:
         self.metrics.sent(job.channel, "kept")
         self.wake.set()
         return True
+
+    async def pace(self, channel: str, chat: str) -> float:
+        """Take the tokens for one message to a chat; return how long to wait before it."""
+        rate, burst = self.rates.get(channel, (self.chat_rate, self.chat_burst))
+        if self.budget is not None and channel in self.budget.channels:
+            wait = await self.budget.wait(channel, chat, Pace(rate, burst))
+            if wait is not None:
+                return wait
+        return max(self.bucket(channel, chat).delay(), self.overall.delay())
 
     def bucket(self, channel: str, chat: str) -> TokenBucket:
         if (channel, chat) not in self.per_chat:

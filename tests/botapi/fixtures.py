@@ -16,7 +16,7 @@ from tests.support.waits import checked, summary_line
 from .server import BotApiServer, default_spec_path
 from .spec import Spec
 
-__all__ = ["bot_api", "telegram_api_spec", "telegram_api_spec_path"]
+__all__ = ["bot_api", "flood_bot_api", "telegram_api_spec", "telegram_api_spec_path"]
 
 # Totals over the whole run, printed at the end (see pytest_terminal_summary below).
 TOTALS = {"servers": 0, "calls": 0, "violations": 0}
@@ -41,6 +41,15 @@ def telegram_api_spec(telegram_api_spec_path: Path) -> Spec:
 async def bot_api(telegram_api_spec: Spec) -> AsyncIterator[BotApiServer]:
     """A running fake Bot API on a free port; fails the test if any call broke the spec."""
     server = BotApiServer(spec=telegram_api_spec, webhook_retry_delay=0.05)
+    async with checked(server, "Bot API", TOTALS):
+        yield server
+
+
+@pytest.fixture
+async def flood_bot_api(telegram_api_spec: Spec) -> AsyncIterator[BotApiServer]:
+    """`bot_api` with Telegram's flood limits on (tests/botapi/flood.py): a message over them
+    gets 429 and lands in `server.flood.violations`; the test asserts on those itself."""
+    server = BotApiServer(spec=telegram_api_spec, webhook_retry_delay=0.05, flood=True)
     async with checked(server, "Bot API", TOTALS):
         yield server
 

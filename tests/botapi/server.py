@@ -2,7 +2,9 @@
 
 It answers ``/bot<token>/<method>`` like Telegram, validates every call against the official
 spec (violations land in ``server.violations``), delivers updates by getUpdates or webhook,
-serves files at ``/file/bot<token>/<path>``, and can inject errors and delays.
+serves files at ``/file/bot<token>/<path>``, and can inject errors and delays. With
+``flood=True`` (or a `FloodLimits`) it enforces Telegram's flood limits: a message over them
+gets 429 with ``retry_after`` and lands in ``server.flood.violations`` (the model: flood.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from aiohttp import web
 
 from tests.support.waits import WaitTimeout
 
+from .flood import Flood, FloodLimits
 from .methods import HANDLERS
 from .objects import JSON, ApiError, Call, UploadedFile
 from .spec import Spec
@@ -79,8 +82,11 @@ class BotApiServer(BotState):
         webhook_retry_delay: float = 0.2,
         webhook_timeout: float = 5.0,
         strict_chats: bool = True,
+        flood: bool | FloodLimits = False,
     ) -> None:
         super().__init__(spec or Spec.load(spec_path or default_spec_path()), token)
+        limits = flood if isinstance(flood, FloodLimits) else FloodLimits()
+        self.flood: Flood | None = Flood(limits) if flood else None
         self.strict_chats = strict_chats
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout
@@ -270,6 +276,7 @@ class BotApiServer(BotState):
             fault = self._take_fault(method)
             if fault is not None:
                 raise ApiError(fault.status, fault.description, fault.parameters)
+            self._check_flood(method, params)
             result = await self._dispatch(method, params, files, violations)
             status, body = 200, {"ok": True, "result": result}
         except ApiError as err:
@@ -278,6 +285,16 @@ class BotApiServer(BotState):
         self.calls.append(Call(method, params, status, copy.deepcopy(body), violations, [*files]))
         self.notify()
         return status, body
+
+    def _check_flood(self, method: str, params: JSON) -> None:
+        """In flood mode, refuse a message over Telegram's limits as Telegram does."""
+        retry_after = self.flood.check(method, params.get("chat_id")) if self.flood else 0
+        if retry_after:
+            _log.info(
+                "flood limit: %s to %s, retry after %s", method, params.get("chat_id"), retry_after
+            )
+            description = f"Too Many Requests: retry after {retry_after}"
+            raise ApiError(429, description, {"retry_after": retry_after})
 
     async def _dispatch(
         self, method: str, params: JSON, files: dict[str, UploadedFile], violations: list[str]
