@@ -37,12 +37,19 @@ def telegram_env(bot_api: BotApiServer) -> dict[str, str]:
 
 @contextmanager
 def instap(
-    db_url: str, api: BotApiServer | WhatsAppApiServer, var: Path, roles: str
+    db_url: str,
+    api: BotApiServer | WhatsAppApiServer,
+    var: Path,
+    roles: str,
+    *,
+    port: int | None = None,
+    chat_rate: float = 50.0,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `python -m instap run` with these roles, talking to this test server (a WhatsApp
     one posts its webhooks to the instance from then on); kill it on the way out if still
-    running."""
-    port = free_port()
+    running. `chat_rate`: messages a second to one chat (fast by default; Telegram's 1 when
+    the server holds us to its flood limits)."""
+    port = port or free_port()
     channel = telegram_env(api) if isinstance(api, BotApiServer) else whatsapp_env(api, port)
     env = {
         **os.environ,
@@ -53,7 +60,7 @@ def instap(
         "SECRET_KEY": "crash-test",
         "PARTNERSHIPS_FILE": str(ROOT / "partnerships.toml"),
         "ROLES": roles,
-        "SEND_CHAT_RATE": "50",
+        "SEND_CHAT_RATE": str(chat_rate),
         "PUBLIC_URL": "",
     }
     log = (var / f"instap-{roles.replace(',', '-')}.log").open("ab")
