@@ -29,27 +29,31 @@ async def test_the_web_chat_on_a_hears_the_bot_and_a_worker_sending_from_b(
     a = make_settings(url, tmp_path / "a", roles=frozenset({"web", "process"}))
     b = make_settings(url, tmp_path / "b", roles=frozenset({"web", "send", "schedule"}))
     chat = f"http://127.0.0.1:{a.http_port}/chat/ws"
-    async with serving(a), serving(b) as on_b, aiohttp.ClientSession() as http:
-        async with http.ws_connect(chat) as ws:
-            await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
-            assert (await ws.receive_json())["type"] == "ready"
-            youth = WebYouth(ws)
-            await youth.says("/start", "Hoe mogen we je noemen?")
-            await youth.says("Noor", "Hoe oud ben je?")
-            await youth.says("19", "In welke gemeente woon je?")
-            await youth.says("Maasmechelen", "Waarmee wil je hulp?")
-            await youth.taps("Werk", "✅ Werk")  # an edit made by B, shown on A
-            await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
-            await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
-            await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
-            await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
-            await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
-            await youth.taps("Klaar", "Klopt dit?")
-            await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
+    async with (
+        serving(a),
+        serving(b) as on_b,
+        aiohttp.ClientSession() as http,
+        http.ws_connect(chat) as ws,
+    ):
+        await ws.send_json({"type": "hello", "token": TOKEN, "since": 0})
+        assert (await ws.receive_json())["type"] == "ready"
+        youth = WebYouth(ws)
+        await youth.says("/start", "Hoe mogen we je noemen?")
+        await youth.says("Noor", "Hoe oud ben je?")
+        await youth.says("19", "In welke gemeente woon je?")
+        await youth.says("Maasmechelen", "Waarmee wil je hulp?")
+        await youth.taps("Werk", "✅ Werk")  # an edit made by B, shown on A
+        await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
+        await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
+        await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
+        await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
+        await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
+        await youth.taps("Klaar", "Klopt dit?")
+        await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
 
-            sara = await add_worker(on_b.db, "Sara")
-            async with on_b.db.transaction() as session:
-                (waiting,) = await registrations.waiting(session, "wam")
-            await on_b.inbox.reply(sara, waiting.id, "Hoi Noor, ik ben Sara!")
-            message = await youth.read_until("Hoi Noor, ik ben Sara!")
+        sara = await add_worker(on_b.db, "Sara")
+        async with on_b.db.transaction() as session:
+            (waiting,) = await registrations.waiting(session, "wam")
+        await on_b.inbox.reply(sara, waiting.id, "Hoi Noor, ik ben Sara!")
+        message = await youth.read_until("Hoi Noor, ik ben Sara!")
     assert message["text"] == "Sara schrijft:\nHoi Noor, ik ben Sara!"
