@@ -7,7 +7,6 @@ from the pool; it is opened with asyncpg on the engine's own URL.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import asyncpg
 from sqlalchemy.engine import URL
@@ -31,7 +30,8 @@ async def close(connection: asyncpg.Connection) -> None:
     """Close it (releasing what the session holds), even if the server is gone."""
     try:
         await asyncio.wait_for(connection.close(), CLOSE_WAIT)
-    except (*LOST, asyncio.CancelledError):
+    except LOST:
         connection.terminate()
-    with contextlib.suppress(Exception):
+    except asyncio.CancelledError:
         connection.terminate()
+        raise

@@ -50,6 +50,8 @@ class Election:
                 await self.campaign(connection, lead)
             except dedicated.LOST as exc:
                 log.warning("%s: lost the lock's connection (%s); trying again", self.name, exc)
+            except Exception:  # the leader's work broke (a bug, or the database in its way)
+                log.exception("%s: the leader's work failed; trying again", self.name)
             finally:
                 await dedicated.close(connection)
             await asyncio.sleep(self.retry)
