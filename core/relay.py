@@ -92,6 +92,8 @@ class Relay:
                     await self.pump(connection)
                 except dedicated.LOST as exc:
                     log.warning("live events: connection lost (%s); reconnecting", exc)
+                except Exception:  # not the connection: a bug; still keep the pages live
+                    log.exception("live events: relay failed; reconnecting")
                 finally:
                     self.listening.clear()
                     await dedicated.close(connection)

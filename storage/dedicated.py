@@ -13,7 +13,14 @@ from sqlalchemy.engine import URL
 
 CLOSE_WAIT = 5.0  # seconds for a polite close before the socket is just cut
 # What a dropped or unreachable server raises: worth a warning and a retry, not a traceback.
-LOST = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+# (asyncpg's InternalClientError: an operation cut off halfway by the server going away.)
+LOST = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
 
 
 def dsn(url: URL) -> str:
@@ -28,10 +35,12 @@ async def connect(url: URL) -> asyncpg.Connection:
 
 async def close(connection: asyncpg.Connection) -> None:
     """Close it (releasing what the session holds), even if the server is gone."""
+    if connection.is_closed():
+        return
     try:
         await asyncio.wait_for(connection.close(), CLOSE_WAIT)
-    except LOST:
-        connection.terminate()
     except asyncio.CancelledError:
         connection.terminate()
         raise
+    except Exception:  # a half-broken connection may refuse a polite close: cut it
+        connection.terminate()
