@@ -103,8 +103,9 @@ class Relay:
 
     async def pump(self, connection: asyncpg.Connection) -> None:
         while True:
-            try:
-                payload = await asyncio.wait_for(self.outgoing.get(), CHECK)
+            try:  # asyncio.timeout, not wait_for: on 3.11 that may swallow a cancel
+                async with asyncio.timeout(CHECK):
+                    payload = await self.outgoing.get()
             except TimeoutError:
                 await connection.fetchval("SELECT 1")  # raises if the connection is gone
                 continue

@@ -317,7 +317,8 @@ async def start_relay(service: Service, relay: Relay) -> None:
     """Start passing live events between instances; wait (briefly) until it listens."""
     service.tasks.append(asyncio.create_task(relay.run(), name="live events"))
     try:
-        await asyncio.wait_for(relay.listening.wait(), RELAY_START)
+        async with asyncio.timeout(RELAY_START):
+            await relay.listening.wait()
     except TimeoutError:
         log.warning("live events: not yet listening; other instances' events come later")
 

@@ -38,7 +38,8 @@ async def close(connection: asyncpg.Connection) -> None:
     if connection.is_closed():
         return
     try:
-        await asyncio.wait_for(connection.close(), CLOSE_WAIT)
+        async with asyncio.timeout(CLOSE_WAIT):
+            await connection.close()
     except asyncio.CancelledError:
         connection.terminate()
         raise

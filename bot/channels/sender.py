@@ -83,8 +83,11 @@ class Sender:
                 self.wake.clear()
                 started = await self.start(flying)
                 if not started:
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that
+                    # comes as the wake-up does, and a stopping instance never stops.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                        async with asyncio.timeout(1.0):
+                            await self.wake.wait()
         finally:
             for task in flying:
                 task.cancel()

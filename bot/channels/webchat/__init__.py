@@ -211,8 +211,9 @@ class WebChat:
                 if ident <= last and shown.get(ident) != now_live:
                     shown[ident] = now_live
                     await ws.send_json({"type": "live", "id": ident, **live_json(now_live)})
-            try:
-                event = await asyncio.wait_for(queue.get(), timeout=self.reread)
+            try:  # asyncio.timeout, not wait_for: on 3.11 that may swallow a cancel
+                async with asyncio.timeout(self.reread):
+                    event = await queue.get()
             except TimeoutError:
                 continue
             if event["type"] == "edit":
