@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Coroutine
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ from core.entry_links import Addresses
 from core.i18n import Translator
 from core.lexicon import load_lexicon
 from core.metrics import Metrics
+from core.relay import Relay
 from core.runtime import Runtime
 from core.templates import Templates
 from inbox import auth
@@ -53,11 +55,13 @@ from instap.health import Readiness
 from instap.monitoring import Monitoring, observing
 from storage.db import Database
 from storage.demo import NotForDemo
+from storage.election import Election
 
 log = logging.getLogger("instap")
 INBOX_TEMPLATES = Path(__file__).parent.parent / "inbox" / "templates"
 STOP_WITHIN = 30.0  # seconds for each part to stop at shutdown
 ASYNCIO = str(Path(asyncio.__file__).parent)
+RELAY_START = 10.0  # seconds to wait at start for the live events' connection
 
 
 @dataclass
@@ -82,6 +86,8 @@ class Service:
     metrics: Metrics = field(default_factory=Metrics)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     background: set[asyncio.Task[object]] = field(default_factory=set)
+    relay: Relay | None = None  # PostgreSQL: live events to and from the other instances
+    election: Election | None = None  # PostgreSQL: which instance receives from Telegram
 
     def spawn(self, coroutine: Coroutine[object, object, object]) -> None:
         """Run a short job in the background, keeping a reference until it is done."""
@@ -196,6 +202,11 @@ def build(settings: Settings) -> Service:
     if whatsapp_receiver is not None:
         whatsapp_receiver.on_status = inbox.changed  # delivered, read: the case page shows it
     checkins.on_case = privacy.on_case = case_changed
+    if not db.is_sqlite:  # several instances may share the database
+        service.relay = Relay(db.url, bus)
+        if bot is not None:  # one lock per bot: two bots may share a database
+            bot_id = settings.telegram_bot_token.split(":", 1)[0]
+            service.election = Election(db.url, f"telegram:{bot_id}")
     return service
 
 
@@ -210,6 +221,8 @@ async def running(service: Service) -> AsyncIterator[web.AppRunner]:
     scheduler = None
     await runner.setup()
     try:
+        if service.relay is not None:
+            await start_relay(service, service.relay)
         if "web" in s.roles or "receive" in s.roles:
             site = web.TCPSite(runner, s.http_host, s.http_port)
             await site.start()
@@ -320,12 +333,39 @@ async def start_telegram(service: Service) -> None:
             service.inbox.entry_addresses, telegram_bot=me.username
         )
     await tg.describe_bot(service.bot, service.runtime.translator)
+    receiver, election = service.receiver, service.election
     if s.telegram_mode == "webhook":
-        await service.receiver.set_webhook(s.public_url)
-        log.info("Telegram on: @%s by webhook at %s%s", me.username, s.public_url, tg.WEBHOOK_PATH)
+        how = f"by webhook at {s.public_url}{tg.WEBHOOK_PATH}"
+        if election is None:
+            await receiver.set_webhook(s.public_url)
+        else:  # the webhook is set by the instance holding the lock (and re-set on takeover)
+            lead = partial(keep_webhook, receiver, s.public_url)
+            service.tasks.append(asyncio.create_task(election.run(lead), name="telegram lead"))
     else:
-        service.tasks.append(asyncio.create_task(service.receiver.poll(), name="telegram polling"))
-        log.info("Telegram on: @%s by polling", me.username)
+        how = "by polling"
+        if election is None:
+            service.tasks.append(asyncio.create_task(receiver.poll(), name="telegram polling"))
+        else:  # only the instance holding the lock polls: no competing getUpdates (409)
+            task = asyncio.create_task(election.run(receiver.poll), name="telegram lead")
+            service.tasks.append(task)
+    where = "" if election is None else " (on one instance at a time: a PostgreSQL lock)"
+    log.info("Telegram on: @%s %s%s", me.username, how, where)
+
+
+async def keep_webhook(receiver: tg.TelegramReceiver, public_url: str) -> None:
+    """Register the webhook, then hold the lead until this instance stops."""
+    await receiver.set_webhook(public_url)
+    await asyncio.Event().wait()
+
+
+async def start_relay(service: Service, relay: Relay) -> None:
+    """Start passing live events between instances; wait (briefly) until it listens."""
+    service.tasks.append(asyncio.create_task(relay.run(), name="live events"))
+    try:
+        async with asyncio.timeout(RELAY_START):
+            await relay.listening.wait()
+    except TimeoutError:
+        log.warning("live events: not yet listening; other instances' events come later")
 
 
 async def serve(settings: Settings) -> None:

@@ -23,7 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Delivered
 from bot.channels.errors import Rejected
 from bot.channels.liveness import liveness, newest_question, passed_by
-from bot.channels.webchat.frames import chrome_json, edit_frame, live_json, message_json
+from bot.channels.webchat.frames import (
+    chrome_json,
+    edit_frame,
+    edit_json,
+    live_json,
+    message_json,
+)
 from bot.incoming import MAX_TEXT
 from core.bus import Bus
 from core.i18n import language_of
@@ -40,7 +46,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_FRAME = 64 * 1024
-POLL_SECONDS = 2.0
+# The open chat hears new messages by events (from any instance: core/relay.py); it also
+# re-reads the database this often, in case an event was lost (a dropped connection).
+REREAD_SECONDS = 30.0
 
 
 def first_language(request: web.Request) -> str | None:
@@ -86,6 +94,7 @@ class WebChat:
         self.notify = notify
         self.secret = secret_key.encode()
         self.sockets: set[web.WebSocketResponse] = set()
+        self.reread = REREAD_SECONDS
 
     async def close(self, app: web.Application | None = None) -> None:
         """On shutdown: open chats must not hold it up (the page reconnects by itself)."""
@@ -202,13 +211,23 @@ class WebChat:
                 if ident <= last and shown.get(ident) != now_live:
                     shown[ident] = now_live
                     await ws.send_json({"type": "live", "id": ident, **live_json(now_live)})
-            try:
-                async with asyncio.timeout(POLL_SECONDS):  # not wait_for: it may eat a cancel
+            try:  # asyncio.timeout, not wait_for: on 3.11 that may swallow a cancel
+                async with asyncio.timeout(self.reread):
                     event = await queue.get()
             except TimeoutError:
                 continue
             if event["type"] == "edit":
-                await ws.send_json(event)
+                frame = event if "text" in event else await self.edited(user, event)
+                if frame is not None:
+                    await ws.send_json(frame)
+
+    async def edited(self, user: str, event: dict[str, Any]) -> dict[str, Any] | None:
+        """An edit made on another instance arrives as its message id: read what it shows."""
+        async with self.db.transaction() as session:
+            youth = await youths.find(session, "web", user)
+            ref = str(event.get("id"))
+            message = await outbox.message_by_ref(session, youth, ref) if youth else None
+        return edit_json(message) if message is not None else None
 
     async def live_buttons(self, session: AsyncSession, youth: Youth | None) -> dict[int, str]:
         if youth is None:

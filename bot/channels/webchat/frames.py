@@ -79,6 +79,16 @@ def file_of(message: Message) -> dict[str, str] | None:
     }
 
 
+def edit_json(message: Message) -> dict[str, Any]:
+    """An edit as the message stands on the timeline (it keeps the edit's buttons)."""
+    return {
+        "type": "edit",
+        "id": message.id,
+        "text": message.text,
+        "buttons": (message.buttons or {}).get("rows", []),
+    }
+
+
 def edit_frame(edit: Edit) -> dict[str, Any]:
     """New buttons under a message already on the page."""
     return {
