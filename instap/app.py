@@ -160,7 +160,7 @@ def build(settings: Settings) -> Service:
     app[auth.TRUSTED_PROXIES] = settings.trusted_proxies
     app.add_routes(webchat.routes())
     app.on_shutdown.append(webchat.close)  # nor open chats
-    app.add_routes(Readiness(db, list(channels)).routes())
+    app.add_routes(Readiness(db, list(channels), lambda: standing(service)).routes())
     monitoring = Monitoring(
         metrics, db, directory, tz, lambda: engine.runtime.clock(),  # tests move that clock
         settings.metrics_token, list(channels),
@@ -350,6 +350,22 @@ async def start_telegram(service: Service) -> None:
             service.tasks.append(task)
     where = "" if election is None else " (on one instance at a time: a PostgreSQL lock)"
     log.info("Telegram on: @%s %s%s", me.username, how, where)
+
+
+def standing(service: Service) -> dict[str, str]:
+    """How Telegram's receiving and the live events stand on this instance (for /readyz)."""
+    found: dict[str, str] = {}
+    receiver, election = service.receiver, service.election
+    if receiver is not None and "receive" in service.settings.roles:
+        if election is not None and not election.leading.is_set():
+            found["telegram"] = "standby"  # another instance receives; this one takes over
+        else:
+            found["telegram"] = {None: "starting", True: "receiving", False: "failing"}[
+                receiver.connected
+            ]
+    if service.relay is not None:
+        found["live events"] = "listening" if service.relay.listening.is_set() else "reconnecting"
+    return found
 
 
 async def keep_webhook(receiver: tg.TelegramReceiver, public_url: str) -> None:

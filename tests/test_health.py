@@ -31,7 +31,8 @@ async def test_a_migrated_database_is_ready(db: Database) -> None:
         assert (alive.status, await alive.json()) == (200, {"ok": True})
         assert ready.status == 200
         assert await ready.json() == {
-            "ok": True, "database": "ok", "schema": "current", "channels": ["telegram", "web"],
+            "ok": True, "database": "ok", "schema": "current",
+            "channels": {"telegram": "ok", "web": "ok"},
         }  # fmt: skip
 
 

@@ -182,6 +182,7 @@ class TelegramReceiver:
         self.db = db
         self.notify = notify
         self.secret = secret
+        self.connected: bool | None = None  # None: not receiving (yet); else the last call's luck
 
     async def store(self, updates: list[dict[str, Any]]) -> None:
         rows = []
@@ -237,8 +238,10 @@ class TelegramReceiver:
                 continue
             except (NetworkError, TelegramError) as exc:
                 log.warning("getUpdates failed (%s); retrying", brief(exc))
+                self.connected = False
                 await asyncio.sleep(2)
                 continue
+            self.connected = True
             if not updates:
                 continue
             raw = [u.to_dict() for u in updates]
@@ -252,6 +255,7 @@ class TelegramReceiver:
             allowed_updates=ALLOWED_UPDATES,
             max_connections=40,
         )
+        self.connected = True
 
 
 async def describe_bot(bot: Bot, translator: Translator) -> None:

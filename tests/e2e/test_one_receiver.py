@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 
 from config.settings import ROLES
@@ -21,6 +23,14 @@ from tests.support.service import make_settings, serving, settled
 from tests.support.telegram import Youth
 
 NOOR = 4701
+
+
+async def readiness(service: Service) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{service.settings.http_port}/readyz"
+    async with aiohttp.ClientSession() as http, http.get(url) as answer:
+        assert answer.status == 200
+        found: dict[str, Any] = await answer.json()
+        return found
 
 
 def conflicts(bot_api: BotApiServer) -> int:
@@ -51,6 +61,10 @@ async def test_one_instance_polls_and_the_other_takes_over_when_it_stops(
         assert conflicts(bot_api) == 0, "no competing getUpdates while both run"
 
         (receiver,) = leading()
+        # The operator's /readyz says which instance receives and which stands by.
+        states = {s is receiver: (await readiness(s))["channels"] for s in services}
+        assert states[True] == {"web": "ok", "telegram": "receiving", "live events": "listening"}
+        assert states[False] == {"web": "ok", "telegram": "standby", "live events": "listening"}
         await settled(receiver)  # what it claimed is sent (handing over claims is not this test's)
         other: Service = next(s for s in services if s is not receiver)
         await (a if receiver is services[0] else b).aclose()  # its lock connection closes
