@@ -14,23 +14,10 @@ from storage import registrations
 from storage.reports import Period
 from tests.botapi.server import BotApiServer
 from tests.support.inbox import add_worker
+from tests.support.intake import finish_intake
 from tests.support.service import make_settings, serving, settled
 from tests.support.telegram import Youth
 from tests.support.webchat import TOKEN, WebYouth
-
-
-async def finish_intake(youth: WebYouth | Youth) -> None:
-    await youth.says("Noor", "Hoe oud ben je?")
-    await youth.says("19", "In welke gemeente woon je?")
-    await youth.says("Maasmechelen", "Waarmee wil je hulp?")
-    await youth.taps("Werk", "✅ Werk")
-    await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
-    await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
-    await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
-    await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
-    await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
-    await youth.taps("Klaar", "Klopt dit?")
-    await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
 
 
 async def test_a_youth_from_the_ocmw_poster_in_the_web_chat(db_url: str, tmp_path: Path) -> None:

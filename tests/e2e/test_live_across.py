@@ -16,6 +16,7 @@ import bot.channels.webchat
 from storage import registrations
 from tests.conftest import fresh_postgres_database
 from tests.support.inbox import add_worker
+from tests.support.intake import finish_intake
 from tests.support.postgres import PostgresServer
 from tests.support.service import make_settings, serving
 from tests.support.webchat import TOKEN, WebYouth
@@ -39,17 +40,7 @@ async def test_the_web_chat_on_a_hears_the_bot_and_a_worker_sending_from_b(
         assert (await ws.receive_json())["type"] == "ready"
         youth = WebYouth(ws)
         await youth.says("/start", "Hoe mogen we je noemen?")
-        await youth.says("Noor", "Hoe oud ben je?")
-        await youth.says("19", "In welke gemeente woon je?")
-        await youth.says("Maasmechelen", "Waarmee wil je hulp?")
-        await youth.taps("Werk", "✅ Werk")  # an edit made by B, shown on A
-        await youth.taps("Klaar", "Wil je er iets meer over vertellen?")
-        await youth.taps("Overslaan", "Hoe heb je ons gevonden?")
-        await youth.taps("Zelf gevonden", "Is dat oké voor jou?")
-        await youth.taps("Ja, dat is oké", "Wanneer kunnen we je het best bereiken?")
-        await youth.taps("Maakt niet uit", "✅ Maakt niet uit")
-        await youth.taps("Klaar", "Klopt dit?")
-        await youth.taps("Ja, verstuur", "WAM! heeft je aanmelding gekregen")
+        await finish_intake(youth)  # its "✅ Werk" is an edit made by B, shown on A
 
         sara = await add_worker(on_b.db, "Sara")
         async with on_b.db.transaction() as session:
