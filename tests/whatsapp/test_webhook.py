@@ -141,7 +141,9 @@ async def sent_message(db: Database, ref: str | None) -> Job:
         message = await outbox.add_message(
             session, youth, direction="out", author="bot", text="Hoi!", buttons=None, now=NOW
         )
-        job = Job(1, youth.id, "whatsapp", "message", {}, message.id, 1)
+        await outbox.enqueue(session, youth, "message", {}, NOW, message)
+        await session.flush()
+        (job,) = await outbox.claim(session, NOW, {"whatsapp"}, owner="sender")  # as it does
         if ref is not None:
             await outbox.mark_sent(session, job, ref, NOW)
     return job
