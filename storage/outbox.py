@@ -29,8 +29,8 @@ from storage.models import Message, OutboxJob, Worker, Youth
 log = logging.getLogger(__name__)
 # A claim lapses this long after its sender's last sign of life; the sender renews it every
 # RENEW while the job is in flight (bot/channels/sender.py), so a few renewals may fail.
-LEASE = timedelta(seconds=5)
-RENEW = timedelta(seconds=1.5)
+LEASE = timedelta(seconds=4)
+RENEW = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
